@@ -1,0 +1,3 @@
+from gomodls.cli import main
+
+raise SystemExit(main())
