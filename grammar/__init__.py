@@ -1,0 +1,1 @@
+"""The lark grammars of gomodls; installed as the package gomodls.grammar."""

@@ -1,0 +1,152 @@
+"""What `go mod edit -fmt` does after parsing: removeDups, SortBlocks and Cleanup (rule.go,
+read.go), on a model whose syntax may be freely mutated."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from gomodls.gostr import go_string_key
+from gomodls.modfile.model import ModFile, WorkFile
+from gomodls.module import semver
+from gomodls.syntax.tree import Block, Comments, Line, Stmt
+
+SEMANTIC_EXCLUDE_SORT_GO = "v1.21"  # go.dev/issue/60028
+
+
+def sort_blocks(f: ModFile | WorkFile) -> None:
+    """SortBlocks: remove duplicates, then stable-sort the lines inside each block."""
+    remove_dups(f)
+    semantic_exclude = (
+        isinstance(f, ModFile)
+        and f.go is not None
+        and semver.compare("v" + f.go.version, SEMANTIC_EXCLUDE_SORT_GO) >= 0
+    )
+    for stmt in f.syntax.stmts:
+        if not isinstance(stmt, Block):
+            continue
+        if isinstance(f, ModFile) and stmt.verb == "exclude" and semantic_exclude:
+            stmt.lines.sort(key=functools.cmp_to_key(compare_line_exclude))
+        elif isinstance(f, ModFile) and stmt.verb == "retract":
+            stmt.lines.sort(key=functools.cmp_to_key(compare_line_retract))
+        else:
+            stmt.lines.sort(key=line_key)
+
+
+def _cmp(a: object, b: object) -> int:
+    return (a > b) - (a < b)  # type: ignore[operator]
+
+
+def line_key(line: Line) -> tuple[str, ...]:
+    """compareLine as a sort key: token by token in Go's byte order, shorter lines first on a tie."""
+    return tuple(go_string_key(t.text) for t in line.tokens)
+
+
+def compare_line(a: Line, b: Line) -> int:
+    return _cmp(line_key(a), line_key(b))
+
+
+def compare_line_exclude(a: Line, b: Line) -> int:
+    if len(a.tokens) != 2 or len(b.tokens) != 2:
+        return compare_line(a, b)
+    pa, pb = a.tokens[0].text, b.tokens[0].text
+    if pa != pb:
+        return _cmp(go_string_key(pa), go_string_key(pb))
+    return semver.compare(a.tokens[1].text, b.tokens[1].text)
+
+
+def _interval(line: Line) -> tuple[str, str]:
+    t = line.texts
+    if len(t) == 1:
+        return t[0], t[0]
+    if len(t) == 5 and t[0] == "[" and t[2] == "," and t[4] == "]":
+        return t[1], t[3]
+    return "", ""
+
+
+def compare_line_retract(a: Line, b: Line) -> int:
+    """Descending by (low, high)."""
+    (la, ha), (lb, hb) = _interval(a), _interval(b)
+    c = semver.compare(la, lb)
+    return -c if c else -semver.compare(ha, hb)
+
+
+def remove_dups(f: ModFile | WorkFile) -> None:
+    """The first exclude/tool/ignore wins, the last replace wins; require, retract and use
+    are never de-duplicated."""
+    kill: set[int] = set()
+
+    def first_wins(items: list, key: Callable) -> list:  # type: ignore[type-arg]
+        seen: set[object] = set()
+        for x in items:
+            k = key(x)
+            if k in seen:
+                kill.add(id(x.syntax))
+            seen.add(k)
+        return [x for x in items if id(x.syntax) not in kill]
+
+    if isinstance(f, ModFile):
+        f.exclude = first_wins(f.exclude, lambda x: x.mod)
+    seen_old: set[object] = set()
+    for r in reversed(f.replace):
+        if r.old in seen_old:
+            kill.add(id(r.syntax))
+        seen_old.add(r.old)
+    f.replace = [r for r in f.replace if id(r.syntax) not in kill]
+    if isinstance(f, ModFile):
+        f.tool = first_wins(f.tool, lambda t: t.path)
+        f.ignore = first_wins(f.ignore, lambda i: i.path)
+    if not kill:
+        return
+    stmts: list[Stmt] = []
+    for stmt in f.syntax.stmts:
+        if isinstance(stmt, Line) and id(stmt) in kill:
+            continue
+        if isinstance(stmt, Block):
+            stmt.lines = [line for line in stmt.lines if id(line) not in kill]
+            if not stmt.lines:
+                continue
+        stmts.append(stmt)
+    f.syntax.stmts = stmts
+
+
+def cleanup(stmts: list[Stmt]) -> list[Stmt]:
+    """FileSyntax.Cleanup: drop removed lines and empty blocks, collapse one-line blocks
+    (their paren comments are lost, as in Go)."""
+    out: list[Stmt] = []
+    for stmt in stmts:
+        if isinstance(stmt, Line):
+            if stmt.removed:
+                continue
+        elif isinstance(stmt, Block):
+            stmt.lines = [line for line in stmt.lines if not line.removed]
+            if not stmt.lines:
+                continue
+            if len(stmt.lines) == 1 and not stmt.rparen.comments.before:
+                line = stmt.lines[0]
+                merged = Comments(
+                    before=[*stmt.comments.before, *line.comments.before],
+                    suffix=[*line.comments.suffix, *stmt.comments.suffix],
+                    after=[*line.comments.after, *stmt.comments.after],
+                )
+                # Keep the Line object: the model points at it.
+                line.tokens = stmt.header + line.tokens
+                line.comments = merged
+                line.in_block = False
+                out.append(line)
+                continue
+        out.append(stmt)
+    return out
+
+
+def cleanup_model(f: ModFile | WorkFile) -> None:
+    """File.Cleanup / WorkFile.Cleanup: drop entries whose key is empty (edits clear them; a
+    quoted empty string in the file produces them too). The syntax keeps their lines."""
+    f.replace = [r for r in f.replace if r.old.path]
+    if isinstance(f, WorkFile):
+        f.use = [u for u in f.use if u.path]
+        return
+    f.godebug = [g for g in f.godebug if g.key]
+    f.require = [r for r in f.require if r.mod.path]
+    f.exclude = [x for x in f.exclude if x.mod.path]
+    f.retract = [r for r in f.retract if r.low or r.high]

@@ -1,0 +1,130 @@
+"""The semantic model of go.mod and go.work files (x/mod's modfile.File and WorkFile).
+
+Each node points back at the syntax `Line` it came from, so every fact has a position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gomodls.syntax.tree import Block, FileSyntax, Line
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleVersion:
+    path: str
+    version: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.path}@{self.version}" if self.version else self.path
+
+
+@dataclass(eq=False, slots=True)
+class Module:
+    mod: ModuleVersion
+    deprecated: str
+    syntax: Line
+    block: Block | None = None
+
+
+@dataclass(eq=False, slots=True)
+class Go:
+    version: str
+    syntax: Line
+
+
+@dataclass(eq=False, slots=True)
+class Toolchain:
+    name: str
+    syntax: Line
+
+
+@dataclass(eq=False, slots=True)
+class Godebug:
+    key: str
+    value: str
+    syntax: Line
+    block: Block | None = None
+
+
+@dataclass(eq=False, slots=True)
+class Require:
+    mod: ModuleVersion
+    indirect: bool
+    syntax: Line
+    block: Block | None = None
+
+
+@dataclass(eq=False, slots=True)
+class Exclude:
+    mod: ModuleVersion
+    syntax: Line
+    block: Block | None = None
+
+
+@dataclass(eq=False, slots=True)
+class Replace:
+    old: ModuleVersion
+    new: ModuleVersion
+    syntax: Line
+    block: Block | None = None
+
+
+@dataclass(eq=False, slots=True)
+class Retract:
+    low: str
+    high: str
+    rationale: str
+    syntax: Line
+    block: Block | None = None
+
+
+@dataclass(eq=False, slots=True)
+class Tool:
+    path: str
+    syntax: Line
+    block: Block | None = None
+
+
+@dataclass(eq=False, slots=True)
+class Ignore:
+    path: str
+    syntax: Line
+    block: Block | None = None
+
+
+@dataclass(eq=False, slots=True)
+class Use:
+    path: str
+    syntax: Line
+    block: Block | None = None
+    module_path: str = ""  # x/mod's Use.ModulePath; the go command never fills it in
+
+
+@dataclass(eq=False, slots=True)
+class ModFile:
+    syntax: FileSyntax
+    module: Module | None = None
+    go: Go | None = None
+    toolchain: Toolchain | None = None
+    godebug: list[Godebug] = field(default_factory=list)
+    require: list[Require] = field(default_factory=list)
+    exclude: list[Exclude] = field(default_factory=list)
+    replace: list[Replace] = field(default_factory=list)
+    retract: list[Retract] = field(default_factory=list)
+    tool: list[Tool] = field(default_factory=list)
+    ignore: list[Ignore] = field(default_factory=list)
+
+    @property
+    def module_path(self) -> str:
+        return self.module.mod.path if self.module else ""
+
+
+@dataclass(eq=False, slots=True)
+class WorkFile:
+    syntax: FileSyntax
+    go: Go | None = None
+    toolchain: Toolchain | None = None
+    godebug: list[Godebug] = field(default_factory=list)
+    use: list[Use] = field(default_factory=list)
+    replace: list[Replace] = field(default_factory=list)

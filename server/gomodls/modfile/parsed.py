@@ -1,0 +1,107 @@
+"""One entry point for callers: parse a go.mod or go.work text into syntax, model and errors,
+and the `go mod edit` views of it (formatted text, JSON)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from enum import StrEnum
+
+from gomodls.modfile.canonical import cleanup, cleanup_model, sort_blocks
+from gomodls.modfile.errors import ModError, syntax_error
+from gomodls.modfile.gojson import marshal_indent, mod_json, work_json
+from gomodls.modfile.model import ModFile, WorkFile
+from gomodls.modfile.rules import parse_mod, parse_work
+from gomodls.syntax.parser import parse, paused_gc
+from gomodls.syntax.printer import format_stmts
+from gomodls.syntax.tree import FileSyntax, clone_syntax
+
+
+class FileKind(StrEnum):
+    MOD = "mod"
+    WORK = "work"
+    SUM = "sum"
+
+    @classmethod
+    def of(cls, path: str) -> FileKind:
+        """go.work and *.work are workspaces, go.sum / go.work.sum and *.sum checksums, the rest go.mod."""
+        name = os.path.basename(path)
+        if name.endswith(".sum"):
+            return cls.SUM
+        if name.endswith(".work") or name == "go.work":
+            return cls.WORK
+        return cls.MOD
+
+    @property
+    def default_name(self) -> str:
+        return {"mod": "go.mod", "work": "go.work", "sum": "go.sum"}[self.value]
+
+
+@dataclass(eq=False, slots=True)
+class ParsedFile:
+    kind: FileKind
+    syntax: FileSyntax
+    model: ModFile | WorkFile
+    syntax_errors: list[ModError]
+    semantic_errors: list[ModError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.syntax_errors and not self.semantic_errors
+
+    @property
+    def go_errors(self) -> list[ModError]:
+        """What the go command reports: the first syntax error, or every semantic error."""
+        return self.syntax_errors[:1] if self.syntax_errors else self.semantic_errors
+
+    @property
+    def errors(self) -> list[ModError]:
+        """Everything, Go's own report first."""
+        return self.syntax_errors + self.semantic_errors
+
+
+def parse_syntax(syntax: FileSyntax, kind: FileKind, *, strict: bool = True) -> ParsedFile:
+    with paused_gc():
+        if kind is FileKind.WORK:
+            model, errors = parse_work(syntax)
+        else:
+            model, errors = parse_mod(syntax, strict=strict)
+    return ParsedFile(kind, syntax, model, [syntax_error(p) for p in syntax.problems()], errors)
+
+
+def parse_text(text: str, kind: FileKind, filename: str | None = None, *, strict: bool = True) -> ParsedFile:
+    return parse_syntax(parse(text, filename or kind.default_name), kind, strict=strict)
+
+
+class NotParsable(Exception):
+    def __init__(self, errors: list[ModError]) -> None:
+        super().__init__("\n".join(e.message for e in errors))
+        self.errors = errors
+
+
+def canonical_model(parsed: ParsedFile) -> ModFile | WorkFile:
+    """The model after `go mod edit`'s rewriting, SortBlocks and Cleanup, on a private copy."""
+    if not parsed.ok:
+        raise NotParsable(parsed.go_errors)
+    with paused_gc():
+        syntax = clone_syntax(parsed.syntax)
+        if parsed.kind is FileKind.WORK:
+            model: ModFile | WorkFile = parse_work(syntax, rewrite=True)[0]
+        else:
+            model = parse_mod(syntax, rewrite=True)[0]
+        sort_blocks(model)
+        cleanup_model(model)
+        syntax.stmts = cleanup(syntax.stmts)
+    return model
+
+
+def format_parsed(parsed: ParsedFile) -> str:
+    """`go mod edit -print` / `go work edit -print`."""
+    model = canonical_model(parsed)
+    return format_stmts(model.syntax.stmts, model.syntax.comments)
+
+
+def json_parsed(parsed: ParsedFile) -> str:
+    """`go mod edit -json` / `go work edit -json`."""
+    model = canonical_model(parsed)
+    return marshal_indent(work_json(model) if isinstance(model, WorkFile) else mod_json(model))

@@ -1,0 +1,414 @@
+"""Build the semantic model from a syntax tree and check every directive, with the messages and
+positions of x/mod's modfile.Parse / ParseLax / ParseWork (rule.go, work.go).
+
+Errors accumulate line by line as in Go. Lines that already have a lexer error are not checked
+again: their tokens are a recovery guess and a second error on them would only be noise.
+
+`rewrite=True` makes the checks rewrite tokens the way Go's parser does (needless quotes dropped,
+versions canonicalised); the formatter uses it on a private copy of the tree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from gomodls.gostr import UnquoteError, all_print, fields, quote, trim_space, unquote
+from gomodls.modfile.errors import ModError, Range, token_range
+from gomodls.modfile.model import (
+    Exclude,
+    Go,
+    Godebug,
+    Ignore,
+    ModFile,
+    Module,
+    ModuleVersion,
+    Replace,
+    Require,
+    Retract,
+    Tool,
+    Toolchain,
+    Use,
+    WorkFile,
+)
+from gomodls.module.errors import InvalidVersionError
+from gomodls.module.paths import canonical_version, check_path_major, split_path_version
+from gomodls.syntax.tree import Block, CommentBlock, FileSyntax, Line, Token
+
+GO_VERSION_RE = re.compile(r"([1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?\Z")
+LAX_GO_VERSION_RE = re.compile(r"v?(([1-9][0-9]*)\.(0|[1-9][0-9]*))([^0-9].*)\Z", re.S)
+TOOLCHAIN_RE = re.compile(r"default\Z|go1(\Z|\.)")
+DEPRECATED_RE = re.compile(r"(?:^|\n\n)Deprecated: *(.*?)(?:\Z|\n\n)", re.S)
+
+MOD_BLOCK_VERBS = frozenset(
+    {"module", "godebug", "require", "exclude", "replace", "retract", "tool", "ignore"}
+)
+WORK_BLOCK_VERBS = frozenset({"godebug", "use", "replace"})
+LAX_VERBS = frozenset({"go", "module", "retract", "require", "ignore"})
+MOD_VERBS = frozenset({"module", "go", "toolchain", *MOD_BLOCK_VERBS})
+WORK_VERBS = frozenset({"go", "toolchain", *WORK_BLOCK_VERBS})
+
+REPLACE_USAGE = "usage: {0} module/path [v1.2.3] => other/module v1.4\n\t or {0} module/path [v1.2.3] => ../local/directory"
+
+
+class _Fail(Exception):
+    """Stops checking one line; Go's `add` returns after its first error."""
+
+    def __init__(self, message: str, tokens: list[Token], code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.tokens = tokens
+        self.code = code
+
+
+_QUOTE_ALWAYS = re.compile(r"""[ "'`]|//|/\*""")
+_PUNCT = re.compile(r"[()\[\]{},]")
+
+
+def must_quote(s: str) -> bool:
+    """modfile.MustQuote."""
+    if s == "" or _QUOTE_ALWAYS.search(s):
+        return True
+    if len(s) > 1 and _PUNCT.search(s):
+        return True
+    return not all_print(s)
+
+
+def auto_quote(s: str) -> str:
+    return quote(s) if must_quote(s) else s
+
+
+def is_directory_path(ns: str) -> bool:
+    """modfile.IsDirectoryPath: Unix and Windows forms, since go.mod files travel."""
+    return (
+        ns in (".", "..")
+        or ns.startswith(("./", ".\\", "../", "..\\", "/", "\\"))
+        or (len(ns) >= 2 and ns[0].isascii() and ns[0].isalpha() and ns[1] == ":")
+    )
+
+
+def is_indirect(line: Line) -> bool:
+    if not line.comments.suffix:
+        return False
+    f = fields(line.comments.suffix[0].text.removeprefix("//"))
+    return (len(f) == 1 and f[0] == "indirect") or (len(f) > 1 and f[0] == "indirect;")
+
+
+def directive_comment(block: Block | None, line: Line) -> str:
+    """parseDirectiveComment: the line's comments, or its block's when the line has none."""
+    comments = line.comments
+    if block is not None and not comments.before and not comments.suffix:
+        comments = block.comments
+    lines = [
+        trim_space(c.text.removeprefix("//"))
+        for c in (*comments.before, *comments.suffix)
+        if c.text.startswith("//")
+    ]
+    return "\n".join(lines)
+
+
+def parse_deprecation(block: Block | None, line: Line) -> str:
+    m = DEPRECATED_RE.search(directive_comment(block, line))
+    return m.group(1) if m else ""
+
+
+class _Checker:
+    def __init__(self, syntax: FileSyntax, rewrite: bool) -> None:
+        self.syntax = syntax
+        self.rewrite = rewrite
+        self.errors: list[ModError] = []
+
+    def fail(self, message: str, tokens: list[Token], code: str) -> _Fail:
+        return _Fail(message, tokens, code)
+
+    def record(self, line: Line, err: _Fail) -> None:
+        start = line.tokens[0]
+        toks = err.tokens or line.tokens
+        rng: Range = token_range(toks[0], toks[-1])
+        self.errors.append(ModError(err.message, start.line, start.col, rng, err.code))
+
+    def block_error(self, block: Block) -> None:
+        start = block.header[0]
+        message = "unknown block type: " + " ".join(t.text for t in block.header)
+        rng = token_range(block.header[0], block.header[-1])
+        self.errors.append(ModError(message, start.line, start.col, rng, "unknown-block-type"))
+
+    def run(
+        self,
+        block_verbs: frozenset[str],
+        add: Callable[[Block | None, Line, Token, list[Token]], None],
+        strict: bool = True,
+    ) -> None:
+        for stmt in self.syntax.stmts:
+            if isinstance(stmt, CommentBlock):
+                continue
+            if isinstance(stmt, Line):
+                self._add(add, None, stmt, stmt.tokens[0], stmt.tokens[1:])
+                continue
+            if len(stmt.header) > 1 or stmt.verb not in block_verbs:
+                if strict:
+                    self.block_error(stmt)
+                continue
+            for line in stmt.lines:
+                self._add(add, stmt, line, stmt.header[0], line.tokens)
+
+    def _add(
+        self,
+        add: Callable[[Block | None, Line, Token, list[Token]], None],
+        block: Block | None,
+        line: Line,
+        verb: Token,
+        args: list[Token],
+    ) -> None:
+        if line.src is not None and line.src.lex_errors:
+            return
+        try:
+            add(block, line, verb, args)
+        except _Fail as err:
+            self.record(line, err)
+
+    # Token helpers shared by the directives.
+
+    def parse_string(self, tok: Token) -> str:
+        """parseString: unquote `"..."`, reject other quotes, rewrite to AutoQuote."""
+        t = tok.text
+        if t.startswith('"'):
+            try:
+                t = unquote(t)
+            except UnquoteError as e:
+                raise self.fail(f"invalid quoted string: {e}", [tok], "invalid-quoted-string") from None
+        elif any(q in t for q in "\"'`"):
+            raise self.fail(
+                "invalid quoted string: unquoted string cannot contain quote", [tok], "invalid-quoted-string"
+            )
+        if self.rewrite:
+            tok.text = auto_quote(t)
+        return t
+
+    def parse_version(self, verb: str, path: str, tok: Token, canonical: bool = True) -> str:
+        """parseVersion with a nil fixer (`canonical`) or with retract's no-op fixer."""
+        prefix = f"{verb} {path}: " if path else f"{verb}: "
+        raw = tok.text
+        try:
+            t = self.parse_string(tok)
+        except _Fail as e:
+            cause = e.message.removeprefix("invalid quoted string: ")
+            raise self.fail(
+                f"{prefix}version {quote(raw)} invalid: {cause}", [tok], "invalid-version"
+            ) from None
+        if canonical:
+            cv = canonical_version(t)
+            if not cv:
+                raise self.fail(
+                    f"{prefix}version {quote(t)} invalid: must be of the form v1.2.3",
+                    [tok],
+                    "invalid-version",
+                )
+            t = cv
+        if self.rewrite:
+            tok.text = t
+        return t
+
+    def path_major(self, path: str, tok: Token, wrap: str = "") -> str:
+        _, major, ok = split_path_version(path)
+        if not ok:
+            raise self.fail(f"{wrap}invalid module path", [tok], "invalid-module-path")
+        return major
+
+    def check_major(self, verb: str, path: str, version: str, path_major: str, tok: Token) -> None:
+        try:
+            check_path_major(version, path_major)
+        except InvalidVersionError as e:
+            raise self.fail(f"{verb} {path}: {e}", [tok], "version-major-mismatch") from None
+
+    def go_version(self, line: Line, args: list[Token], lax: bool = False) -> str:
+        if len(args) != 1:
+            raise self.fail("go directive expects exactly one argument", [], "usage")
+        v = args[0].text
+        if not GO_VERSION_RE.match(v):
+            m = LAX_GO_VERSION_RE.match(v) if lax else None
+            if m is None:
+                raise self.fail(
+                    f"invalid go version '{v}': must match format 1.23.0", [args[0]], "invalid-go-version"
+                )
+            v = m.group(1)
+        return v
+
+    def toolchain_name(self, args: list[Token]) -> str:
+        if len(args) != 1:
+            raise self.fail("toolchain directive expects exactly one argument", [], "usage")
+        name = args[0].text
+        if not TOOLCHAIN_RE.match(name):
+            raise self.fail(
+                f"invalid toolchain version '{name}': must match format go1.23.0 or default",
+                [args[0]],
+                "invalid-toolchain-version",
+            )
+        return name
+
+    def godebug(self, block: Block | None, line: Line, args: list[Token]) -> Godebug:
+        if len(args) != 1 or any(c in args[0].text for c in "\"`',"):
+            raise self.fail("usage: godebug key=value", args, "usage")
+        key, sep, value = args[0].text.partition("=")
+        if not sep:
+            raise self.fail("usage: godebug key=value", args, "usage")
+        return Godebug(key, value, line, block)
+
+    def replace(self, verb: str, block: Block | None, line: Line, args: list[Token]) -> Replace:
+        arrow = 1 if len(args) >= 2 and args[1].text == "=>" else 2
+        if len(args) < arrow + 2 or len(args) > arrow + 3 or args[arrow].text != "=>":
+            raise self.fail(REPLACE_USAGE.format(verb), args, "usage")
+        s = self.parse_string(args[0])
+        path_major = self.path_major(s, args[0], wrap=f"{verb} {s}: ")
+        v = ""
+        if arrow == 2:
+            v = self.parse_version(verb, s, args[1])
+            self.check_major(verb, s, v, path_major, args[1])
+        new_tok = args[arrow + 1]
+        ns = self.parse_string(new_tok)
+        nv = ""
+        if len(args) == arrow + 2:
+            if not is_directory_path(ns):
+                if "@" in ns:
+                    msg = "replacement module must match format 'path version', not 'path@version'"
+                else:
+                    msg = "replacement module without version must be directory path (rooted or starting with . or ..)"
+                raise self.fail(msg, [new_tok], "invalid-replacement")
+            if "\\" in ns:
+                raise self.fail(
+                    "replacement directory appears to be Windows path (on a non-windows system)",
+                    [new_tok],
+                    "invalid-replacement",
+                )
+        else:
+            nv = self.parse_version(verb, ns, args[arrow + 2])
+            if is_directory_path(ns):
+                raise self.fail(
+                    f"replacement module directory path {quote(ns)} cannot have version",
+                    [new_tok, args[arrow + 2]],
+                    "invalid-replacement",
+                )
+        return Replace(ModuleVersion(s, v), ModuleVersion(ns, nv), line, block)
+
+    def version_interval(self, verb: str, args: list[Token]) -> tuple[str, str, list[Token]]:
+        """parseVersionInterval with retract's no-op fixer; returns the tokens left over."""
+        if not args or args[0].text == "(":
+            raise self.fail("expected '[' or version", args[:1], "invalid-retract")
+        if args[0].text != "[":
+            v = self.parse_version(verb, "", args[0], canonical=False)
+            return v, v, args[1:]
+        rest = args[1:]
+        if not rest:
+            raise self.fail("expected version after '['", args[:1], "invalid-retract")
+        low = self.parse_version(verb, "", rest[0], canonical=False)
+        rest = rest[1:]
+        if not rest or rest[0].text != ",":
+            raise self.fail("expected ',' after version", rest[:1] or args[-1:], "invalid-retract")
+        rest = rest[1:]
+        if not rest:
+            raise self.fail("expected version after ','", args[-1:], "invalid-retract")
+        high = self.parse_version(verb, "", rest[0], canonical=False)
+        rest = rest[1:]
+        if not rest or rest[0].text != "]":
+            raise self.fail("expected ']' after version", rest[:1] or args[-1:], "invalid-retract")
+        return low, high, rest[1:]
+
+    def one_path(self, what: str, args: list[Token]) -> str:
+        if len(args) != 1:
+            raise self.fail(f"{what} directive expects exactly one argument", args, "usage")
+        return self.parse_string(args[0])
+
+
+def parse_mod(
+    syntax: FileSyntax, *, strict: bool = True, rewrite: bool = False
+) -> tuple[ModFile, list[ModError]]:
+    """modfile.Parse (strict) or ParseLax, with a nil version fixer."""
+    f = ModFile(syntax)
+    c = _Checker(syntax, rewrite)
+
+    def add(block: Block | None, line: Line, verb_tok: Token, args: list[Token]) -> None:
+        verb = verb_tok.text
+        if not strict and verb not in LAX_VERBS:
+            return
+        if verb == "go":
+            if f.go is not None:
+                raise c.fail("repeated go statement", [verb_tok], "repeated-statement")
+            f.go = Go(c.go_version(line, args, lax=not strict), line)
+        elif verb == "toolchain":
+            if f.toolchain is not None:
+                raise c.fail("repeated toolchain statement", [verb_tok], "repeated-statement")
+            f.toolchain = Toolchain(c.toolchain_name(args), line)
+        elif verb == "module":
+            if f.module is not None:
+                raise c.fail("repeated module statement", [verb_tok], "repeated-statement")
+            f.module = Module(ModuleVersion(""), parse_deprecation(block, line), line, block)
+            if len(args) != 1:
+                raise c.fail("usage: module module/path", args, "usage")
+            f.module.mod = ModuleVersion(c.parse_string(args[0]))
+        elif verb == "godebug":
+            f.godebug.append(c.godebug(block, line, args))
+        elif verb in ("require", "exclude"):
+            if len(args) != 2:
+                raise c.fail(f"usage: {verb} module/path v1.2.3", args, "usage")
+            s = c.parse_string(args[0])
+            v = c.parse_version(verb, s, args[1])
+            path_major = c.path_major(s, args[0])
+            c.check_major(verb, s, v, path_major, args[1])
+            if verb == "require":
+                f.require.append(Require(ModuleVersion(s, v), is_indirect(line), line, block))
+            else:
+                f.exclude.append(Exclude(ModuleVersion(s, v), line, block))
+        elif verb == "replace":
+            f.replace.append(c.replace(verb, block, line, args))
+        elif verb == "retract":
+            rationale = directive_comment(block, line)
+            try:
+                low, high, rest = c.version_interval(verb, args)
+            except _Fail:
+                if strict:
+                    raise
+                return
+            if rest and strict:
+                raise c.fail(
+                    f"unexpected token after version: {quote(rest[0].text)}", rest, "invalid-retract"
+                )
+            f.retract.append(Retract(low, high, rationale, line, block))
+        elif verb == "tool":
+            f.tool.append(Tool(c.one_path("tool", args), line, block))
+        elif verb == "ignore":
+            f.ignore.append(Ignore(c.one_path("ignore", args), line, block))
+        else:
+            raise c.fail(f"unknown directive: {verb}", [verb_tok], "unknown-directive")
+
+    c.run(MOD_BLOCK_VERBS, add, strict)
+    return f, c.errors
+
+
+def parse_work(syntax: FileSyntax, *, rewrite: bool = False) -> tuple[WorkFile, list[ModError]]:
+    """modfile.ParseWork with a nil version fixer."""
+    f = WorkFile(syntax)
+    c = _Checker(syntax, rewrite)
+
+    def add(block: Block | None, line: Line, verb_tok: Token, args: list[Token]) -> None:
+        verb = verb_tok.text
+        if verb == "go":
+            if f.go is not None:
+                raise c.fail("repeated go statement", [verb_tok], "repeated-statement")
+            f.go = Go(c.go_version(line, args), line)
+        elif verb == "toolchain":
+            if f.toolchain is not None:
+                raise c.fail("repeated toolchain statement", [verb_tok], "repeated-statement")
+            f.toolchain = Toolchain(c.toolchain_name(args), line)
+        elif verb == "godebug":
+            f.godebug.append(c.godebug(block, line, args))
+        elif verb == "use":
+            if len(args) != 1:
+                raise c.fail("usage: use local/dir", args, "usage")
+            f.use.append(Use(c.parse_string(args[0]), line, block))
+        elif verb == "replace":
+            f.replace.append(c.replace(verb, block, line, args))
+        else:
+            raise c.fail(f"unknown directive: {verb}", [verb_tok], "unknown-directive")
+
+    c.run(WORK_BLOCK_VERBS, add)
+    return f, c.errors

@@ -1,0 +1,306 @@
+"""Parse go.mod / go.work text into a `FileSyntax`: lex each line, let the lark grammar
+(grammar/modfile.lark) find the statement structure over the lines, then build x/mod's tree with
+its comment rules (Before comments, blank-line markers in blocks, suffix comments).
+
+Go stops at the first syntax error. This parser records every error and recovers: a bad
+character is skipped, an unterminated string ends at the end of its line, junk after a closing
+`)` is ignored, and a block still open at the end of the file is closed before the first
+unindented directive in it, so the rest of the file keeps its meaning. `FileSyntax.problems()`
+lists the errors in Go's order, so the first is the one Go reports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gc
+import importlib.resources
+from collections.abc import Iterator, Sequence
+
+from lark import Lark, Tree
+from lark import Token as LarkToken
+from lark.lexer import Lexer
+
+from gomodls.syntax.lexer import lex_lines
+from gomodls.syntax.tree import (
+    PARSER,
+    Block,
+    Comment,
+    CommentBlock,
+    Comments,
+    FileSyntax,
+    Line,
+    LineKind,
+    Paren,
+    SourceLine,
+    Stmt,
+    SyntaxProblem,
+)
+
+# Verbs that, unindented inside an unterminated block, start the statements after it.
+RECOVERY_VERBS = frozenset(
+    {
+        "module",
+        "go",
+        "toolchain",
+        "godebug",
+        "require",
+        "exclude",
+        "replace",
+        "retract",
+        "tool",
+        "ignore",
+        "use",
+    }
+)
+
+
+_RUN_KINDS = frozenset({LineKind.LINE, LineKind.COMMENT, LineKind.BLANK})
+
+
+class _LineLexer(Lexer):
+    """Feeds the grammar one terminal per source line, except that a run of consecutive plain
+    lines (or comment lines, or blank lines) is one terminal: the grammar treats one and many
+    alike, and a block of thousands of requirements costs the parser three terminals.
+    `start_pos`/`end_pos` index the run in the line list."""
+
+    def __init__(self, conf: object) -> None:
+        pass
+
+    def lex(self, data: Sequence[SourceLine]) -> Iterator[LarkToken]:  # type: ignore[override]
+        i, n = 0, len(data)
+        while i < n:
+            kind = data[i].kind
+            j = i + 1
+            if kind in _RUN_KINDS:
+                while j < n and data[j].kind is kind:
+                    j += 1
+            yield LarkToken(kind.value, kind.value, start_pos=i, end_pos=j)
+            i = j
+
+
+@functools.cache
+def _grammar_parser() -> Lark:
+    grammar = importlib.resources.files("gomodls.grammar").joinpath("modfile.lark").read_text()
+    # cache=True keeps the LALR tables in a temp file keyed by the grammar: later processes load
+    # them instead of rebuilding (a corrupt cache file is ignored and rebuilt by lark).
+    return Lark(grammar, parser="lalr", lexer=_LineLexer, start=["start", "block_body"], cache=True)
+
+
+def split_lines(text: str) -> list[str]:
+    return text.split("\n")
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building a tree: the tree is made of many small
+    objects that point at each other, and collections triggered by their allocation cost more
+    than the parse itself on large files."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def parse(text: str, filename: str = "go.mod") -> FileSyntax:
+    with paused_gc():
+        lines = lex_lines(split_lines(text), 0, at_eof=True)
+        return parse_lines(lines, filename)
+
+
+def parse_lines(lines: list[SourceLine], filename: str) -> FileSyntax:
+    syntax = FileSyntax(filename, lines, [], multiline=any(s.nlines > 1 for s in lines))
+    syntax.stmts = items_of(syntax, lines)
+    return syntax
+
+
+def items_of(syntax: FileSyntax, lines: list[SourceLine]) -> list[Stmt]:
+    """The top-level statements of `lines`, a run of `syntax.lines` that starts and ends at
+    statement boundaries. Errors go to the lines and to `syntax`."""
+    return _Builder(syntax, lines).items()
+
+
+def block_body(
+    syntax: FileSyntax, lines: list[SourceLine], lines_before: bool
+) -> tuple[list[Line], list[Comment]]:
+    """Block lines from `lines`, a run inside a block body; also the comments left pending at
+    its end. `lines_before` says whether block lines precede the run (a blank line at its start
+    is then kept as a marker)."""
+    builder = _Builder(syntax, lines)
+    tree = _grammar_parser().parse(lines, start="block_body")
+    return builder.block_lines(tree, have_lines=lines_before)
+
+
+def rparen_before(pending: list[Comment]) -> list[Comment]:
+    """The comments before a closing parenthesis: a lone blank-line marker is dropped."""
+    if len(pending) == 1 and pending[0].text == "" and pending[0].src is None:
+        return []
+    return pending
+
+
+def eof_position(lines: list[SourceLine]) -> tuple[int, int]:
+    last = lines[-1]
+    return last.line + last.nlines - 1, len(last.text) - (last.text.rfind("\n") + 1)
+
+
+class _Builder:
+    """Builds nodes from one lark parse of `lines` (tokens carry indexes into `lines`)."""
+
+    def __init__(self, syntax: FileSyntax, lines: list[SourceLine]) -> None:
+        self.syntax = syntax
+        self.lines = lines
+
+    def items(self) -> list[Stmt]:
+        for src in self.lines:
+            if src.parse_errors:
+                src.parse_errors = ()
+        tree = _grammar_parser().parse(self.lines, start="start")
+        stmts: list[Stmt] = []
+        for child in tree.children:
+            if isinstance(child, LarkToken):  # a top-level blank line
+                continue
+            if child.data == "stmt":
+                stmts.extend(self._stmt(child))
+            elif child.data == "comment_block":
+                stmts.append(CommentBlock(Comments(before=self._comments(child.children[0]))))
+            else:  # open_block: an unterminated block is always last
+                stmts.extend(self._open_block(child))
+        return stmts
+
+    def _src(self, tok: LarkToken) -> SourceLine:
+        return self.lines[tok.start_pos]
+
+    def _run(self, tok: LarkToken) -> list[SourceLine]:
+        return self.lines[tok.start_pos : tok.end_pos]
+
+    def _comments(self, tree: Tree) -> list[Comment]:
+        return [src.comment for t in tree.children for src in self._run(t)]  # type: ignore[misc]
+
+    def _stmt(self, tree: Tree) -> list[Stmt]:
+        children = tree.children
+        before = self._comments(children[0]) if len(children) == 2 else []
+        body = children[-1]
+        if body.data == "line":
+            nodes: list[Stmt] = []
+            for src in self._run(body.children[0]):
+                line = Line(src.tokens, src=src)
+                self._suffix_to_line(line, src)
+                nodes.append(line)
+        elif body.data == "empty_block":
+            nodes = [self._empty_block(self._src(body.children[0]))]
+        else:
+            nodes = [self._block(body)]
+        nodes[0].comments.before = before
+        return nodes
+
+    def _suffix_to_line(self, line: Line, src: SourceLine) -> None:
+        if src.comment is None:
+            return
+        if line.tokens[0].line == line.tokens[-1].end_line:
+            line.comments.suffix = [src.comment]
+        else:  # x/mod gives suffix comments only to single-line expressions
+            self.syntax.comments.before = [*self.syntax.comments.before, src.comment]
+
+    def _empty_block(self, src: SourceLine) -> Block:
+        toks = src.tokens
+        block = Block(toks[:-2], Paren(toks[-2]), [], Paren(toks[-1]), src=src, end_src=src)
+        if src.comment is not None:
+            if toks[0].line == toks[-1].end_line:
+                block.comments.suffix = [src.comment]
+            else:
+                block.rparen.comments.suffix = [src.comment]
+        return block
+
+    def _opener(self, src: SourceLine) -> Block:
+        toks = src.tokens
+        block = Block(toks[:-1], Paren(toks[-1]), [], Paren(None), src=src, end_src=src)
+        if src.comment is not None:
+            block.lparen.comments.suffix = [src.comment]
+        return block
+
+    def _block(self, tree: Tree) -> Block:
+        open_tok, body, close_tok = tree.children
+        block = self._opener(self._src(open_tok))
+        block.lines, pending = self.block_lines(body, have_lines=False)
+        self._close(block, self._src(close_tok), pending)
+        return block
+
+    def block_lines(self, body: Tree, have_lines: bool) -> tuple[list[Line], list[Comment]]:
+        """parseLineBlock: the lines, and the comments still pending at the end."""
+        out: list[Line] = []
+        comments: list[Comment] = []
+        for src in (src for tok in body.children for src in self._run(tok)):
+            kind = src.kind
+            if kind is LineKind.BLANK:
+                if (not comments and (out or have_lines)) or (comments and comments[-1].text != ""):
+                    comments.append(Comment(""))
+            elif kind is LineKind.COMMENT:
+                comments.append(src.comment)  # type: ignore[arg-type]
+            else:
+                line = Line(src.tokens, Comments(before=comments), in_block=True, src=src)
+                self._suffix_to_line(line, src)
+                out.append(line)
+                comments = []
+        return out, comments
+
+    def _close(self, block: Block, src: SourceLine, pending: list[Comment]) -> None:
+        block.rparen = Paren(src.tokens[0], Comments(before=rparen_before(pending)))
+        block.end_src = src
+        if len(src.tokens) > 1:
+            junk = src.tokens[1]
+            src.parse_errors = [
+                SyntaxProblem(
+                    "syntax error (expected newline after closing paren)",
+                    junk.end_col,
+                    junk.end_col,
+                    order=PARSER,
+                    src=src,
+                    row=junk.end_row,
+                    end_row=junk.end_row,
+                )
+            ]
+        elif src.comment is not None:
+            block.rparen.comments.suffix = [src.comment]
+
+    def _open_block(self, tree: Tree) -> list[Stmt]:
+        children = tree.children
+        before = self._comments(children[0]) if len(children) == 3 else []
+        open_tok, body = children[-2], children[-1]
+        block = self._opener(self._src(open_tok))
+        block.comments.before = before
+        indexes = [i for tok in body.children for i in range(tok.start_pos, tok.end_pos)]
+        split = self._recovery_split(indexes)
+        run = [LarkToken(self.lines[i].kind.value, "", start_pos=i, end_pos=i + 1) for i in indexes[:split]]
+        block.lines, _ = self.block_lines(Tree("block_body", run), have_lines=False)
+        if split:
+            block.end_src = self.lines[indexes[split - 1]]
+        rest: list[Stmt] = []
+        if split < len(indexes):
+            rest = items_of(self.syntax, self.lines[indexes[split] :])
+        # Go has no recovery: the first unterminated block swallows the rest of the file.
+        start = block.header[0]
+        eof_line, eof_col = eof_position(self.syntax.lines)
+        self.syntax.eof_problem = SyntaxProblem(
+            f"syntax error (unterminated block started at {self.syntax.filename}:{start.line + 1}:{start.col + 1})",
+            eof_col,
+            eof_col,
+            order=PARSER,
+            row=eof_line,
+            end_row=eof_line,
+        )
+        return [block, *rest]
+
+    def _recovery_split(self, indexes: list[int]) -> int:
+        """Position in `indexes` of the first line of the statements that follow an unterminated
+        block: the first unindented directive, with the comments directly above it."""
+        for k, i in enumerate(indexes):
+            src = self.lines[i]
+            if src.tokens and src.tokens[0].col == 0 and src.tokens[0].text in RECOVERY_VERBS:
+                while k > 0 and self.lines[indexes[k - 1]].kind is LineKind.COMMENT:
+                    k -= 1
+                return k
+        return len(indexes)

@@ -1,0 +1,252 @@
+"""The syntax tree of go.mod and go.work files, shaped like x/mod's modfile.FileSyntax.
+
+Every token and comment keeps the source line it came from (a `SourceLine`), so positions are
+derived, not stored: when an incremental edit inserts or deletes lines, only the `line` numbers of
+the following `SourceLine`s change, never the tokens. Positions are 0-based lines and 0-based
+code-point columns; `gomodls.syntax.positions` converts them to Go's 1-based rune columns and to
+the LSP's negotiated encoding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class TokenKind(StrEnum):
+    IDENT = "ident"
+    STRING = "string"
+    PUNCT = "punct"  # one of ( ) [ ] { } ,
+
+
+class LineKind(StrEnum):
+    """How a source line takes part in the statement structure (the grammar's terminals)."""
+
+    BLANK = "BLANK"
+    COMMENT = "COMMENT"  # a whole-line comment
+    LINE = "LINE"  # tokens, not a block opener
+    OPEN = "OPEN"  # `header (` : opens a block at top level
+    EMPTY = "EMPTY"  # `header ( )` : an empty block at top level
+    CLOSE = "CLOSE"  # starts with `)`: closes a block (an ordinary line at top level)
+    RP_OPEN = "RP_OPEN"  # `) ... (` : closes a block, or opens one at top level
+    RP_EMPTY = "RP_EMPTY"  # `) ... ( )`
+
+
+IN_TOKEN, PARSER, TOKEN_START = 0, 1, 2
+
+
+@dataclass(eq=False, slots=True)
+class SyntaxProblem:
+    """A lexer or parser error: Go's message at Go's position. The position is relative to the
+    source line it belongs to (or absolute when `src` is None, for the end of the file)."""
+
+    message: str
+    col: int
+    end_col: int
+    # Go reads one token ahead, so at equal positions the order is: an error inside the token
+    # that ends there (`x/*`), then a parser error, then an error starting the next token.
+    order: int
+    src: SourceLine | None = None
+    row: int = 0
+    end_row: int = 0
+
+    @property
+    def line(self) -> int:
+        return self.src.line + self.row if self.src else self.row
+
+    @property
+    def end_line(self) -> int:
+        return self.src.line + self.end_row if self.src else self.end_row
+
+
+@dataclass(eq=False, slots=True)
+class SourceLine:
+    """One logical source line: usually one physical line (a string continued by a backslash
+    at the end of a line spans more)."""
+
+    line: int
+    text: str  # without the final newline; contains newlines only when nlines > 1
+    kind: LineKind
+    tokens: list[Token]
+    comment: Comment | None  # the whole-line comment (COMMENT) or the suffix comment
+    lex_errors: Sequence[SyntaxProblem]
+    nlines: int = 1
+    parse_errors: Sequence[SyntaxProblem] = ()
+
+
+@dataclass(eq=False, slots=True)
+class Token:
+    kind: TokenKind
+    text: str
+    col: int
+    end_col: int
+    src: SourceLine | None  # None for tokens created by edits
+    row: int = 0  # line offset within a multi-line SourceLine
+    end_row: int = 0
+
+    @property
+    def line(self) -> int:
+        return self.src.line + self.row if self.src else -1
+
+    @property
+    def end_line(self) -> int:
+        return self.src.line + self.end_row if self.src else -1
+
+
+@dataclass(eq=False, slots=True)
+class Comment:
+    """A `//` comment; `text` is Go's Comment.Token (with the slashes, without the newline).
+    A blank-line marker inside a block has text "" and no source."""
+
+    text: str
+    col: int = 0
+    src: SourceLine | None = None
+    suffix: bool = False
+    row: int = 0
+
+    @property
+    def line(self) -> int:
+        return self.src.line + self.row if self.src else -1
+
+
+@dataclass(eq=False, slots=True)
+class Comments:
+    """x/mod's Comments. The lists are replaced, never mutated in place: empty ones are shared."""
+
+    before: Sequence[Comment] = ()
+    suffix: Sequence[Comment] = ()
+    after: Sequence[Comment] = ()
+
+
+@dataclass(eq=False, slots=True)
+class Line:
+    """A statement line: top level (`require x v1`) or inside a block (`x v1`, no verb)."""
+
+    tokens: list[Token]
+    comments: Comments = field(default_factory=Comments)
+    in_block: bool = False
+    src: SourceLine | None = None
+    removed: bool = False  # set by edits, dropped by cleanup
+
+    @property
+    def texts(self) -> list[str]:
+        return [t.text for t in self.tokens]
+
+    @property
+    def line(self) -> int:
+        return self.tokens[0].line if self.tokens else -1
+
+
+@dataclass(eq=False, slots=True)
+class Paren:
+    """The `(` or `)` of a block; a place for comments."""
+
+    token: Token | None
+    comments: Comments = field(default_factory=Comments)
+
+
+@dataclass(eq=False, slots=True)
+class Block:
+    """`verb (` lines `)`. `rparen.token` is None while the block is unterminated."""
+
+    header: list[Token]
+    lparen: Paren
+    lines: list[Line]
+    rparen: Paren
+    comments: Comments = field(default_factory=Comments)
+    src: SourceLine | None = None  # the opening line
+    end_src: SourceLine | None = None  # the closing line, or the last line of an unterminated block
+
+    @property
+    def verb(self) -> str:
+        return self.header[0].text if self.header else ""
+
+    @property
+    def line(self) -> int:
+        return self.header[0].line if self.header else -1
+
+
+@dataclass(eq=False, slots=True)
+class CommentBlock:
+    """Whole-line comments separated from any statement by a blank line (or the end of file)."""
+
+    comments: Comments = field(default_factory=Comments)
+
+    @property
+    def line(self) -> int:
+        return self.comments.before[0].line if self.comments.before else -1
+
+
+Stmt = Line | Block | CommentBlock
+
+
+@dataclass(eq=False, slots=True)
+class FileSyntax:
+    """A parsed go.mod / go.work: the statements, the source lines and the syntax errors."""
+
+    filename: str
+    lines: list[SourceLine]
+    stmts: list[Stmt]
+    comments: Comments = field(default_factory=Comments)
+    eof_problem: SyntaxProblem | None = None  # an unterminated block, reported at end of file
+    multiline: bool = False  # some source line spans several physical lines
+
+    def problems(self) -> list[SyntaxProblem]:
+        """Every syntax error in Go's order: the first one is what the go command reports."""
+        found = [p for s in self.lines for p in (*s.lex_errors, *s.parse_errors)]
+        if self.eof_problem:
+            found.append(self.eof_problem)
+        found.sort(key=lambda p: (p.line, p.col, p.order))
+        return found
+
+    def text(self) -> str:
+        return "\n".join(s.text for s in self.lines)
+
+
+def first_token(stmt: Stmt) -> Token | None:
+    if isinstance(stmt, Line):
+        return stmt.tokens[0] if stmt.tokens else None
+    if isinstance(stmt, Block):
+        return stmt.header[0] if stmt.header else None
+    return None
+
+
+def clone_stmts(stmts: list[Stmt]) -> list[Stmt]:
+    """A copy whose tokens and comment lists can be rewritten without touching the original
+    (the source positions are shared)."""
+    return [_clone(s) for s in stmts]
+
+
+def _clone_tokens(tokens: list[Token]) -> list[Token]:
+    return [Token(t.kind, t.text, t.col, t.end_col, t.src, t.row, t.end_row) for t in tokens]
+
+
+def _clone_comments(c: Comments) -> Comments:
+    return Comments(list(c.before), list(c.suffix), list(c.after))
+
+
+def _clone_line(line: Line) -> Line:
+    return Line(_clone_tokens(line.tokens), _clone_comments(line.comments), line.in_block, line.src)
+
+
+def _clone(stmt: Stmt) -> Stmt:
+    if isinstance(stmt, Line):
+        return _clone_line(stmt)
+    if isinstance(stmt, Block):
+        return Block(
+            _clone_tokens(stmt.header),
+            Paren(stmt.lparen.token, _clone_comments(stmt.lparen.comments)),
+            [_clone_line(line) for line in stmt.lines],
+            Paren(stmt.rparen.token, _clone_comments(stmt.rparen.comments)),
+            _clone_comments(stmt.comments),
+            stmt.src,
+            stmt.end_src,
+        )
+    return CommentBlock(_clone_comments(stmt.comments))
+
+
+def clone_syntax(syntax: FileSyntax) -> FileSyntax:
+    return FileSyntax(
+        syntax.filename, syntax.lines, clone_stmts(syntax.stmts), _clone_comments(syntax.comments)
+    )
