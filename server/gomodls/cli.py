@@ -1,0 +1,281 @@
+"""The `gomodls` command: parse, fmt, check (and serve, resolve, why as they land).
+
+Every failure is one clear line on stderr and a non-zero exit status, never a traceback:
+1 for problems found in the input, 2 for usage errors and unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from gomodls import __version__
+from gomodls.modfile.errors import ModError
+from gomodls.modfile.gosum import parse_sum
+from gomodls.modfile.parsed import FileKind, NotParsable, format_parsed, json_parsed, parse_text
+
+MAX_FILE_BYTES = 16 * 1024 * 1024
+CHECKED_NAMES = ("go.mod", "go.work", "go.sum", "go.work.sum")
+SKIPPED_DIRS = frozenset({"testdata", "node_modules"})
+
+
+class InputError(Exception):
+    """Input the command cannot use: reported as `gomodls: <path>: <reason>`."""
+
+
+def read_source(path: str, *, reject_binary: bool = False) -> str:
+    """Read a go.mod / go.work / go.sum as text, keeping invalid UTF-8 bytes (as Go does).
+
+    `parse` and `fmt` print only Go's first error, so binary data already gives one message
+    there; `check` reports every error and so refuses binary data up front."""
+    try:
+        if os.path.isdir(path):
+            raise InputError(f"{path}: is a directory")
+        size = os.path.getsize(path)
+        if size > MAX_FILE_BYTES:
+            raise InputError(f"{path}: file too large ({size / 1048576:.1f} MB; the limit is 16 MB)")
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file or directory") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except OSError as e:
+        raise InputError(f"{path}: {e.strerror or e}") from None
+    if reject_binary and _looks_binary(data):
+        raise InputError(f"{path}: binary data, not a go.mod, go.work or go.sum file")
+    return data.decode("utf-8", "surrogateescape")
+
+
+_TEXT_CONTROLS = frozenset(b"\t\n\r\f\v")
+
+
+def _looks_binary(data: bytes) -> bool:
+    """NUL bytes among many other control bytes. A stray NUL in a text file is not binary: it
+    gets the go command's "unexpected input character" error, with its position."""
+    sample = data[:8192]
+    if b"\0" not in sample:
+        return False
+    controls = sum(1 for b in sample if (b < 0x20 and b not in _TEXT_CONTROLS) or b == 0x7F)
+    return controls * 10 > len(sample)
+
+
+def short_path(path: str) -> str:
+    """base.ShortPath: the relative form when it is shorter."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return rel if len(rel) < len(path) else path
+
+
+def _parse_error_report(kind: FileKind, path: str, errors: list[ModError]) -> str:
+    """The go command's report: `go mod edit` names the file as given in each error;
+    `go work edit` shortens it and wraps the errors once more (modload.ReadWorkFile)."""
+    header = f"go: errors parsing {short_path(path)}:\n"
+    name = path
+    if kind is FileKind.WORK:
+        header += "errors parsing go.work:\n"
+        name = short_path(path)
+    return header + "".join(e.go_string(name) + "\n" for e in errors)
+
+
+def _kind(path: str, work: bool) -> FileKind:
+    if work:
+        return FileKind.WORK
+    kind = FileKind.of(path)
+    if kind is FileKind.SUM:
+        raise InputError(f"{path}: go.sum files have no JSON form; use gomodls check")
+    return kind
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    kind = _kind(args.file, args.work)
+    parsed = parse_text(read_source(args.file), kind, args.file)
+    if parsed.go_errors:
+        sys.stderr.write(_parse_error_report(kind, args.file, parsed.go_errors))
+        return 1
+    sys.stdout.write(json_parsed(parsed))
+    return 0
+
+
+def _write_atomically(path: str, text: str) -> None:
+    """Replace the file only once the new content is safely on disk, keeping its mode."""
+    mode = os.stat(path).st_mode & 0o7777
+    tmp = f"{path}.gomodls-{os.getpid()}.tmp"
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(text.encode("utf-8", "surrogateescape"))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def cmd_fmt(args: argparse.Namespace) -> int:
+    status = 0
+    for path in args.files:
+        try:
+            kind = _kind(path, args.work)
+            source = read_source(path)
+            parsed = parse_text(source, kind, path)
+            try:
+                formatted = format_parsed(parsed)
+            except NotParsable as e:
+                sys.stderr.write(_parse_error_report(kind, path, e.errors))
+                status = 1
+                continue
+        except InputError as e:
+            print(f"gomodls: {e}", file=sys.stderr)
+            status = max(status, 2)
+            continue
+        changed = formatted != source
+        if args.list:
+            if changed:
+                print(path)
+                status = max(status, 1)
+        elif args.diff:
+            if changed:
+                sys.stdout.writelines(
+                    difflib.unified_diff(
+                        source.splitlines(keepends=True),
+                        formatted.splitlines(keepends=True),
+                        f"{path}.orig",
+                        path,
+                    )
+                )
+        elif args.write:
+            if changed:
+                _write_atomically(path, formatted)
+        else:
+            sys.stdout.write(formatted)
+    return status
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    path: str
+    line: int  # 1-based
+    col: int  # 1-based, in runes as Go counts them
+    severity: str
+    message: str
+    code: str
+
+    def text(self) -> str:
+        message = self.message.replace("\n\t", " ").replace("\n", " ")
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {message} [{self.code}]"
+
+
+def _severity(code: str) -> str:
+    return {
+        "duplicate-sum-line": "warning",
+        "ignored-sum-hash": "information",
+        "unknown-sum-hash": "warning",
+        "invalid-sum-version": "warning",
+    }.get(code, "error")
+
+
+def check_file(path: str) -> list[Finding]:
+    source = read_source(path, reject_binary=True)
+    kind = FileKind.of(path)
+    if kind is FileKind.SUM:
+        errors = parse_sum(source, path).errors
+    else:
+        errors = parse_text(source, kind, path).errors
+    return [
+        Finding(path, e.range[0] + 1, e.range[1] + 1, _severity(e.code), e.message, e.code) for e in errors
+    ]
+
+
+def _walk(root: str) -> Iterator[str]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")) and d not in SKIPPED_DIRS)
+        for name in sorted(filenames):
+            if name in CHECKED_NAMES:
+                yield os.path.join(dirpath, name)
+
+
+def _targets(paths: Sequence[str]) -> Iterator[str]:
+    for path in paths:
+        if os.path.isdir(path):
+            found = list(_walk(path))
+            if not found:
+                raise InputError(f"{path}: no go.mod, go.work or go.sum files found")
+            yield from found
+        else:
+            yield path
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    findings: list[Finding] = []
+    status = 0
+    for path in _targets(args.paths):
+        try:
+            findings.extend(check_file(path))
+        except InputError as e:
+            print(f"gomodls: {e}", file=sys.stderr)
+            status = 2
+    if args.format == "json":
+        json.dump([_finding_dict(f) for f in findings], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for f in findings:
+            print(f.text())
+    if any(f.severity == "error" for f in findings):
+        status = max(status, 1)
+    return status
+
+
+def _finding_dict(f: Finding) -> dict[str, object]:
+    return {name: getattr(f, name) for name in Finding.__slots__}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gomodls", description="Language server and tools for go.mod, go.work and go.sum."
+    )
+    parser.add_argument("--version", action="version", version=f"gomodls {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("parse", help="print a go.mod or go.work as JSON, like `go mod edit -json`")
+    p.add_argument("--json", action="store_true", required=True, help="print JSON (the only output form)")
+    p.add_argument("--work", action="store_true", help="treat FILE as a go.work whatever its name")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(run=cmd_parse)
+
+    p = sub.add_parser("fmt", help="format go.mod / go.work files like `go mod edit -fmt`")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("-w", dest="write", action="store_true", help="write the result back to the file")
+    mode.add_argument("-d", dest="diff", action="store_true", help="print a unified diff")
+    mode.add_argument("-l", dest="list", action="store_true", help="list files that are not formatted")
+    p.add_argument("--work", action="store_true", help="treat the files as go.work files")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(run=cmd_fmt)
+
+    p = sub.add_parser("check", help="report problems in go.mod, go.work and go.sum files (offline)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files, or directories searched recursively")
+    p.set_defaults(run=cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except InputError as e:
+        print(f"gomodls: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 1
