@@ -12,14 +12,18 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gomodls import __version__
+from gomodls.analysis import CheckContext, analyze
+from gomodls.analysis.context import DiskFiles
+from gomodls.goenv import GoEnv
 from gomodls.modfile.errors import ModError
-from gomodls.modfile.gosum import parse_sum
 from gomodls.modfile.parsed import FileKind, NotParsable, format_parsed, json_parsed, parse_text
+from gomodls.toolchain import local_go
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
+SEVERITIES = ("error", "warning", "information", "hint")
 CHECKED_NAMES = ("go.mod", "go.work", "go.sum", "go.work.sum")
 SKIPPED_DIRS = frozenset({"testdata", "node_modules"})
 
@@ -161,7 +165,9 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
+class Report:
+    """One reported problem, with 1-based positions (columns in runes, as Go counts them)."""
+
     path: str
     line: int  # 1-based
     col: int  # 1-based, in runes as Go counts them
@@ -174,24 +180,13 @@ class Finding:
         return f"{self.path}:{self.line}:{self.col}: {self.severity}: {message} [{self.code}]"
 
 
-def _severity(code: str) -> str:
-    return {
-        "duplicate-sum-line": "warning",
-        "ignored-sum-hash": "information",
-        "unknown-sum-hash": "warning",
-        "invalid-sum-version": "warning",
-    }.get(code, "error")
-
-
-def check_file(path: str) -> list[Finding]:
+def check_file(path: str, ctx_base: CheckContext) -> list[Report]:
     source = read_source(path, reject_binary=True)
-    kind = FileKind.of(path)
-    if kind is FileKind.SUM:
-        errors = parse_sum(source, path).errors
-    else:
-        errors = parse_text(source, kind, path).errors
+    ctx = replace(ctx_base, path=os.path.abspath(path))
+    findings = analyze(source, ctx)
+    findings.sort(key=lambda f: (f.range[0], f.range[1]))
     return [
-        Finding(path, e.range[0] + 1, e.range[1] + 1, _severity(e.code), e.message, e.code) for e in errors
+        Report(path, f.range[0] + 1, f.range[1] + 1, f.severity.label, f.message, f.code) for f in findings
     ]
 
 
@@ -214,12 +209,20 @@ def _targets(paths: Sequence[str]) -> Iterator[str]:
             yield path
 
 
+def _check_context() -> CheckContext:
+    env = GoEnv()
+    go = local_go()
+    return CheckContext("", DiskFiles(), go.version if go else None, env.get("GOTOOLCHAIN"))
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    findings: list[Finding] = []
+    findings: list[Report] = []
     status = 0
+    ctx = _check_context()
+    shown = SEVERITIES[: SEVERITIES.index(args.severity) + 1]
     for path in _targets(args.paths):
         try:
-            findings.extend(check_file(path))
+            findings.extend(r for r in check_file(path, ctx) if r.severity in shown)
         except InputError as e:
             print(f"gomodls: {e}", file=sys.stderr)
             status = 2
@@ -234,8 +237,41 @@ def cmd_check(args: argparse.Namespace) -> int:
     return status
 
 
-def _finding_dict(f: Finding) -> dict[str, object]:
-    return {name: getattr(f, name) for name in Finding.__slots__}
+def _finding_dict(f: Report) -> dict[str, object]:
+    return {name: getattr(f, name) for name in Report.__slots__}
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the language server; only what serving needs is imported here, so it starts fast."""
+    import logging
+
+    handler: logging.Handler = (
+        logging.FileHandler(args.log_file, encoding="utf-8")
+        if args.log_file
+        else logging.StreamHandler(sys.stderr)
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    logging.getLogger("pygls").setLevel(logging.WARNING)
+
+    from gomodls.lsp.app import create_server
+
+    server = create_server()
+    if args.tcp:
+        host, _, port = args.tcp.rpartition(":")
+        server.start_tcp(host or "127.0.0.1", int(port))
+    else:
+        server.start_io()
+    return 0
+
+
+def _tcp_address(value: str) -> str:
+    _, sep, port = value.rpartition(":")
+    if not sep or not port.isdigit():
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {value!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -262,8 +298,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="report problems in go.mod, go.work and go.sum files (offline)")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--severity",
+        choices=SEVERITIES,
+        default="information",
+        help="the least severe findings to show (default: information; hints are style advice)",
+    )
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, or directories searched recursively")
     p.set_defaults(run=cmd_check)
+
+    p = sub.add_parser("serve", help="run the language server (stdio by default)")
+    p.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default)")
+    p.add_argument(
+        "--tcp", metavar="HOST:PORT", type=_tcp_address, help="listen on a TCP port instead (for debugging)"
+    )
+    p.add_argument("--log-file", metavar="FILE", help="write the log here instead of stderr")
+    p.set_defaults(run=cmd_serve)
     return parser
 
 

@@ -10,6 +10,7 @@ from gomodls.gostr import go_string_key
 from gomodls.modfile.model import ModFile, WorkFile
 from gomodls.module import semver
 from gomodls.syntax.tree import Block, Comments, Line, Stmt
+from gomodls.textedit import TextEdit
 
 SEMANTIC_EXCLUDE_SORT_GO = "v1.21"  # go.dev/issue/60028
 
@@ -31,6 +32,40 @@ def sort_blocks(f: ModFile | WorkFile) -> None:
             stmt.lines.sort(key=functools.cmp_to_key(compare_line_retract))
         else:
             stmt.lines.sort(key=line_key)
+
+
+def sort_edits(f: ModFile | WorkFile) -> list[TextEdit]:
+    """SortBlocks as minimal edits to the source: each block line moves with the comments and
+    blank lines above it, keeping its own text; blocks already in order are untouched."""
+    semantic_exclude = (
+        isinstance(f, ModFile)
+        and f.go is not None
+        and semver.compare("v" + f.go.version, SEMANTIC_EXCLUDE_SORT_GO) >= 0
+    )
+    texts = [s.text for s in f.syntax.lines]
+    edits: list[TextEdit] = []
+    for stmt in f.syntax.stmts:
+        if not isinstance(stmt, Block) or stmt.rparen.token is None or not stmt.lines or f.syntax.multiline:
+            continue
+        if isinstance(f, ModFile) and stmt.verb == "exclude" and semantic_exclude:
+            order = sorted(stmt.lines, key=functools.cmp_to_key(compare_line_exclude))
+        elif isinstance(f, ModFile) and stmt.verb == "retract":
+            order = sorted(stmt.lines, key=functools.cmp_to_key(compare_line_retract))
+        else:
+            order = sorted(stmt.lines, key=line_key)
+        if order == stmt.lines:
+            continue
+        assert stmt.src is not None
+        units: dict[int, list[str]] = {}
+        start = stmt.src.line + 1
+        for line in stmt.lines:
+            end = line.src.line  # type: ignore[union-attr]
+            units[id(line)] = texts[start : end + 1]
+            start = end + 1
+        first, last = stmt.src.line + 1, stmt.lines[-1].src.line  # type: ignore[union-attr]
+        body = [t for line in order for t in units[id(line)]]
+        edits.append(TextEdit((first, 0, last + 1, 0), "".join(t + "\n" for t in body)))
+    return edits
 
 
 def _cmp(a: object, b: object) -> int:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gomodls.syntax.tree import SyntaxProblem, Token
-
-Range = tuple[int, int, int, int]  # start line, start col, end line, end col (0-based, code points)
+from gomodls.textedit import Range
 
 
 @dataclass(slots=True)

@@ -1,0 +1,84 @@
+"""Running the user's go command for the few actions that need it (tidy, vendor), safely: always
+GOTOOLCHAIN=local (never download a toolchain), the user's Go environment otherwise, a time
+limit, bounded output, and cancellable (the process is killed)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from gomodls.toolchain import find_go
+
+DEFAULT_TIMEOUT = 120.0
+MAX_OUTPUT = 1024 * 1024
+
+
+class GoNotFound(Exception):
+    def __str__(self) -> str:
+        return "the go command was not found on PATH; install Go or add it to PATH to run this action"
+
+
+@dataclass(frozen=True, slots=True)
+class GoResult:
+    args: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+    timed_out: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and not self.timed_out
+
+    def failure(self) -> str:
+        if self.timed_out:
+            return f"go {' '.join(self.args)} did not finish in time and was stopped"
+        text = self.stderr.strip() or self.stdout.strip() or f"exit status {self.returncode}"
+        return f"go {' '.join(self.args)} failed:\n{text}"
+
+
+async def _read(stream: asyncio.StreamReader | None) -> bytes:
+    if stream is None:
+        return b""
+    data = await stream.read(MAX_OUTPUT)
+    while await stream.read(65536):  # drain the rest so the process never blocks on a full pipe
+        pass
+    return data
+
+
+async def run_go(
+    args: Sequence[str],
+    cwd: str,
+    environ: Mapping[str, str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> GoResult:
+    environ = dict(os.environ if environ is None else environ)
+    binary = find_go(environ)
+    if binary is None:
+        raise GoNotFound()
+    env = {**environ, "GOTOOLCHAIN": "local"}
+    proc = await asyncio.create_subprocess_exec(
+        binary,
+        *args,
+        cwd=cwd,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        out, err = await asyncio.wait_for(asyncio.gather(_read(proc.stdout), _read(proc.stderr)), timeout)
+        await asyncio.wait_for(proc.wait(), timeout)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+        return GoResult(tuple(args), -1, "", "", timed_out=True)
+    except asyncio.CancelledError:
+        proc.kill()
+        await proc.wait()
+        raise
+    return GoResult(
+        tuple(args), proc.returncode or 0, out.decode(errors="replace"), err.decode(errors="replace")
+    )
