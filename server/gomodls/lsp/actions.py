@@ -1,0 +1,83 @@
+"""Code actions: the fixes attached to findings (quick fixes), and source actions that apply to
+the whole file: format, sort blocks. Every edit is tied to the document version it was computed
+for."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from gomodls.analysis.findings import Finding, Fix
+from gomodls.lsp.convert import from_range, overlaps
+from gomodls.lsp.edits import workspace_edit
+from gomodls.lsp.formatting import format_edits
+from gomodls.lsp.server import GomodServer, guarded
+from gomodls.modfile.canonical import sort_edits
+from gomodls.modfile.parsed import FileKind
+
+SORT_BLOCKS = types.CodeActionKind.Source + ".sortBlocks"
+FORMAT_FILE = types.CodeActionKind.Source + ".format"
+KINDS = [types.CodeActionKind.QuickFix, SORT_BLOCKS, FORMAT_FILE]
+
+
+def _wanted(params: types.CodeActionParams, kind: str) -> bool:
+    only = params.context.only
+    return not only or any(kind == k or kind.startswith(k + ".") for k in only)
+
+
+def _action(
+    ls: GomodServer, fix: Fix, finding: Finding | None, diagnostics: list[types.Diagnostic]
+) -> types.CodeAction:
+    action = types.CodeAction(
+        title=fix.title,
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=diagnostics or None,
+        is_preferred=fix.preferred or None,
+    )
+    if fix.edits:
+        action.edit = workspace_edit(ls, fix.edits)
+    if fix.command is not None:
+        name, arguments = fix.command
+        action.command = types.Command(title=fix.title, command=name, arguments=arguments)
+    return action
+
+
+def register(server: GomodServer) -> None:
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=False),
+    )
+    @guarded([])
+    def code_action(ls: GomodServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+        doc = ls.documents.get(params.text_document.uri)
+        if doc is None:
+            return []
+        actions: list[types.CodeAction] = []
+        if _wanted(params, types.CodeActionKind.QuickFix):
+            wanted = from_range(doc.lines, params.range, ls.encoding)
+            sent = {
+                (d.code, d.range.start.line, d.range.start.character): d for d in params.context.diagnostics
+            }
+            for finding in ls.findings(doc):
+                if not finding.fixes or not overlaps(finding.range, wanted):
+                    continue
+                diagnostic = [d for (code, *_), d in sent.items() if code == finding.code]
+                for fix in finding.fixes:
+                    actions.append(_action(ls, fix, finding, diagnostic[:1]))
+        if doc.kind is not FileKind.SUM and doc.parsed.ok:
+            if _wanted(params, SORT_BLOCKS):
+                edits = sort_edits(doc.parsed.model)
+                if edits:
+                    actions.append(
+                        types.CodeAction(
+                            title="Sort blocks", kind=SORT_BLOCKS, edit=workspace_edit(ls, {doc.path: edits})
+                        )
+                    )
+            if _wanted(params, FORMAT_FILE):
+                edits = format_edits(doc)
+                if edits:
+                    actions.append(
+                        types.CodeAction(
+                            title="Format file", kind=FORMAT_FILE, edit=workspace_edit(ls, {doc.path: edits})
+                        )
+                    )
+        return actions

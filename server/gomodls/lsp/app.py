@@ -1,0 +1,16 @@
+"""Build the language server: the core plus every feature module."""
+
+from __future__ import annotations
+
+from gomodls.lsp import actions, commands, formatting, hover, links, semantic, structure
+from gomodls.lsp.server import GomodServer, register_core
+
+FEATURES = (actions, commands, formatting, hover, links, semantic, structure)
+
+
+def create_server() -> GomodServer:
+    server = GomodServer()
+    register_core(server)
+    for module in FEATURES:
+        module.register(server)
+    return server

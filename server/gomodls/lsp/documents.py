@@ -1,0 +1,134 @@
+"""Open documents: their text, kept in step with the client's incremental changes, and one
+parse per version shared by every feature (the syntax tree is updated incrementally; the model
+and findings are computed once per version, on first use)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+
+from gomodls.lsp.convert import from_range
+from gomodls.modfile.gosum import SumFile, parse_sum
+from gomodls.modfile.parsed import FileKind, ParsedFile, parse_syntax
+from gomodls.syntax.incremental import apply_edit
+from gomodls.syntax.parser import parse
+from gomodls.syntax.positions import Encoding
+from gomodls.syntax.tree import FileSyntax
+
+log = logging.getLogger(__name__)
+
+# Files gomodls serves, recognised by name (clients send different language ids).
+SERVED_NAMES = ("go.mod", "go.work", "go.sum", "go.work.sum")
+
+
+def served_kind(path: str) -> FileKind | None:
+    name = os.path.basename(path)
+    if name in SERVED_NAMES:
+        return FileKind.of(name)
+    return None
+
+
+@dataclass(eq=False)
+class Document:
+    uri: str
+    path: str
+    kind: FileKind
+    version: int
+    lines: list[str]  # physical lines, without newlines
+    syntax: FileSyntax | None = None  # go.mod and go.work
+    _parsed: ParsedFile | None = None
+    _sum: SumFile | None = None
+    cache: dict[str, object] = field(default_factory=dict)  # per-version results of features
+
+    @classmethod
+    def open(cls, uri: str, version: int, text: str) -> Document:
+        path = to_fs_path(uri) or uri
+        kind = served_kind(path) or FileKind.MOD
+        doc = cls(uri, path, kind, version, text.split("\n"))
+        if kind is not FileKind.SUM:
+            doc.syntax = parse(text, os.path.basename(path))
+        return doc
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    @property
+    def parsed(self) -> ParsedFile:
+        assert self.syntax is not None
+        if self._parsed is None:
+            self._parsed = parse_syntax(self.syntax, self.kind)
+        return self._parsed
+
+    @property
+    def sum(self) -> SumFile:
+        if self._sum is None:
+            self._sum = parse_sum(self.text, os.path.basename(self.path))
+        return self._sum
+
+    def apply_changes(
+        self,
+        version: int,
+        changes: Sequence[types.TextDocumentContentChangeEvent],
+        encoding: Encoding,
+        client_text: str | None = None,
+    ) -> None:
+        """Apply the changes in order, each against the text the previous one produced.
+        `client_text` is the text the protocol layer arrived at: if ours ever differs, we
+        start again from it rather than serve a wrong tree."""
+        for change in changes:
+            if (
+                isinstance(change, types.TextDocumentContentChangeWholeDocument)
+                or getattr(change, "range", None) is None
+            ):
+                self._replace_all(change.text)
+                continue
+            sl, sc, el, ec = from_range(self.lines, change.range, encoding)  # type: ignore[union-attr]
+            if (el, ec) < (sl, sc):
+                sl, sc, el, ec = el, ec, sl, sc
+            head, tail = self.lines[sl][:sc], self.lines[el][ec:]
+            self.lines[sl : el + 1] = (head + change.text + tail).split("\n")
+            if self.syntax is not None:
+                self.syntax = apply_edit(self.syntax, (sl, sc), (el, ec), change.text)
+        if client_text is not None and len(client_text) != sum(map(len, self.lines)) + len(self.lines) - 1:
+            log.warning("%s: text out of step with the client; parsing it again", self.uri)
+            self._replace_all(client_text)
+        self.version = version
+        self._parsed = None
+        self._sum = None
+        self.cache.clear()
+
+    def _replace_all(self, text: str) -> None:
+        self.lines = text.split("\n")
+        if self.kind is not FileKind.SUM:
+            self.syntax = parse(text, os.path.basename(self.path))
+
+
+class DocumentStore:
+    def __init__(self) -> None:
+        self._docs: dict[str, Document] = {}
+
+    def get(self, uri: str) -> Document | None:
+        return self._docs.get(uri)
+
+    def open(self, uri: str, version: int, text: str) -> Document:
+        doc = Document.open(uri, version, text)
+        self._docs[uri] = doc
+        return doc
+
+    def close(self, uri: str) -> None:
+        self._docs.pop(uri, None)
+
+    def by_path(self, path: str) -> Document | None:
+        for doc in self._docs.values():
+            if doc.path == path:
+                return doc
+        return None
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(list(self._docs.values()))

@@ -1,0 +1,248 @@
+"""Hover: what the thing under the cursor is and what the go command does with it. The
+offline facts come from the file and its neighbours (go.sum, replacements); the module graph
+adds the selected versions (resolve/)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lsprotocol import types
+
+from gomodls.analysis.godebug import table
+from gomodls.analysis.lines import args
+from gomodls.lsp.convert import contains, from_position, to_range
+from gomodls.lsp.documents import Document
+from gomodls.lsp.links import is_private, pkg_url
+from gomodls.lsp.server import GomodServer, guarded
+from gomodls.modfile.errors import token_range
+from gomodls.modfile.gosum import SumFile, parse_sum
+from gomodls.modfile.model import ModFile, WorkFile
+from gomodls.modfile.parsed import FileKind
+from gomodls.syntax.tree import Block, Line, Token
+from gomodls.textedit import Range
+
+DIRECTIVES = {
+    "module": "Declares the module's path. A `// Deprecated:` comment on it marks the module deprecated for the modules that require it.",
+    "go": "The minimum version of Go the module needs. Since Go 1.21 the go command will not build the module with an older toolchain: it switches to a newer one (`GOTOOLCHAIN=auto`) or fails. It also sets the language version of the module's packages.",
+    "toolchain": "The Go toolchain the go command should use when working in this module, if newer than the one running (`GOTOOLCHAIN=auto`).",
+    "godebug": "Default GODEBUG settings for the main packages of this module (Go 1.23 and later). They apply only when this is the main module.",
+    "require": "A minimum version of a module. The build uses, for each module, the highest version required anywhere in the module graph (minimal version selection). `// indirect` marks modules no package of this module imports directly.",
+    "exclude": "Keeps a module version out of the build: where it would be selected, the go command uses the next higher version instead. Only the main module's excludes apply.",
+    "replace": "Replaces a module (one version, or all versions when none is given) by another module version or by a local directory. Only the main module's (or the workspace's) replacements apply.",
+    "retract": "Marks versions of this module as not to be used: `go get` warns about them, `go list -m -u` lists them, and `@latest` skips them. The comment above is the rationale.",
+    "tool": "Records a package as a tool of this module: `go tool NAME` runs it (Go 1.24 and later).",
+    "ignore": "Directories the go command ignores when matching package patterns such as `./...` (Go 1.25 and later).",
+    "use": "Adds the module in this directory to the workspace: it is a main module, and its packages are used instead of any version from the module graph.",
+}
+
+
+@dataclass(slots=True)
+class HoverTarget:
+    verb: str
+    line: Line
+    token: Token | None  # the token under the cursor
+    block: Block | None
+
+
+@dataclass(slots=True)
+class HoverContext:
+    ls: GomodServer
+    doc: Document
+    target: HoverTarget | None = None
+    sections: list[str] = field(default_factory=list)
+
+
+# Providers add sections to a hover; the resolver registers more (selected versions, ...).
+Provider = Callable[[HoverContext], None]
+PROVIDERS: list[Provider] = []
+
+
+def provider(fn: Provider) -> Provider:
+    PROVIDERS.append(fn)
+    return fn
+
+
+def _find(doc: Document, line: int, col: int) -> tuple[HoverTarget, Range] | None:
+    assert doc.syntax is not None
+    for stmt in doc.syntax.stmts:
+        if isinstance(stmt, Line) and stmt.tokens and stmt.line == line:
+            verb, lines, block = stmt.tokens[0].text, [stmt], None
+        elif isinstance(stmt, Block) and stmt.header:
+            verb, block = stmt.verb, stmt
+            lines = [ln for ln in stmt.lines if ln.line == line]
+            if stmt.header[0].line == line and contains(token_range(stmt.header[0]), line, col):
+                return HoverTarget(verb, Line(stmt.header), stmt.header[0], stmt), token_range(stmt.header[0])
+        else:
+            continue
+        for ln in lines:
+            for tok in ln.tokens:
+                if tok.line == line and contains(token_range(tok), line, col):
+                    return HoverTarget(verb, ln, tok, block), token_range(tok)
+    return None
+
+
+def _gosum_for(ctx: HoverContext) -> SumFile | None:
+    base = "go.work.sum" if ctx.doc.kind is FileKind.WORK else "go.sum"
+    text = ctx.ls.files.read_text(os.path.join(os.path.dirname(ctx.doc.path), base))
+    return None if text is None else parse_sum(text, base)
+
+
+@provider
+def directive(ctx: HoverContext) -> None:
+    t = ctx.target
+    if t is None or t.token is None or t.token is not t.line.tokens[0] or t.line.in_block:
+        return
+    doc = DIRECTIVES.get(t.verb)
+    if doc:
+        anchor = "go-work-file" if ctx.doc.kind is FileKind.WORK else "go-mod-file"
+        ctx.sections.append(
+            f"**{t.verb}** directive\n\n{doc}\n\n[Reference](https://go.dev/ref/mod#{anchor}-{t.verb})"
+        )
+
+
+@provider
+def godebug(ctx: HoverContext) -> None:
+    t = ctx.target
+    if (
+        t is None
+        or t.verb != "godebug"
+        or t.token is None
+        or (t.token is t.line.tokens[0] and not t.line.in_block)
+    ):
+        return
+    key = t.token.text.partition("=")[0]
+    tab = table()
+    s = tab.settings.get(key)
+    if s is not None:
+        parts = [f"**GODEBUG {key}**" + (f" (package `{s.package}`)" if s.package else "")]
+        if s.changed:
+            parts.append(
+                f"Default changed in Go 1.{s.changed}; `{key}={s.old}` restores the earlier behaviour."
+            )
+        parts.append(f"[Documentation](https://go.dev/doc/godebug#{key})")
+        ctx.sections.append("\n\n".join(parts))
+    elif key in tab.removed:
+        r = tab.removed[key]
+        ctx.sections.append(
+            f"**GODEBUG {key}** was removed in Go 1.{r.removed}; only its final default is accepted "
+            f"(not {', '.join(repr(v) for v in r.old)}). [Documentation](https://go.dev/doc/godebug#go-1{r.removed})"
+        )
+
+
+@provider
+def module_facts(ctx: HoverContext) -> None:
+    """What this file and its go.sum say about the module under the cursor."""
+    t = ctx.target
+    if t is None or t.token is None or t.verb not in ("require", "exclude", "replace", "tool"):
+        return
+    a = args(t.line)
+    if not a or (t.token is not a[0] and t.verb != "replace"):
+        return
+    path = a[0].text.strip('"')
+    model = ctx.doc.parsed.model
+    lines: list[str] = [f"**{path}**"]
+    if isinstance(model, ModFile):
+        for r in model.require:
+            if r.mod.path == path:
+                lines.append(f"required: `{r.mod.version}`" + (" (indirect)" if r.indirect else ""))
+        excluded = [x.mod.version for x in model.exclude if x.mod.path == path]
+        if excluded:
+            lines.append("excluded: " + ", ".join(f"`{v}`" for v in excluded))
+    for r in model.replace:
+        if r.old.path == path:
+            lines.append(f"replaced{' at ' + r.old.version if r.old.version else ''} by `{r.new}`")
+    sums = _gosum_for(ctx)
+    if sums is not None and isinstance(model, ModFile):
+        for r in (r for r in model.require if r.mod.path == path):
+            have = sums.hashes()
+            zip_ok = (path, r.mod.version) in have
+            mod_ok = (path, r.mod.version + "/go.mod") in have
+            state = "both hashes" if zip_ok and mod_ok else "the go.mod hash only" if mod_ok else "no hash"
+            lines.append(f"go.sum: {state} for {r.mod.version}")
+    if not is_private(path, ctx.ls.goenv) and "." in path.split("/")[0]:
+        version = next((r.mod.version for r in getattr(model, "require", []) if r.mod.path == path), "")
+        lines.append(f"[pkg.go.dev]({pkg_url(path, version)})")
+    ctx.sections.append("  \n".join(lines))
+
+
+@provider
+def use_facts(ctx: HoverContext) -> None:
+    t = ctx.target
+    if (
+        t is None
+        or t.verb != "use"
+        or t.token is None
+        or (t.token is t.line.tokens[0] and not t.line.in_block)
+    ):
+        return
+    path = t.token.text.strip('"')
+    d = path if os.path.isabs(path) else os.path.join(os.path.dirname(ctx.doc.path), path)
+    text = ctx.ls.files.read_text(os.path.join(d, "go.mod"))
+    if text is None:
+        ctx.sections.append(f"`{path}`: no go.mod here")
+        return
+    from gomodls.modfile.parsed import parse_text
+
+    mod = parse_text(text, FileKind.MOD, "go.mod").model
+    assert isinstance(mod, ModFile)
+    go = f", go {mod.go.version}" if mod.go else ""
+    ctx.sections.append(f"module **{mod.module_path or '(no module line)'}**{go}")
+
+
+def _sum_hover(ls: GomodServer, doc: Document, line: int) -> tuple[str, Range] | None:
+    s = next((s for s in doc.sum.lines if s.line == line), None)
+    if s is None:
+        return None
+    what = "the module's go.mod file" if s.go_mod else "the module's files (its zip)"
+    parts = [f"**{s.path.text}** `{s.module_version}`", f"`h1:` hash of {what}"]
+    gomod = "go.work" if doc.path.endswith("go.work.sum") else "go.mod"
+    text = ls.files.read_text(os.path.join(os.path.dirname(doc.path), gomod))
+    if text is not None and gomod == "go.mod":
+        from gomodls.modfile.parsed import parse_text
+
+        model = parse_text(text, FileKind.MOD, gomod).model
+        req = [r for r in model.require if r.mod.path == s.path.text]  # type: ignore[union-attr]
+        if any(r.mod.version == s.module_version for r in req):
+            parts.append("go.mod requires this version")
+        elif req:
+            parts.append(f"go.mod requires {', '.join(r.mod.version for r in req)}")
+        else:
+            parts.append("not required directly by go.mod")
+    return "  \n".join(parts), (line, 0, line, len(doc.lines[line]))
+
+
+def hover(ls: GomodServer, doc: Document, pos: types.Position) -> types.Hover | None:
+    line, col = from_position(doc.lines, pos, ls.encoding)
+    if doc.kind is FileKind.SUM:
+        found = _sum_hover(ls, doc, line)
+        if found is None:
+            return None
+        markdown, rng = found
+    else:
+        hit = _find(doc, line, col)
+        if hit is None:
+            return None
+        target, rng = hit
+        ctx = HoverContext(ls, doc, target)
+        for p in PROVIDERS:
+            p(ctx)
+        if not ctx.sections:
+            return None
+        markdown = "\n\n---\n\n".join(ctx.sections)
+    return types.Hover(
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown),
+        range=to_range(doc.lines, rng, ls.encoding),
+    )
+
+
+def register(server: GomodServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    @guarded(None)
+    def on_hover(ls: GomodServer, params: types.HoverParams) -> types.Hover | None:
+        doc = ls.documents.get(params.text_document.uri)
+        return hover(ls, doc, params.position) if doc is not None else None
+
+
+__all__ = ["PROVIDERS", "HoverContext", "WorkFile", "hover", "provider"]

@@ -1,0 +1,281 @@
+"""The pygls server: state, document synchronisation, diagnostics, settings and file watching.
+Feature handlers live in their own modules and are registered by `create_server`."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import os
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path
+
+from gomodls import __version__
+from gomodls.analysis import CheckContext, Finding, analyze_parsed, analyze_sum
+from gomodls.goenv import GoEnv
+from gomodls.lsp.config import Settings, parse_settings
+from gomodls.lsp.convert import encoding_of
+from gomodls.lsp.diagnostics import to_diagnostic
+from gomodls.lsp.documents import Document, DocumentStore, served_kind
+from gomodls.lsp.files import RecordingFiles, WorkspaceFiles
+from gomodls.modfile.parsed import FileKind
+from gomodls.syntax.positions import Encoding
+from gomodls.toolchain import LocalGo, local_go_async
+
+log = logging.getLogger("gomodls")
+
+WATCHED_GLOBS = ("**/go.mod", "**/go.work", "**/go.sum", "**/go.work.sum", "**/vendor/modules.txt")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class GomodServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("gomodls", __version__)
+        self.documents = DocumentStore()
+        self.files = WorkspaceFiles(self.documents)
+        self.settings = Settings()
+        self.local: LocalGo | None = None
+        self.dependencies: dict[str, set[str]] = {}  # uri -> paths its analysis read
+        self._background: set[asyncio.Task[Any]] = set()
+
+    # Helpers shared by the features.
+
+    @property
+    def encoding(self) -> Encoding:
+        return encoding_of(self.workspace.position_encoding)
+
+    @property
+    def goenv(self) -> GoEnv:
+        return GoEnv(overrides=self.settings.env, goroot=self.local.goroot if self.local else None)
+
+    def lines_of(self, path: str) -> Sequence[str] | None:
+        text = self.files.read_text(path)
+        return None if text is None else text.split("\n")
+
+    def context(self, doc: Document, files: Any = None) -> CheckContext:
+        env = self.goenv
+        return CheckContext(
+            doc.path, files or self.files, self.local.version if self.local else None, env.get("GOTOOLCHAIN")
+        )
+
+    def findings(self, doc: Document) -> list[Finding]:
+        """The document's findings at its current version (computed once)."""
+        cached = doc.cache.get("findings")
+        if cached is None:
+            files = RecordingFiles(self.files)
+            ctx = self.context(doc, files)
+            if doc.kind is FileKind.SUM:
+                cached = analyze_sum(doc.sum, ctx)
+            else:
+                cached = analyze_parsed(doc.parsed, ctx)
+            doc.cache["findings"] = cached
+            self.dependencies[doc.uri] = files.paths
+        return cached  # type: ignore[return-value]
+
+    def publish(self, doc: Document) -> None:
+        related = bool(
+            (caps := self.client_capabilities.text_document)
+            and caps.publish_diagnostics
+            and caps.publish_diagnostics.related_information
+        )
+        diagnostics = [
+            d
+            for f in self.findings(doc)
+            if (d := to_diagnostic(f, doc.lines, self.encoding, self.settings, self.lines_of, related))
+            is not None
+        ]
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=diagnostics, version=doc.version)
+        )
+
+    def refresh(self, uris: Sequence[str] | None = None) -> None:
+        """Re-diagnose open documents (all, or those given)."""
+        for doc in self.documents:
+            if uris is None or doc.uri in uris:
+                doc.cache.clear()
+                self.publish(doc)
+
+    def dependents(self, paths: set[str]) -> list[str]:
+        return [uri for uri, deps in self.dependencies.items() if deps & paths]
+
+    def spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    def show(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
+        self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
+    def apply_settings(self, raw: Any) -> None:
+        settings, problems = parse_settings(raw, Settings())
+        self.settings = settings
+        logging.getLogger("gomodls").setLevel(settings.log_level.upper().replace("INFO", "INFO"))
+        if problems:
+            self.show("gomodls: " + "; ".join(problems))
+
+
+def guarded(empty: Any = None) -> Callable[[F], F]:
+    """A failing handler logs the error and answers `empty`: bad input never stops the server."""
+
+    def wrap(fn: F) -> F:
+        if asyncio.iscoroutinefunction(fn):
+
+            @functools.wraps(fn)
+            async def run_async(*args: Any, **kwargs: Any) -> Any:
+                try:
+                    return await fn(*args, **kwargs)
+                except Exception:
+                    log.exception("%s failed", fn.__name__)
+                    return empty
+
+            return run_async  # type: ignore[return-value]
+
+        @functools.wraps(fn)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except Exception:
+                log.exception("%s failed", fn.__name__)
+                return empty
+
+        return run  # type: ignore[return-value]
+
+    return wrap
+
+
+def register_core(server: GomodServer) -> None:
+    @server.feature(types.INITIALIZE)
+    @guarded()
+    def initialize(ls: GomodServer, params: types.InitializeParams) -> None:
+        info = params.client_info
+        log.info("client %s %s", info.name if info else "?", info.version if info else "")
+        ls.apply_settings(params.initialization_options)
+
+    @server.feature(types.INITIALIZED)
+    @guarded()
+    def initialized(ls: GomodServer, params: types.InitializedParams) -> None:
+        ls.spawn(_detect_go(ls))
+        ls.spawn(_pull_configuration(ls))
+        ls.spawn(_watch_files(ls))
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    @guarded()
+    def did_open(ls: GomodServer, params: types.DidOpenTextDocumentParams) -> None:
+        item = params.text_document
+        if served_kind(_path(item.uri)) is None:
+            return
+        doc = ls.documents.open(item.uri, item.version, item.text)
+        ls.publish(doc)
+        ls.refresh(ls.dependents({doc.path}))
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    @guarded()
+    def did_change(ls: GomodServer, params: types.DidChangeTextDocumentParams) -> None:
+        doc = ls.documents.get(params.text_document.uri)
+        if doc is None:
+            return
+        client_text = ls.workspace.get_text_document(doc.uri).source
+        doc.apply_changes(params.text_document.version, params.content_changes, ls.encoding, client_text)
+        ls.publish(doc)
+        ls.refresh([u for u in ls.dependents({doc.path}) if u != doc.uri])
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    @guarded()
+    def did_save(ls: GomodServer, params: types.DidSaveTextDocumentParams) -> None:
+        doc = ls.documents.get(params.text_document.uri)
+        if doc is not None:
+            ls.files.forget(doc.path)
+            ls.refresh(ls.dependents({doc.path}))
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    @guarded()
+    def did_close(ls: GomodServer, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        doc = ls.documents.get(uri)
+        ls.documents.close(uri)
+        ls.dependencies.pop(uri, None)
+        if doc is not None:
+            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+            ls.refresh(ls.dependents({doc.path}))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    @guarded()
+    def did_change_watched_files(ls: GomodServer, params: types.DidChangeWatchedFilesParams) -> None:
+        paths = set()
+        for change in params.changes:
+            path = _path(change.uri)
+            ls.files.forget(path)
+            paths.add(os.path.normpath(path))
+            paths.add(os.path.normpath(os.path.dirname(path)))
+        ls.refresh(ls.dependents(paths))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    @guarded()
+    def did_change_configuration(ls: GomodServer, params: types.DidChangeConfigurationParams) -> None:
+        if _supports_configuration(ls):
+            ls.spawn(_pull_configuration(ls))
+        else:
+            ls.apply_settings(params.settings)
+            ls.refresh()
+
+
+def _path(uri: str) -> str:
+    from pygls.uris import to_fs_path
+
+    return to_fs_path(uri) or uri
+
+
+def _supports_configuration(ls: GomodServer) -> bool:
+    ws = ls.client_capabilities.workspace
+    return bool(ws and ws.configuration)
+
+
+async def _detect_go(ls: GomodServer) -> None:
+    ls.local = await local_go_async(dict(os.environ) | ls.settings.env)
+    log.info("go command: %s", f"go {ls.local.version} at {ls.local.binary}" if ls.local else "not found")
+    if ls.local is not None:
+        ls.refresh()
+
+
+async def _pull_configuration(ls: GomodServer) -> None:
+    if not _supports_configuration(ls):
+        return
+    try:
+        result = await ls.workspace_configuration_async(
+            types.ConfigurationParams(items=[types.ConfigurationItem(section="gomodls")])
+        )
+    except Exception:
+        log.exception("workspace/configuration failed")
+        return
+    if result and result[0] is not None:
+        ls.apply_settings(result[0])
+    ls.refresh()
+
+
+async def _watch_files(ls: GomodServer) -> None:
+    ws = ls.client_capabilities.workspace
+    if not (ws and ws.did_change_watched_files and ws.did_change_watched_files.dynamic_registration):
+        return
+    watchers = [types.FileSystemWatcher(glob_pattern=g) for g in WATCHED_GLOBS]
+    try:
+        await ls.client_register_capability_async(
+            types.RegistrationParams(
+                registrations=[
+                    types.Registration(
+                        id="gomodls-watched-files",
+                        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                        register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+                    )
+                ]
+            )
+        )
+    except Exception:
+        log.exception("registering file watchers failed")
+
+
+def uri_of(path: str) -> str:
+    return from_fs_path(path) or path
