@@ -4,6 +4,7 @@ disk through `ctx.files`, and the local go version."""
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 
@@ -149,14 +150,14 @@ def _godebugs(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Fin
     for g in f.godebug:
         err = check_godebug(g.key, g.value, ctx.local_go)
         if err:
-            code = (
-                "removed-godebug"
-                if err.startswith("removed")
-                else "unknown-godebug"
-                if err.startswith("unknown")
-                else "invalid-godebug"
-            )
-            yield Finding(line_range(g.syntax), Severity.ERROR, code, err)
+            yield Finding(line_range(g.syntax), Severity.ERROR, godebug_code(err), err)
+
+
+def godebug_code(err: str) -> str:
+    """The diagnostic code for an error of check_godebug (go.mod and go.work alike)."""
+    if err.startswith("removed"):
+        return "removed-godebug"
+    return "unknown-godebug" if err.startswith("unknown") else "invalid-godebug"
 
 
 def _versions(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Finding]:
@@ -286,33 +287,45 @@ def _replacement_target(parsed: ParsedFile, f: ModFile, r: Replace, ctx: CheckCo
         return
     target = r.new.path if os.path.isabs(r.new.path) else os.path.join(ctx.dir, r.new.path)
     target = os.path.normpath(target)
+    gomod = os.path.join(target, "go.mod")
+    shown = short_path(gomod, ctx.dir)
+    # The go command loads the replacement's go.mod when the module is in the graph, at the
+    # version the main module requires (mvs.BuildListError: "m@v (replaced by dir): ...").
+    required = r.old.version or max(
+        (q.mod.version for q in f.require if q.mod.path == r.old.path), key=semver.sort_key, default=""
+    )
+    who = (
+        f"{r.old.path}@{required} (replaced by {r.new.path})"
+        if required
+        else f"{r.old} (replaced by {r.new.path})"
+    )
     if not ctx.files.is_dir(target):
         yield Finding(
             rng,
             Severity.ERROR,
             "replacement-dir-missing",
-            f"replacement directory {r.new.path} does not exist",
+            f"{who}: reading {shown}: open {gomod}: no such file or directory"
+            if required
+            else f"replacement directory {r.new.path} does not exist",
         )
         return
-    gomod = os.path.join(target, "go.mod")
     text = ctx.files.read_text(gomod)
-    shown = os.path.normpath(os.path.join(r.new.path, "go.mod"))
     if text is None:
         yield Finding(
             rng,
             Severity.ERROR,
             "replacement-no-go-mod",
-            f"{r.old} (replaced by {r.new.path}): reading {shown}: open {shown}: no such file or directory",
+            f"{who}: reading {shown}: open {gomod}: no such file or directory",
         )
         return
-    dep = parse_text(text, FileKind.MOD, shown, strict=False)
-    if dep.errors:
-        e = dep.errors[0]
+    dep = parse_text(text, FileKind.MOD, gomod, strict=False)
+    if dep.go_errors:
+        errors = "\n".join(e.go_string(gomod) for e in dep.go_errors)
         yield Finding(
             rng,
             Severity.ERROR,
             "replacement-go-mod-error",
-            f"{r.old} (replaced by {r.new.path}): parsing {shown}: {e.go_string(shown)}",
+            f"{who}: parsing {shown}: {errors}",
         )
         return
     declared = dep.model.module_path  # type: ignore[union-attr]
@@ -321,10 +334,23 @@ def _replacement_target(parsed: ParsedFile, f: ModFile, r: Replace, ctx: CheckCo
             rng,
             Severity.WARNING,
             "replacement-path-mismatch",
-            f"{r.old} (replaced by {r.new.path}): parsing {shown}:\n"
+            f"{who}: parsing {shown}:\n"
             f"\tmodule declares its path as: {declared or '(no module line)'}\n"
             f"\t        but was required as: {r.old.path}",
         )
+
+
+def short_path(path: str, cwd: str) -> str:
+    """base.ShortPath, with the directory of the file checked as the working directory: the
+    relative form when it is shorter."""
+    rel = os.path.relpath(path, cwd)
+    return rel if len(rel) < len(path) else path
+
+
+@functools.lru_cache(maxsize=16)
+def sum_paths(text: str) -> frozenset[str]:
+    """The module paths a go.sum mentions (parsed once per content: every replace asks)."""
+    return frozenset(s.path.text for s in parse_sum(text).lines)
 
 
 def _noop_replace(parsed: ParsedFile, f: ModFile, r: Replace, ctx: CheckContext) -> Iterator[Finding]:
@@ -341,7 +367,7 @@ def _noop_replace(parsed: ParsedFile, f: ModFile, r: Replace, ctx: CheckContext)
             reason = f"the build selects {r.old.path} {floor} or later (required on line {required[0].syntax.line + 1})"
     elif not required:
         sum_text = ctx.files.read_text(os.path.join(ctx.dir, "go.sum"))
-        if sum_text is not None and not any(s.path.text == r.old.path for s in parse_sum(sum_text).lines):
+        if sum_text is not None and r.old.path not in sum_paths(sum_text):
             reason = f"no requirement or go.sum line mentions {r.old.path}"
     if reason:
         yield Finding(
@@ -434,7 +460,7 @@ def _tools(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Findin
                 rng,
                 Severity.WARNING,
                 "tool-not-provided",
-                f"no required module provides package {t.path}; to add it:\n\tgo get -tool {t.path}",
+                f"no required module provides package {t.path}; to add it:\n\tgo get {t.path}",
             )
 
 

@@ -63,9 +63,9 @@ class ParsedFile:
 def parse_syntax(syntax: FileSyntax, kind: FileKind, *, strict: bool = True) -> ParsedFile:
     with paused_gc():
         if kind is FileKind.WORK:
-            model, errors = parse_work(syntax)
+            model, errors = parse_work(syntax, memo=True)
         else:
-            model, errors = parse_mod(syntax, strict=strict)
+            model, errors = parse_mod(syntax, strict=strict, memo=True)
     return ParsedFile(kind, syntax, model, [syntax_error(p) for p in syntax.problems()], errors)
 
 

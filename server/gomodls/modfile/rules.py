@@ -38,6 +38,7 @@ from gomodls.syntax.tree import Block, CommentBlock, FileSyntax, Line, Token
 GO_VERSION_RE = re.compile(r"([1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?\Z")
 LAX_GO_VERSION_RE = re.compile(r"v?(([1-9][0-9]*)\.(0|[1-9][0-9]*))([^0-9].*)\Z", re.S)
 TOOLCHAIN_RE = re.compile(r"default\Z|go1(\Z|\.)")
+_ODD_ASCII_SPACE = re.compile("[\x1c-\x1f]")
 DEPRECATED_RE = re.compile(r"(?:^|\n\n)Deprecated: *(.*?)(?:\Z|\n\n)", re.S)
 
 MOD_BLOCK_VERBS = frozenset(
@@ -90,7 +91,9 @@ def is_directory_path(ns: str) -> bool:
 def is_indirect(line: Line) -> bool:
     if not line.comments.suffix:
         return False
-    f = fields(line.comments.suffix[0].text.removeprefix("//"))
+    text = line.comments.suffix[0].text.removeprefix("//")
+    # str.split() agrees with strings.Fields on ASCII except for \x1c-\x1f, which Go keeps.
+    f = text.split() if text.isascii() and not _ODD_ASCII_SPACE.search(text) else fields(text)
     return (len(f) == 1 and f[0] == "indirect") or (len(f) > 1 and f[0] == "indirect;")
 
 
@@ -112,10 +115,17 @@ def parse_deprecation(block: Block | None, line: Line) -> str:
     return m.group(1) if m else ""
 
 
+# Directives whose meaning depends on the lines before them ("repeated ... statement"): never memoised.
+STATEFUL_VERBS = frozenset({"module", "go", "toolchain"})
+
+
 class _Checker:
-    def __init__(self, syntax: FileSyntax, rewrite: bool) -> None:
+    def __init__(self, syntax: FileSyntax, rewrite: bool, memo_key: str | None) -> None:
         self.syntax = syntax
         self.rewrite = rewrite
+        # Results are memoised per line under this key (file kind and mode); never when rewriting,
+        # which works on a private copy of the tree.
+        self.memo_key = None if rewrite else memo_key
         self.errors: list[ModError] = []
 
     def fail(self, message: str, tokens: list[Token], code: str) -> _Fail:
@@ -136,25 +146,27 @@ class _Checker:
     def run(
         self,
         block_verbs: frozenset[str],
-        add: Callable[[Block | None, Line, Token, list[Token]], None],
+        add: Callable[[Block | None, Line, Token, list[Token]], object],
+        collect: Callable[[object], None],
         strict: bool = True,
     ) -> None:
         for stmt in self.syntax.stmts:
             if isinstance(stmt, CommentBlock):
                 continue
             if isinstance(stmt, Line):
-                self._add(add, None, stmt, stmt.tokens[0], stmt.tokens[1:])
+                self._add(add, collect, None, stmt, stmt.tokens[0], stmt.tokens[1:])
                 continue
             if len(stmt.header) > 1 or stmt.verb not in block_verbs:
                 if strict:
                     self.block_error(stmt)
                 continue
             for line in stmt.lines:
-                self._add(add, stmt, line, stmt.header[0], line.tokens)
+                self._add(add, collect, stmt, line, stmt.header[0], line.tokens)
 
     def _add(
         self,
-        add: Callable[[Block | None, Line, Token, list[Token]], None],
+        add: Callable[[Block | None, Line, Token, list[Token]], object],
+        collect: Callable[[object], None],
         block: Block | None,
         line: Line,
         verb: Token,
@@ -162,10 +174,21 @@ class _Checker:
     ) -> None:
         if line.src is not None and line.src.lex_errors:
             return
-        try:
-            add(block, line, verb, args)
-        except _Fail as err:
-            self.record(line, err)
+        key = self.memo_key if verb.text not in STATEFUL_VERBS else None
+        cached = line.sem if key is not None else None
+        if isinstance(cached, tuple) and cached[0] == key:
+            result = cached[1]
+        else:
+            try:
+                result = add(block, line, verb, args)
+            except _Fail as err:
+                result = err
+            if key is not None:
+                line.sem = (key, result)
+        if isinstance(result, _Fail):
+            self.record(line, result)  # positions come from the tokens, so they follow edits
+        elif result is not None:
+            collect(result)
 
     # Token helpers shared by the directives.
 
@@ -319,14 +342,34 @@ class _Checker:
         return self.parse_string(args[0])
 
 
-def parse_mod(
-    syntax: FileSyntax, *, strict: bool = True, rewrite: bool = False
-) -> tuple[ModFile, list[ModError]]:
-    """modfile.Parse (strict) or ParseLax, with a nil version fixer."""
-    f = ModFile(syntax)
-    c = _Checker(syntax, rewrite)
+_MOD_LISTS = {
+    Godebug: "godebug",
+    Require: "require",
+    Exclude: "exclude",
+    Replace: "replace",
+    Retract: "retract",
+    Tool: "tool",
+    Ignore: "ignore",
+}
+_WORK_LISTS = {Godebug: "godebug", Use: "use", Replace: "replace"}
 
-    def add(block: Block | None, line: Line, verb_tok: Token, args: list[Token]) -> None:
+
+def _collector(f: ModFile | WorkFile, lists: dict[type, str]) -> Callable[[object], None]:
+    def collect(node: object) -> None:
+        getattr(f, lists[type(node)]).append(node)
+
+    return collect
+
+
+def parse_mod(
+    syntax: FileSyntax, *, strict: bool = True, rewrite: bool = False, memo: bool = False
+) -> tuple[ModFile, list[ModError]]:
+    """modfile.Parse (strict) or ParseLax, with a nil version fixer. `memo` keeps each line's
+    result on the line for the next parse of the same (incrementally updated) tree."""
+    f = ModFile(syntax)
+    c = _Checker(syntax, rewrite, f"mod:{strict}" if memo else None)
+
+    def add(block: Block | None, line: Line, verb_tok: Token, args: list[Token]) -> object:
         verb = verb_tok.text
         if not strict and verb not in LAX_VERBS:
             return
@@ -346,7 +389,7 @@ def parse_mod(
                 raise c.fail("usage: module module/path", args, "usage")
             f.module.mod = ModuleVersion(c.parse_string(args[0]))
         elif verb == "godebug":
-            f.godebug.append(c.godebug(block, line, args))
+            return c.godebug(block, line, args)
         elif verb in ("require", "exclude"):
             if len(args) != 2:
                 raise c.fail(f"usage: {verb} module/path v1.2.3", args, "usage")
@@ -355,11 +398,11 @@ def parse_mod(
             path_major = c.path_major(s, args[0])
             c.check_major(verb, s, v, path_major, args[1])
             if verb == "require":
-                f.require.append(Require(ModuleVersion(s, v), is_indirect(line), line, block))
+                return Require(ModuleVersion(s, v), is_indirect(line), line, block)
             else:
-                f.exclude.append(Exclude(ModuleVersion(s, v), line, block))
+                return Exclude(ModuleVersion(s, v), line, block)
         elif verb == "replace":
-            f.replace.append(c.replace(verb, block, line, args))
+            return c.replace(verb, block, line, args)
         elif verb == "retract":
             rationale = directive_comment(block, line)
             try:
@@ -372,24 +415,26 @@ def parse_mod(
                 raise c.fail(
                     f"unexpected token after version: {quote(rest[0].text)}", rest, "invalid-retract"
                 )
-            f.retract.append(Retract(low, high, rationale, line, block))
+            return Retract(low, high, rationale, line, block)
         elif verb == "tool":
-            f.tool.append(Tool(c.one_path("tool", args), line, block))
+            return Tool(c.one_path("tool", args), line, block)
         elif verb == "ignore":
-            f.ignore.append(Ignore(c.one_path("ignore", args), line, block))
+            return Ignore(c.one_path("ignore", args), line, block)
         else:
             raise c.fail(f"unknown directive: {verb}", [verb_tok], "unknown-directive")
 
-    c.run(MOD_BLOCK_VERBS, add, strict)
+    c.run(MOD_BLOCK_VERBS, add, _collector(f, _MOD_LISTS), strict)
     return f, c.errors
 
 
-def parse_work(syntax: FileSyntax, *, rewrite: bool = False) -> tuple[WorkFile, list[ModError]]:
+def parse_work(
+    syntax: FileSyntax, *, rewrite: bool = False, memo: bool = False
+) -> tuple[WorkFile, list[ModError]]:
     """modfile.ParseWork with a nil version fixer."""
     f = WorkFile(syntax)
-    c = _Checker(syntax, rewrite)
+    c = _Checker(syntax, rewrite, "work" if memo else None)
 
-    def add(block: Block | None, line: Line, verb_tok: Token, args: list[Token]) -> None:
+    def add(block: Block | None, line: Line, verb_tok: Token, args: list[Token]) -> object:
         verb = verb_tok.text
         if verb == "go":
             if f.go is not None:
@@ -400,15 +445,15 @@ def parse_work(syntax: FileSyntax, *, rewrite: bool = False) -> tuple[WorkFile, 
                 raise c.fail("repeated toolchain statement", [verb_tok], "repeated-statement")
             f.toolchain = Toolchain(c.toolchain_name(args), line)
         elif verb == "godebug":
-            f.godebug.append(c.godebug(block, line, args))
+            return c.godebug(block, line, args)
         elif verb == "use":
             if len(args) != 1:
                 raise c.fail("usage: use local/dir", args, "usage")
-            f.use.append(Use(c.parse_string(args[0]), line, block))
+            return Use(c.parse_string(args[0]), line, block)
         elif verb == "replace":
-            f.replace.append(c.replace(verb, block, line, args))
+            return c.replace(verb, block, line, args)
         else:
             raise c.fail(f"unknown directive: {verb}", [verb_tok], "unknown-directive")
 
-    c.run(WORK_BLOCK_VERBS, add)
+    c.run(WORK_BLOCK_VERBS, add, _collector(f, _WORK_LISTS))
     return f, c.errors

@@ -128,6 +128,9 @@ class Line:
     in_block: bool = False
     src: SourceLine | None = None
     removed: bool = False  # set by edits, dropped by cleanup
+    # The semantic layer's result for this line, kept while the line is unchanged (an incremental
+    # re-parse keeps the Line objects it does not touch), so a keystroke re-checks one line.
+    sem: object = None
 
     @property
     def texts(self) -> list[str]:
