@@ -1,0 +1,74 @@
+"""The local module cache ($GOMODCACHE/cache/download), read-only: anything the user has built
+before is available offline. gomodls never writes there."""
+
+from __future__ import annotations
+
+import os
+
+from gomodls.module.errors import GoError
+from gomodls.module.paths import escape_path, escape_version
+
+
+class ModCache:
+    def __init__(self, root: str) -> None:
+        self.root = root
+
+    def _dir(self, path: str) -> str | None:
+        try:
+            return os.path.join(self.root, "cache", "download", escape_path(path), "@v")
+        except GoError:
+            return None
+
+    def read(self, path: str, version: str, ext: str) -> bytes | None:
+        """The cached `.info`, `.mod` or `.zip` of path@version, if the go command downloaded it."""
+        d = self._dir(path)
+        if d is None or not self.root:
+            return None
+        try:
+            name = escape_version(version) + ext
+        except GoError:
+            return None
+        try:
+            with open(os.path.join(d, name), "rb") as fh:
+                return fh.read()
+        except OSError:
+            return None
+
+    def zip_path(self, path: str, version: str) -> str | None:
+        d = self._dir(path)
+        if d is None:
+            return None
+        try:
+            p = os.path.join(d, escape_version(version) + ".zip")
+        except GoError:
+            return None
+        return p if os.path.isfile(p) else None
+
+    def versions(self, path: str) -> list[str]:
+        """Versions known locally: the cached list plus every version with a cached .info."""
+        d = self._dir(path)
+        if d is None or not self.root:
+            return []
+        found: set[str] = set()
+        try:
+            with open(os.path.join(d, "list"), encoding="utf-8") as fh:
+                found.update(v.split()[0] for v in fh if v.strip())
+        except OSError:
+            pass
+        try:
+            names = os.listdir(d)
+        except OSError:
+            names = []
+        for name in names:
+            if name.endswith(".info"):
+                found.add(_unescape(name[: -len(".info")]))
+        return sorted(found)
+
+
+def _unescape(escaped: str) -> str:
+    from gomodls.module.paths import unescape_version
+
+    try:
+        return unescape_version(escaped)
+    except GoError:
+        return escaped

@@ -1,0 +1,102 @@
+"""The GOPROXY list as the go command reads it (modfetch.proxyList, TryProxies, lookup).
+
+`,` after an entry falls through to the next one only when the module or version does not
+exist there (404/410); `|` falls through on any error; `off` stops with an error; `direct`
+means version control, which gomodls does not do: it says so and the module is only available
+from the module cache. Modules matching GONOPROXY (default GOPRIVATE) are never sent to a proxy.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from gomodls.module.paths import match_prefix_patterns
+
+OFF, DIRECT, NOPROXY = "off", "direct", "noproxy"
+
+
+@dataclass(frozen=True, slots=True)
+class ProxySpec:
+    url: str  # a URL, or OFF / DIRECT / NOPROXY
+    fall_back_on_error: bool = False
+
+
+class FetchError(Exception):
+    """A failed lookup with the go command's wording. `not_exist` errors let `,` fall through."""
+
+    def __init__(self, message: str, *, not_exist: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.not_exist = not_exist
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class BadGoProxy(ValueError):
+    pass
+
+
+def parse_goproxy(goproxy: str, gonoproxy: str = "") -> list[ProxySpec]:
+    out: list[ProxySpec] = []
+    if gonoproxy and goproxy != DIRECT:
+        out.append(ProxySpec(NOPROXY))
+    rest = goproxy
+    while rest:
+        cut = min((i for i in (rest.find(","), rest.find("|")) if i >= 0), default=-1)
+        if cut >= 0:
+            url, fall_back, rest = rest[:cut], rest[cut] == "|", rest[cut + 1 :]
+        else:
+            url, fall_back, rest = rest, False, ""
+        url = url.strip()
+        if not url:
+            continue
+        if url in (OFF, DIRECT):
+            out.append(ProxySpec(url))
+            break  # nothing after off or direct is ever consulted
+        if (
+            any(c in url for c in ".:/")
+            and ":/" not in url
+            and not os.path.isabs(url)
+            and not url.startswith("/")
+        ):
+            url = "https://" + url
+        if not (url.startswith(("https://", "http://", "file://"))):
+            raise BadGoProxy(f"invalid proxy URL missing scheme: {url}")
+        out.append(ProxySpec(url, fall_back))
+    if not out or (len(out) == 1 and out[0].url == NOPROXY):
+        raise BadGoProxy("GOPROXY list is not the empty string, but contains no entries")
+    return out
+
+
+def route(spec: ProxySpec, path: str, gonoproxy: str) -> str | FetchError:
+    """Where `path` may be fetched through this entry: the proxy URL, or the error the go
+    command would get (modfetch.lookup)."""
+    private = bool(gonoproxy) and match_prefix_patterns(gonoproxy, path)
+    if private and spec.url not in (NOPROXY, DIRECT):
+        return FetchError("disabled by GOPRIVATE/GONOPROXY", not_exist=True)
+    if spec.url == OFF:
+        return FetchError("module lookup disabled by GOPROXY=off", not_exist=True)
+    if spec.url in (DIRECT, NOPROXY) and (private or spec.url == DIRECT):
+        return FetchError(
+            "gomodls does not download modules from version control (GOPROXY=direct or GOPRIVATE/GONOPROXY): "
+            "only the module cache and module proxies are used",
+        )
+    if spec.url == NOPROXY:
+        return FetchError("path does not match GOPRIVATE/GONOPROXY", not_exist=True)
+    return spec.url
+
+
+def better(best: tuple[int, FetchError] | None, spec: ProxySpec, err: FetchError) -> tuple[int, FetchError]:
+    """TryProxies' choice of the error to report: direct/noproxy, then real proxy errors, then
+    not-found."""
+    if spec.url == DIRECT or (
+        spec.url == NOPROXY and err.message != "path does not match GOPRIVATE/GONOPROXY"
+    ):
+        rank = 2
+    elif not err.not_exist:
+        rank = 1
+    else:
+        rank = 0
+    return (rank, err) if best is None or rank >= best[0] else best
