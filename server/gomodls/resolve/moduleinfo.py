@@ -1,0 +1,144 @@
+"""Facts about a module beyond one version: its versions, its latest version as the go command
+picks it, and the retractions and deprecation its latest go.mod declares (modload's
+queryLatestVersionIgnoringRetractions, CheckRetractions, CheckDeprecation, ShortMessage)."""
+
+from __future__ import annotations
+
+import asyncio
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from gomodls.modfile.model import ModFile
+from gomodls.modfile.parsed import FileKind, parse_text
+from gomodls.modfile.rules import auto_quote
+from gomodls.module import gover, semver
+from gomodls.resolve.fetch import Fetcher
+from gomodls.resolve.proxies import FetchError
+
+SHORT_MESSAGE_MAX = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Retraction:
+    low: str
+    high: str
+    rationale: str
+
+    def covers(self, version: str) -> bool:
+        return semver.compare(self.low, version) <= 0 <= semver.compare(self.high, version)
+
+
+@dataclass(slots=True)
+class ModuleFacts:
+    path: str
+    versions: list[str]  # what the proxy lists, in semver order
+    latest: str  # the go command's "latest", ignoring retractions ("" when there is none)
+    retractions: list[Retraction] = field(default_factory=list)
+    deprecated: str = ""
+    error: str = ""  # why some facts are missing
+
+    def retraction(self, version: str) -> Retraction | None:
+        return next((r for r in self.retractions if r.covers(version)), None)
+
+
+def short_message(message: str, empty_default: str) -> str:
+    """modload.ShortMessage: the first line, bounded, printable."""
+    message = message.split("\n", 1)[0].strip()
+    if not message:
+        return empty_default
+    if len(message.encode()) > SHORT_MESSAGE_MAX:
+        return "(message omitted: too long)"
+    for ch in message:
+        graphic = ch == " " or unicodedata.category(ch)[0] in "LMNPS" or unicodedata.category(ch) == "Zs"
+        if not graphic and not ch.isspace():
+            return "(message omitted: contains non-printable characters)"
+    return message
+
+
+def retracted_message(r: Retraction) -> str:
+    """ModuleRetractedError.Error."""
+    msg = "retracted by module author"
+    if r.rationale:
+        msg += ": " + short_message(r.rationale, "retracted by module author")
+    return msg
+
+
+def legacy_go_mod(path: str) -> bytes:
+    """modfetch.LegacyGoMod: what a proxy serves for a version without a go.mod file."""
+    return f"module {auto_quote(path)}\n".encode()
+
+
+async def latest_version(
+    fetcher: Fetcher, path: str, versions: list[str], allowed: Callable[[str], bool] | None = None
+) -> str:
+    """Query(path, "latest") with the given filter: the highest allowed release, else the highest
+    pre-release, else the proxy's @latest; +incompatible versions only when the last compatible
+    version has no go.mod file of its own."""
+    releases: list[str] = []
+    prereleases: list[str] = []
+    last_compatible = ""
+    for v in versions:
+        if allowed is not None and not allowed(v):
+            continue
+        if not v.endswith("+incompatible"):
+            last_compatible = v
+        elif last_compatible:
+            try:
+                has_go_mod = await fetcher.mod(path, last_compatible) != legacy_go_mod(path)
+            except FetchError:
+                has_go_mod = False
+            if has_go_mod:
+                break
+        (prereleases if gover.mod_is_prerelease(path, v) else releases).append(v)
+    if releases:
+        return releases[-1]
+    if prereleases:
+        return prereleases[-1]
+    try:
+        info = await fetcher.latest(path)
+    except FetchError:
+        return ""
+    return info.version if allowed is None or allowed(info.version) else ""
+
+
+class ModuleFactsService:
+    """Module facts, one fetch per module path at a time, remembered for the session."""
+
+    def __init__(self, fetcher: Fetcher) -> None:
+        self.fetcher = fetcher
+        self._facts: dict[str, asyncio.Task[ModuleFacts]] = {}
+
+    def known(self, path: str) -> ModuleFacts | None:
+        task = self._facts.get(path)
+        return task.result() if task is not None and task.done() and not task.cancelled() and task.exception() is None else None
+
+    async def facts(self, path: str) -> ModuleFacts:
+        task = self._facts.get(path)
+        if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
+            task = asyncio.ensure_future(self._load(path))
+            self._facts[path] = task
+        return await asyncio.shield(task)
+
+    def forget(self) -> None:
+        self._facts.clear()
+
+    async def _load(self, path: str) -> ModuleFacts:
+        try:
+            versions = await self.fetcher.versions(path)
+        except FetchError as e:
+            return ModuleFacts(path, [], "", error=str(e))
+        latest = await latest_version(self.fetcher, path, versions)
+        facts = ModuleFacts(path, versions, latest)
+        if not latest:
+            return facts
+        try:
+            data = await self.fetcher.mod(path, latest)
+        except FetchError as e:
+            facts.error = str(e)
+            return facts
+        model = parse_text(data.decode("utf-8", "surrogateescape"), FileKind.MOD, "go.mod", strict=False).model
+        if isinstance(model, ModFile):
+            facts.retractions = [Retraction(r.low, r.high, r.rationale) for r in model.retract]
+            facts.deprecated = model.module.deprecated if model.module else ""
+        return facts
