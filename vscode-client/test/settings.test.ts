@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import pkg from '../package.json';
+import { CLIENT_ONLY_PREFIXES, configurationFor, serverSettingKeys, serverSettings } from '../src/settings';
+
+describe('server settings', () => {
+  test('come from package.json, without the client-only ones', () => {
+    const keys = serverSettingKeys(pkg);
+    assert.deepEqual(keys.sort(), ['diagnostics.disabled', 'diagnostics.severity', 'env', 'logLevel']);
+    for (const k of keys) assert.ok(!CLIENT_ONLY_PREFIXES.some((p) => k.startsWith(p)), k);
+  });
+
+  test('a new contributed setting is a server setting with no code change', () => {
+    const more = {
+      contributes: {
+        configuration: {
+          properties: { ...pkg.contributes.configuration.properties, 'gomodls.hover.maxVersions': { type: 'number', default: 5 } },
+        },
+      },
+    };
+    assert.ok(serverSettingKeys(more).includes('hover.maxVersions'));
+  });
+
+  test('accepts a list of configuration blocks', () => {
+    const keys = serverSettingKeys({
+      contributes: { configuration: [{ properties: { 'gomodls.a': {} } }, { properties: { 'gomodls.server.x': {}, 'other.b': {} } }] },
+    });
+    assert.deepEqual(keys, ['a']);
+  });
+
+  test('are nested by their dots, defaults included, undefined left out', () => {
+    const values: Record<string, unknown> = {
+      logLevel: 'debug',
+      'diagnostics.disabled': ['noncanonical-version'],
+      'diagnostics.severity': { 'unused-replace': 'hint' },
+      env: { GOPROXY: 'off' },
+    };
+    const out = serverSettings([...Object.keys(values), 'missing.key'], (k) => values[k]);
+    assert.deepEqual(out, {
+      logLevel: 'debug',
+      diagnostics: { disabled: ['noncanonical-version'], severity: { 'unused-replace': 'hint' } },
+      env: { GOPROXY: 'off' },
+    });
+  });
+
+  test('values are copied to plain JSON', () => {
+    const proxy = new Proxy({ A: 'b' }, {});
+    const out = serverSettings(['env'], () => proxy);
+    assert.deepEqual(out, { env: { A: 'b' } });
+    assert.notEqual(out.env, proxy);
+  });
+});
+
+describe('workspace/configuration answers', () => {
+  const settings = { logLevel: 'info', diagnostics: { disabled: [], severity: {} }, env: {} };
+  test('the gomodls section is the server settings only', () => {
+    assert.deepEqual(configurationFor('gomodls', settings), settings);
+  });
+  test('a sub-section', () => {
+    assert.deepEqual(configurationFor('gomodls.diagnostics', settings), settings.diagnostics);
+    assert.equal(configurationFor('gomodls.nothing.here', settings), null);
+  });
+  test('no section: everything, under gomodls', () => {
+    assert.deepEqual(configurationFor(undefined, settings), { gomodls: settings });
+  });
+  test('another section is left to the default handler', () => {
+    assert.equal(configurationFor('go', settings), undefined);
+    assert.equal(configurationFor('gomodlsx', settings), undefined);
+  });
+});
