@@ -258,6 +258,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     import gc
 
+    from gomodls.lsp import codecache
+
+    codecache.enable()  # before lsprotocol is imported: most of the start-up is its generated code
     from gomodls.lsp.app import create_server
 
     server = create_server()

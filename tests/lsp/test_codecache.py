@@ -1,0 +1,68 @@
+"""The start-up code cache: generated attrs/cattrs code is reused across processes, anything
+else is compiled normally, and a corrupt cache file is ignored."""
+
+from __future__ import annotations
+
+import builtins
+import marshal
+from pathlib import Path
+
+from gomodls.lsp.codecache import CodeCache
+
+SOURCE = "def f(x):\n    return x + 1\n"
+
+
+def test_generated_code_is_cached_and_reused(tmp_path: Path) -> None:
+    path = str(tmp_path / "cache.marshal")
+    first = CodeCache(path)
+    code = first.compile(SOURCE, "<attrs generated __init__ m.C>", "exec")
+    assert (first.hits, first.misses) == (0, 1)
+    first.save()
+    second = CodeCache(path)
+    again = second.compile(SOURCE, "<attrs generated __init__ m.C>", "exec")
+    assert (second.hits, second.misses) == (1, 0)
+    namespace: dict[str, object] = {}
+    exec(again, namespace)
+    assert namespace["f"](41) == 42  # type: ignore[operator]
+    assert again.co_filename == code.co_filename
+
+
+def test_other_sources_are_not_cached(tmp_path: Path) -> None:
+    cache = CodeCache(str(tmp_path / "cache.marshal"))
+    cache.compile(SOURCE, "ordinary.py", "exec")
+    cache.compile(SOURCE, "<attrs generated x>", "exec", 0, True)  # flags given: passed through
+    assert (cache.hits, cache.misses) == (0, 0)
+
+
+def test_a_different_source_is_a_different_entry(tmp_path: Path) -> None:
+    path = str(tmp_path / "cache.marshal")
+    cache = CodeCache(path)
+    cache.compile(SOURCE, "<attrs generated a>", "exec")
+    cache.save()
+    cache = CodeCache(path)
+    code = cache.compile(SOURCE.replace("+ 1", "+ 2"), "<attrs generated a>", "exec")
+    namespace: dict[str, object] = {}
+    exec(code, namespace)
+    assert namespace["f"](40) == 42  # type: ignore[operator]
+    assert cache.misses == 1
+
+
+def test_corrupt_file_is_ignored_and_rewritten(tmp_path: Path) -> None:
+    path = tmp_path / "cache.marshal"
+    path.write_bytes(b"not marshal data")
+    cache = CodeCache(str(path))
+    cache.compile(SOURCE, "<cattrs generated structure x>", "exec")
+    cache.save()
+    assert isinstance(marshal.loads(path.read_bytes()), dict)
+
+
+def test_install_patches_compile_only_through_the_cache(tmp_path: Path) -> None:
+    original = builtins.compile
+    cache = CodeCache(str(tmp_path / "cache.marshal"))
+    try:
+        cache.install()
+        assert builtins.compile(SOURCE, "<attrs generated y>", "exec") is not None
+        assert cache.misses == 1
+        assert eval(builtins.compile("1 + 1", "<string>", "eval")) == 2
+    finally:
+        builtins.compile = original
