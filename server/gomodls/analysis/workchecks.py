@@ -12,7 +12,7 @@ from gomodls.analysis.context import CheckContext
 from gomodls.analysis.findings import Finding, Fix, Related, Severity, TextEdit
 from gomodls.analysis.godebug import check_godebug
 from gomodls.analysis.lines import args, delete_line, line_range
-from gomodls.analysis.modchecks import too_new
+from gomodls.analysis.modchecks import godebug_code, short_path, too_new
 from gomodls.modfile.errors import token_range
 from gomodls.modfile.model import ModFile, ModuleVersion, Replace, Use, WorkFile
 from gomodls.modfile.parsed import FileKind, ParsedFile, parse_text
@@ -41,7 +41,7 @@ def check_work(parsed: ParsedFile, ctx: CheckContext) -> list[Finding]:
                 Finding(
                     line_range(g.syntax),
                     Severity.ERROR,
-                    "unknown-godebug" if err.startswith("unknown") else "invalid-godebug",
+                    godebug_code(err),
                     err,
                 )
             )
@@ -73,9 +73,17 @@ def _used_modules(wf: WorkFile, ctx: CheckContext, out: list[Finding]) -> Iterat
             )
             continue
         seen[root] = u
-        shown = os.path.normpath(u.path)
+        shown = short_path(root, ctx.dir)
         if not ctx.files.is_dir(root):
-            out.append(Finding(rng, Severity.ERROR, "use-dir-missing", f"directory {u.path} does not exist"))
+            # The go command reads DIR/go.mod without looking at the directory first.
+            out.append(
+                Finding(
+                    rng,
+                    Severity.ERROR,
+                    "use-dir-missing",
+                    f"cannot load module {shown} listed in go.work file: open {shown}/go.mod: no such file or directory",
+                )
+            )
             continue
         text = ctx.files.read_text(os.path.join(root, "go.mod"))
         if text is None:
@@ -275,7 +283,7 @@ def _add_replace(
         auto_quote(old.path),
         *([old.version] if old.version else []),
         "=>",
-        auto_quote(_shown_target(target, ctx)),
+        auto_quote(target.path if target.version else _shown_target(target, ctx)),
     ]
     if target.version:
         parts.append(target.version)

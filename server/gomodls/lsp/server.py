@@ -4,6 +4,7 @@ Feature handlers live in their own modules and are registered by `create_server`
 from __future__ import annotations
 
 import asyncio
+import copy
 import functools
 import logging
 import os
@@ -12,11 +13,13 @@ from typing import Any, TypeVar
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import from_fs_path
 
 from gomodls import __version__
 from gomodls.analysis import CheckContext, Finding, analyze_parsed, analyze_sum
 from gomodls.goenv import GoEnv
+from gomodls.lsp import codecache
 from gomodls.lsp.config import Settings, parse_settings
 from gomodls.lsp.convert import encoding_of
 from gomodls.lsp.diagnostics import to_diagnostic
@@ -32,9 +35,23 @@ WATCHED_GLOBS = ("**/go.mod", "**/go.work", "**/go.sum", "**/go.work.sum", "**/v
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class GomodProtocol(LanguageServerProtocol):
+    """pygls's protocol, except that the didChange handler gets the changes as the client sent
+    them. pygls first applies them to its own copy of the text, whose lines come from
+    str.splitlines: with a form feed, NEL or U+2028 in the text its lines are not the LSP's, and
+    its position conversion then clamps the ranges of the changes in place."""
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Any:
+        for change in copy.deepcopy(params.content_changes):
+            self.workspace.update_text_document(params.text_document, change)
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+
 class GomodServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("gomodls", __version__)
+        super().__init__("gomodls", __version__, protocol_cls=GomodProtocol)
         self.documents = DocumentStore()
         self.files = WorkspaceFiles(self.documents)
         self.settings = Settings()
@@ -158,9 +175,15 @@ def register_core(server: GomodServer) -> None:
     @server.feature(types.INITIALIZED)
     @guarded()
     def initialized(ls: GomodServer, params: types.InitializedParams) -> None:
+        ls.spawn(asyncio.to_thread(codecache.save))
         ls.spawn(_detect_go(ls))
         ls.spawn(_pull_configuration(ls))
         ls.spawn(_watch_files(ls))
+
+    @server.feature(types.SHUTDOWN)
+    @guarded()
+    def shutdown(ls: GomodServer, params: Any) -> None:
+        codecache.save()  # keeps what later messages generated for the next start
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     @guarded()

@@ -1,0 +1,102 @@
+"""Settings: initializationOptions, workspace/configuration (pulled on start and on
+didChangeConfiguration by clients that support it, pushed in didChangeConfiguration by those that
+do not), disabled codes and severities, and invalid values (a message, and the defaults)."""
+
+from __future__ import annotations
+
+import pytest
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from .helpers import Doc, wait_until
+
+TEXT = "module example.com/m\n\ngo 1.21\n\nrequire a.com/b v1.2\n\nfoo bar\n"
+PULLS = {"visual-studio-code", "neovim", "emacs"}  # clients with workspace/configuration
+
+
+def severity(diags: list[types.Diagnostic], code: str) -> types.DiagnosticSeverity | None:
+    found = [d.severity for d in diags if d.code == code]
+    return found[0] if found else None
+
+
+def change_configuration(client: LanguageClient, settings: object) -> None:
+    """What the editor does when the user edits settings: the new values are what the client
+    answers to workspace/configuration, and (for clients that push) in the notification."""
+    client.set_configuration(settings, section="gomodls")
+    pushed = None if client.profile in PULLS else {"gomodls": settings}  # type: ignore[attr-defined]
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=pushed))
+
+
+@pytest.mark.init_options(
+    {"diagnostics": {"disabled": ["unknown-directive"], "severity": {"noncanonical-version": "hint"}}}
+)
+async def test_initialization_options(client: LanguageClient) -> None:
+    doc = Doc.open(client, client.root / "go.mod", TEXT)  # type: ignore[attr-defined]
+    diags = await doc.diagnostics()
+    assert [d.code for d in diags] == ["noncanonical-version"]
+    assert diags[0].severity == types.DiagnosticSeverity.Hint
+    # Settings received later replace them, with the defaults for what they leave out.
+    change_configuration(client, {"diagnostics": {"severity": {"unknown-directive": "warning"}}})
+    diags = await doc.diagnostics_where(lambda ds: severity(ds, "unknown-directive") is not None)
+    assert severity(diags, "unknown-directive") == types.DiagnosticSeverity.Warning
+    assert severity(diags, "noncanonical-version") == types.DiagnosticSeverity.Warning
+
+
+@pytest.mark.configuration({"diagnostics": {"severity": {"unknown-directive": "information"}}})
+async def test_configuration_pull_and_changes(client: LanguageClient) -> None:
+    doc = Doc.open(client, client.root / "go.mod", TEXT)  # type: ignore[attr-defined]
+    if client.profile in PULLS:  # type: ignore[attr-defined]
+        # Pulled on start: the open document is re-diagnosed once the answer arrives.
+        diags = await doc.diagnostics_where(
+            lambda ds: severity(ds, "unknown-directive") == types.DiagnosticSeverity.Information
+        )
+    else:
+        diags = await doc.diagnostics()
+        assert severity(diags, "unknown-directive") == types.DiagnosticSeverity.Error
+    assert severity(diags, "noncanonical-version") == types.DiagnosticSeverity.Warning
+
+    change_configuration(client, {"diagnostics": {"disabled": ["unknown-directive", "noncanonical-version"]}})
+    diags = await doc.diagnostics_where(lambda ds: ds == [])
+
+    change_configuration(
+        client, {"diagnostics": {"severity": {"unknown-directive": "hint", "noncanonical-version": "off"}}}
+    )
+    diags = await doc.diagnostics_where(lambda ds: ds != [])
+    assert [(d.code, d.severity) for d in diags] == [("unknown-directive", types.DiagnosticSeverity.Hint)]
+    # Still applied to the next version of the document.
+    doc.replace("foo bar\n", "foo bar\nbaz\n")
+    diags = await doc.diagnostics()
+    assert [(d.code, d.severity) for d in diags] == [("unknown-directive", types.DiagnosticSeverity.Hint)] * 2
+
+
+@pytest.mark.init_options(
+    {
+        "logLevel": "loud",
+        "bogus": 1,
+        "diagnostics": {"severity": {"unknown-directive": "fatal"}, "disabled": "x"},
+    }
+)
+async def test_invalid_settings(client2: LanguageClient) -> None:
+    client = client2
+    doc = Doc.open(client, client.root / "go.mod", TEXT)  # type: ignore[attr-defined]
+    diags = await doc.diagnostics()
+    assert severity(diags, "unknown-directive") == types.DiagnosticSeverity.Error  # the default
+    message = await wait_until(lambda: client.messages and client.messages[0], what="window/showMessage")
+    assert message.type == types.MessageType.Warning
+    for part in (
+        "gomodls.logLevel must be one of error, warning, info, debug; using the default",
+        "unknown setting gomodls.bogus",
+        "gomodls.diagnostics.severity.unknown-directive: 'fatal' is not one of error, warning, information, hint, off; ignored",
+        "gomodls.diagnostics.disabled must be a list of diagnostic codes; using the default",
+    ):
+        assert part in message.message
+
+    change_configuration(client, {"diagnostics": 5})
+    await wait_until(lambda: len(client.messages) >= 2, what="a second window/showMessage")
+    assert "gomodls.diagnostics must be an object; using the default" in client.messages[1].message
+    change_configuration(client, ["not", "an", "object"])
+    await wait_until(lambda: len(client.messages) >= 3, what="a third window/showMessage")
+    assert "gomodls settings must be an object, got list" in client.messages[2].message
+    diags = await doc.diagnostics()
+    assert severity(diags, "unknown-directive") == types.DiagnosticSeverity.Error
+    assert severity(diags, "noncanonical-version") == types.DiagnosticSeverity.Warning
