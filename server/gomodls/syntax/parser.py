@@ -56,6 +56,52 @@ RECOVERY_VERBS = frozenset(
 
 
 _RUN_KINDS = frozenset({LineKind.LINE, LineKind.COMMENT, LineKind.BLANK})
+_OPENERS = frozenset({LineKind.OPEN, LineKind.RP_OPEN})
+_CLOSERS = frozenset({LineKind.CLOSE, LineKind.RP_OPEN, LineKind.RP_EMPTY})
+UNCLOSED = "UNCLOSED"
+
+
+def _starts_directive(src: SourceLine) -> bool:
+    return bool(src.tokens) and src.tokens[0].col == 0 and src.tokens[0].text in RECOVERY_VERBS
+
+
+def recovery_points(lines: Sequence[SourceLine]) -> list[int]:
+    """Where blocks that no `)` closes give way to the statements after them: at the first
+    unindented directive inside (with the comments directly above it). One pass, using the
+    next closing line and the next directive of every position, computed from the end."""
+    n = len(lines)
+    next_close = [n] * (n + 1)
+    next_directive = [n] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        next_close[i] = i if lines[i].kind in _CLOSERS else next_close[i + 1]
+        next_directive[i] = i if _starts_directive(lines[i]) else next_directive[i + 1]
+    points: list[int] = []
+    i = 0
+    while i < n:
+        if lines[i].kind not in _OPENERS:
+            i += 1
+            continue
+        close = next_close[i + 1]
+        if close < n:
+            i = close + 1
+            continue
+        split = next_directive[i + 1]
+        if split >= n:
+            break  # the block runs to the end of the file
+        while split > i + 1 and lines[split - 1].kind is LineKind.COMMENT:
+            split -= 1
+        points.append(split)
+        i = split
+    return points
+
+
+class _Lines:
+    """What the grammar parses: the lines, and where UNCLOSED goes."""
+
+    def __init__(self, lines: Sequence[SourceLine], top_level: bool = True) -> None:
+        self.lines = lines
+        # Inside a block body there is no nesting, so nothing there opens a block to recover from.
+        self.unclosed = recovery_points(lines) if top_level else []
 
 
 class _LineLexer(Lexer):
@@ -67,13 +113,20 @@ class _LineLexer(Lexer):
     def __init__(self, conf: object) -> None:
         pass
 
-    def lex(self, data: Sequence[SourceLine]) -> Iterator[LarkToken]:  # type: ignore[override]
-        i, n = 0, len(data)
+    def lex(self, data: _Lines) -> Iterator[LarkToken]:  # type: ignore[override]
+        lines, stops = data.lines, data.unclosed
+        n = len(lines)
+        stop_at = iter([*stops, n])
+        stop = next(stop_at)
+        i = 0
         while i < n:
-            kind = data[i].kind
+            if i == stop:
+                yield LarkToken(UNCLOSED, UNCLOSED, start_pos=i, end_pos=i)
+                stop = next(stop_at)
+            kind = lines[i].kind
             j = i + 1
             if kind in _RUN_KINDS:
-                while j < n and data[j].kind is kind:
+                while j < n and j < stop and lines[j].kind is kind:
                     j += 1
             yield LarkToken(kind.value, kind.value, start_pos=i, end_pos=j)
             i = j
@@ -131,7 +184,7 @@ def block_body(
     its end. `lines_before` says whether block lines precede the run (a blank line at its start
     is then kept as a marker)."""
     builder = _Builder(syntax, lines)
-    tree = _grammar_parser().parse(lines, start="block_body")
+    tree = _grammar_parser().parse(_Lines(lines, top_level=False), start="block_body")
     return builder.block_lines(tree, have_lines=lines_before)
 
 
@@ -158,7 +211,7 @@ class _Builder:
         for src in self.lines:
             if src.parse_errors:
                 src.parse_errors = ()
-        tree = _grammar_parser().parse(self.lines, start="start")
+        tree = _grammar_parser().parse(_Lines(self.lines), start="start")
         stmts: list[Stmt] = []
         for child in tree.children:
             if isinstance(child, LarkToken):  # a top-level blank line
@@ -192,6 +245,8 @@ class _Builder:
                 nodes.append(line)
         elif body.data == "empty_block":
             nodes = [self._empty_block(self._src(body.children[0]))]
+        elif body.data == "unclosed_block":
+            nodes = [self._unclosed(body.children[0], body.children[1])]
         else:
             nodes = [self._block(body)]
         nodes[0].comments.before = before
@@ -268,39 +323,26 @@ class _Builder:
 
     def _open_block(self, tree: Tree) -> list[Stmt]:
         children = tree.children
-        before = self._comments(children[0]) if len(children) == 3 else []
-        open_tok, body = children[-2], children[-1]
-        block = self._opener(self._src(open_tok))
-        block.comments.before = before
-        indexes = [i for tok in body.children for i in range(tok.start_pos, tok.end_pos)]
-        split = self._recovery_split(indexes)
-        run = [LarkToken(self.lines[i].kind.value, "", start_pos=i, end_pos=i + 1) for i in indexes[:split]]
-        block.lines, _ = self.block_lines(Tree("block_body", run), have_lines=False)
-        if split:
-            block.end_src = self.lines[indexes[split - 1]]
-        rest: list[Stmt] = []
-        if split < len(indexes):
-            rest = items_of(self.syntax, self.lines[indexes[split] :])
-        # Go has no recovery: the first unterminated block swallows the rest of the file.
-        start = block.header[0]
-        eof_line, eof_col = eof_position(self.syntax.lines)
-        self.syntax.eof_problem = SyntaxProblem(
-            f"syntax error (unterminated block started at {self.syntax.filename}:{start.line + 1}:{start.col + 1})",
-            eof_col,
-            eof_col,
-            order=PARSER,
-            row=eof_line,
-            end_row=eof_line,
-        )
-        return [block, *rest]
+        block = self._unclosed(children[-2], children[-1])
+        block.comments.before = self._comments(children[0]) if len(children) == 3 else []
+        return [block]
 
-    def _recovery_split(self, indexes: list[int]) -> int:
-        """Position in `indexes` of the first line of the statements that follow an unterminated
-        block: the first unindented directive, with the comments directly above it."""
-        for k, i in enumerate(indexes):
-            src = self.lines[i]
-            if src.tokens and src.tokens[0].col == 0 and src.tokens[0].text in RECOVERY_VERBS:
-                while k > 0 and self.lines[indexes[k - 1]].kind is LineKind.COMMENT:
-                    k -= 1
-                return k
-        return len(indexes)
+    def _unclosed(self, open_tok: LarkToken, body: Tree) -> Block:
+        """A block no `)` closes. Go reports the first one, at the end of the file."""
+        block = self._opener(self._src(open_tok))
+        block.lines, _ = self.block_lines(body, have_lines=False)
+        last = max((tok.end_pos for tok in body.children), default=0)
+        if last:
+            block.end_src = self.lines[last - 1]
+        if self.syntax.eof_problem is None:
+            start = block.header[0]
+            eof_line, eof_col = eof_position(self.syntax.lines)
+            self.syntax.eof_problem = SyntaxProblem(
+                f"syntax error (unterminated block started at {self.syntax.filename}:{start.line + 1}:{start.col + 1})",
+                eof_col,
+                eof_col,
+                order=PARSER,
+                row=eof_line,
+                end_row=eof_line,
+            )
+        return block
