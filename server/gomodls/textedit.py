@@ -18,25 +18,31 @@ class TextEdit:
 
 
 def line_edits(old: str, new: str) -> list[TextEdit]:
-    """Edits over whole lines (ranges in code points on `old`), in document order."""
-    a, b = old.split("\n"), new.split("\n")
+    """Edits over whole lines (ranges in code points on `old`), in document order, never
+    overlapping or touching. Lines are compared with their newline, so a change to the last
+    line's missing newline is an ordinary change of that line."""
+    a, b = _lines(old), _lines(new)
+
+    def position(k: int) -> tuple[int, int]:
+        """Where line k of `a` starts; k == len(a) is the end of the text."""
+        if k < len(a) or not a or a[-1].endswith("\n"):
+            return k, 0
+        return k - 1, len(a[-1])
+
     edits: list[TextEdit] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        if i2 < len(a):
-            # Replace lines i1..i2 (with their newlines) by lines j1..j2 (with theirs).
-            text = "".join(line + "\n" for line in b[j1:j2])
-            edits.append(TextEdit((i1, 0, i2, 0), text))
-        elif i1 > 0:
-            # The change reaches the end of the text: anchor it at the end of the line before,
-            # so the last line's missing newline is handled exactly.
-            text = "".join("\n" + line for line in b[j1:j2])
-            edits.append(TextEdit((i1 - 1, len(a[i1 - 1]), len(a) - 1, len(a[-1])), text))
-        else:
-            edits.append(TextEdit((0, 0, len(a) - 1, len(a[-1])), "\n".join(b[j1:j2])))
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag != "equal":
+            edits.append(TextEdit((*position(i1), *position(i2)), "".join(b[j1:j2])))
     return edits
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of `text` with their "\n" (only "\n" ends a line, as in go.mod files)."""
+    parts = text.split("\n")
+    out = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        out.append(parts[-1])
+    return out
 
 
 def apply_edits(text: str, edits: list[TextEdit]) -> str:
