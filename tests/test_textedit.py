@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +21,7 @@ def test_line_edits_apply_and_never_touch(old: str, new: str) -> None:
     assert apply_edits(old, edits) == new
     ranges = [e.range for e in edits]
     assert ranges == sorted(ranges)
-    for x, y in zip(ranges, ranges[1:], strict=False):
+    for x, y in itertools.pairwise(ranges):
         assert (x[2], x[3]) < (y[0], y[1])
     if old == new:
         assert edits == []
