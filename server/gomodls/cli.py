@@ -287,6 +287,77 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _resolution_setup(directory: str) -> tuple[object, object, object, dict[str, object]]:
+    """The Go environment, the roots and a resolver for `directory`, as the go command sees them."""
+    from gomodls.analysis.context import DiskFiles
+    from gomodls.resolve.cache import ProxyCache
+    from gomodls.resolve.driver import Resolver, SetupError, roots_for
+    from gomodls.resolve.fetch import Fetcher
+
+    if not os.path.isdir(directory):
+        raise InputError(f"{directory}: not a directory")
+    env = GoEnv()
+    files = DiskFiles()
+    try:
+        roots = roots_for(directory, env, files)
+    except SetupError as e:
+        print(f"go: {e}", file=sys.stderr)
+        raise SystemExit(1) from None
+    mod = env.goflag("mod")
+    if roots.work is not None and mod not in (None, "readonly", "vendor"):
+        print("go: -mod may only be set to readonly or vendor when in workspace mode", file=sys.stderr)
+        raise SystemExit(1)
+    go = local_go()
+    options: dict[str, object] = {
+        "mod_mode": mod or "readonly",
+        "mod_explicit": mod is not None,
+        "gotoolchain": env.get("GOTOOLCHAIN"),
+        "local_go": go.version if go else None,
+    }
+    resolver = Resolver(Fetcher(env, cache=ProxyCache()), files, cwd=os.getcwd())
+    return env, roots, resolver, options
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from gomodls.resolve.listjson import CacheHooks, render_json, render_text
+    from gomodls.resolve.modcache import ModCache
+
+    env, roots, resolver, options = _resolution_setup(args.dir)
+    resolution = asyncio.run(resolver.resolve(roots, **options))  # type: ignore[attr-defined]
+    result = resolution.result
+    sys.stderr.write(result.stderr)
+    if not result.ok:
+        return 1
+    if args.json:
+        cache = ModCache(env.get("GOMODCACHE"))  # type: ignore[attr-defined]
+        hooks = CacheHooks(go_mod_path=lambda mv: cache.file_path(mv.path, mv.version, ".mod"))
+        sys.stdout.write(render_json(result.modules, hooks))
+    else:
+        sys.stdout.write(render_text(result.modules))
+    return 0
+
+
+def cmd_why(args: argparse.Namespace) -> int:
+    import asyncio
+
+    _, roots, resolver, options = _resolution_setup(args.dir)
+    result = asyncio.run(resolver.resolve(roots, **options)).result  # type: ignore[attr-defined]
+    sys.stderr.write(result.stderr)
+    if not result.ok:
+        return 1
+    chain = result.chain(args.module)
+    if not chain:
+        print(f"# {args.module}\n(the build list does not contain module {args.module})")
+        return 1
+    selected = chain[-1]
+    print(f"# {selected}")
+    for mv in chain:
+        print(mv)
+    return 0
+
+
 def _tcp_address(value: str) -> str:
     _, sep, port = value.rpartition(":")
     if not sep or not port.isdigit():
@@ -326,6 +397,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, or directories searched recursively")
     p.set_defaults(run=cmd_check)
+
+    p = sub.add_parser(
+        "resolve", help="print the build list, like `go list -m all` (-json: `go list -m -json all`)"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON objects like go list -m -json all")
+    p.add_argument(
+        "dir", nargs="?", default=".", metavar="DIR", help="the module or workspace directory (default .)"
+    )
+    p.set_defaults(run=cmd_resolve)
+
+    p = sub.add_parser("why", help="show the requirement chain that selects a module's version")
+    p.add_argument("module", metavar="MODULE")
+    p.add_argument("dir", nargs="?", default=".", metavar="DIR")
+    p.set_defaults(run=cmd_why)
 
     p = sub.add_parser("serve", help="run the language server (stdio by default)")
     p.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default)")

@@ -74,7 +74,8 @@ def server_env(home: str) -> dict[str, str]:
 
 def make_client() -> LanguageClient:
     """pytest-lsp's client, also keeping every publishDiagnostics (with its version) in
-    ``client.published`` and every registration in ``client.registrations``."""
+    ``client.published``, every registration in ``client.registrations`` and the refresh
+    requests it answered in ``client.refreshes`` (as a real client would)."""
     client = LanguageClient(converter_factory=default_converter)
     client.published = []  # type: ignore[attr-defined]
     client.registrations = []  # type: ignore[attr-defined]
@@ -86,9 +87,15 @@ def make_client() -> LanguageClient:
     def register(client: LanguageClient, params: types.RegistrationParams) -> None:
         client.registrations.extend(params.registrations)  # type: ignore[attr-defined]
 
+    client.refreshes = []  # type: ignore[attr-defined]
+
+    def inlay_hint_refresh(client: LanguageClient, params: None) -> None:
+        client.refreshes.append(types.WORKSPACE_INLAY_HINT_REFRESH)  # type: ignore[attr-defined]
+
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish
     features[types.CLIENT_REGISTER_CAPABILITY] = register
+    features[types.WORKSPACE_INLAY_HINT_REFRESH] = inlay_hint_refresh
     register_lsp_features(client, features)
 
     # lsprotocol structures any answer with a "command" key as a Command, so a CodeAction that

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from gomodls.lsp import actions, commands, formatting, hover, links, semantic, structure
+from gomodls.lsp import actions, commands, formatting, hover, links, modulehover, semantic, structure
 from gomodls.lsp.server import GomodServer, register_core
 
-FEATURES = (actions, commands, formatting, hover, links, semantic, structure)
+FEATURES = (actions, commands, formatting, hover, links, modulehover, semantic, structure)
 
 
 def create_server() -> GomodServer:

@@ -51,7 +51,13 @@ class CodeCache:
             self._known = {}
 
     def compile(self, source: Any, filename: Any, mode: str, *args: Any, **kwargs: Any) -> Any:
-        if args or kwargs or not isinstance(source, str) or not isinstance(filename, str) or not filename.startswith(GENERATED):
+        if (
+            args
+            or kwargs
+            or not isinstance(source, str)
+            or not isinstance(filename, str)
+            or not filename.startswith(GENERATED)
+        ):
             return self._compile(source, filename, mode, *args, **kwargs)
         key = hashlib.blake2b(f"{filename}\0{mode}\0{source}".encode(), digest_size=16).digest()
         code = self._known.get(key)

@@ -11,13 +11,10 @@ from dataclasses import dataclass, field
 from lsprotocol import types
 
 from gomodls.analysis.godebug import table
-from gomodls.analysis.lines import args
 from gomodls.lsp.convert import contains, from_position, to_range
 from gomodls.lsp.documents import Document
-from gomodls.lsp.links import is_private, pkg_url
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.errors import token_range
-from gomodls.modfile.gosum import SumFile, parse_sum
 from gomodls.modfile.model import ModFile, WorkFile
 from gomodls.modfile.parsed import FileKind
 from gomodls.syntax.tree import Block, Line, Token
@@ -83,12 +80,6 @@ def _find(doc: Document, line: int, col: int) -> tuple[HoverTarget, Range] | Non
     return None
 
 
-def _gosum_for(ctx: HoverContext) -> SumFile | None:
-    base = "go.work.sum" if ctx.doc.kind is FileKind.WORK else "go.sum"
-    text = ctx.ls.files.read_text(os.path.join(os.path.dirname(ctx.doc.path), base))
-    return None if text is None else parse_sum(text, base)
-
-
 @provider
 def directive(ctx: HoverContext) -> None:
     t = ctx.target
@@ -129,42 +120,6 @@ def godebug(ctx: HoverContext) -> None:
             f"**GODEBUG {key}** was removed in Go 1.{r.removed}; only its final default is accepted "
             f"(not {', '.join(repr(v) for v in r.old)}). [Documentation](https://go.dev/doc/godebug#go-1{r.removed})"
         )
-
-
-@provider
-def module_facts(ctx: HoverContext) -> None:
-    """What this file and its go.sum say about the module under the cursor."""
-    t = ctx.target
-    if t is None or t.token is None or t.verb not in ("require", "exclude", "replace", "tool"):
-        return
-    a = args(t.line)
-    if not a or (t.token is not a[0] and t.verb != "replace"):
-        return
-    path = a[0].text.strip('"')
-    model = ctx.doc.parsed.model
-    lines: list[str] = [f"**{path}**"]
-    if isinstance(model, ModFile):
-        for r in model.require:
-            if r.mod.path == path:
-                lines.append(f"required: `{r.mod.version}`" + (" (indirect)" if r.indirect else ""))
-        excluded = [x.mod.version for x in model.exclude if x.mod.path == path]
-        if excluded:
-            lines.append("excluded: " + ", ".join(f"`{v}`" for v in excluded))
-    for r in model.replace:
-        if r.old.path == path:
-            lines.append(f"replaced{' at ' + r.old.version if r.old.version else ''} by `{r.new}`")
-    sums = _gosum_for(ctx)
-    if sums is not None and isinstance(model, ModFile):
-        for r in (r for r in model.require if r.mod.path == path):
-            have = sums.hashes()
-            zip_ok = (path, r.mod.version) in have
-            mod_ok = (path, r.mod.version + "/go.mod") in have
-            state = "both hashes" if zip_ok and mod_ok else "the go.mod hash only" if mod_ok else "no hash"
-            lines.append(f"go.sum: {state} for {r.mod.version}")
-    if not is_private(path, ctx.ls.goenv) and "." in path.split("/")[0]:
-        version = next((r.mod.version for r in getattr(model, "require", []) if r.mod.path == path), "")
-        lines.append(f"[pkg.go.dev]({pkg_url(path, version)})")
-    ctx.sections.append("  \n".join(lines))
 
 
 @provider
@@ -210,7 +165,27 @@ def _sum_hover(ls: GomodServer, doc: Document, line: int) -> tuple[str, Range] |
             parts.append(f"go.mod requires {', '.join(r.mod.version for r in req)}")
         else:
             parts.append("not required directly by go.mod")
+    parts.extend(_sum_need(ls, doc, s.path.text, s.module_version, s.go_mod))
     return "  \n".join(parts), (line, 0, line, len(doc.lines[line]))
+
+
+def _sum_need(ls: GomodServer, doc: Document, path: str, version: str, go_mod: bool) -> list[str]:
+    """Whether the module graph still needs the line (what `go mod tidy` keeps): the go.mod hash
+    of every module version whose go.mod the graph reads, the zip hash of selected versions."""
+    state = ls.resolution.state(doc)
+    if state is None or state.resolution is None:
+        return ["_resolving the module graph…_"] if state is not None and state.loading else []
+    result = state.resolution.result
+    used = {(mi.replace or mi).module_version for mi in result.modules if not mi.main}
+    if go_mod:
+        read = result.go_mods_read()
+        if (path, version) in read:
+            return ["the module graph reads this go.mod"]
+    elif (path, version) in used:
+        return ["in the build list"]
+    selected = next((mi for mi in result.modules if (mi.replace or mi).path == path), None)
+    now = f" (the build list has {(selected.replace or selected).version})" if selected else ""
+    return [f"not needed by the module graph{now}: `go mod tidy` would remove it"]
 
 
 def hover(ls: GomodServer, doc: Document, pos: types.Position) -> types.Hover | None:

@@ -58,6 +58,25 @@ class GomodServer(LanguageServer):
         self.local: LocalGo | None = None
         self.dependencies: dict[str, set[str]] = {}  # uri -> paths its analysis read
         self._background: set[asyncio.Task[Any]] = set()
+        self._resolution: Any = None
+
+    @property
+    def resolution(self) -> Any:
+        """The module graph service (created on first use: it pulls in the fetching stack)."""
+        if self._resolution is None:
+            from gomodls.lsp.resolution import ResolutionService
+
+            self._resolution = ResolutionService(self)
+        return self._resolution
+
+    def resolve_later(self, doc: Document) -> None:
+        """Resolve the document's module graph once edits settle; then refresh what shows it."""
+        self.resolution.schedule(doc, functools.partial(self._resolved, self.resolution.root_key(doc)))
+
+    def _resolved(self, root: str | None) -> None:
+        caps = self.client_capabilities.workspace
+        if caps and caps.inlay_hint and caps.inlay_hint.refresh_support:
+            self.spawn(self.workspace_inlay_hint_refresh_async(None))
 
     # Helpers shared by the features.
 
@@ -194,6 +213,7 @@ def register_core(server: GomodServer) -> None:
         doc = ls.documents.open(item.uri, item.version, item.text)
         ls.publish(doc)
         ls.refresh(ls.dependents({doc.path}))
+        ls.resolve_later(doc)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     @guarded()
@@ -205,6 +225,7 @@ def register_core(server: GomodServer) -> None:
         doc.apply_changes(params.text_document.version, params.content_changes, ls.encoding, client_text)
         ls.publish(doc)
         ls.refresh([u for u in ls.dependents({doc.path}) if u != doc.uri])
+        ls.resolve_later(doc)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     @guarded()
@@ -235,6 +256,8 @@ def register_core(server: GomodServer) -> None:
             paths.add(os.path.normpath(path))
             paths.add(os.path.normpath(os.path.dirname(path)))
         ls.refresh(ls.dependents(paths))
+        for doc in ls.documents:
+            ls.resolve_later(doc)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     @guarded()

@@ -7,16 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from gomodls.module.paths import ModuleVersion
 from gomodls.syntax.tree import Block, FileSyntax, Line
-
-
-@dataclass(frozen=True, slots=True)
-class ModuleVersion:
-    path: str
-    version: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.path}@{self.version}" if self.version else self.path
 
 
 @dataclass(eq=False, slots=True)

@@ -34,6 +34,17 @@ class ModCache:
         except OSError:
             return None
 
+    def file_path(self, path: str, version: str, ext: str) -> str | None:
+        """Where the go command keeps path@version's `.info`/`.mod`/`.zip`, if it is there."""
+        d = self._dir(path)
+        if d is None or not self.root:
+            return None
+        try:
+            p = os.path.join(d, escape_version(version) + ext)
+        except GoError:
+            return None
+        return p if os.path.isfile(p) else None
+
     def zip_path(self, path: str, version: str) -> str | None:
         d = self._dir(path)
         if d is None:

@@ -12,21 +12,13 @@ from dataclasses import dataclass, field
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind, parse_text
 from gomodls.modfile.rules import auto_quote
-from gomodls.module import gover, semver
+from gomodls.module import gover
 from gomodls.resolve.fetch import Fetcher
 from gomodls.resolve.proxies import FetchError
+from gomodls.resolve.summary import Retraction
+from gomodls.resolve.upgrades import next_major_paths
 
 SHORT_MESSAGE_MAX = 500
-
-
-@dataclass(frozen=True, slots=True)
-class Retraction:
-    low: str
-    high: str
-    rationale: str
-
-    def covers(self, version: str) -> bool:
-        return semver.compare(self.low, version) <= 0 <= semver.compare(self.high, version)
 
 
 @dataclass(slots=True)
@@ -108,10 +100,15 @@ class ModuleFactsService:
     def __init__(self, fetcher: Fetcher) -> None:
         self.fetcher = fetcher
         self._facts: dict[str, asyncio.Task[ModuleFacts]] = {}
+        self._majors: dict[str, asyncio.Task[tuple[str, str] | None]] = {}
 
     def known(self, path: str) -> ModuleFacts | None:
         task = self._facts.get(path)
-        return task.result() if task is not None and task.done() and not task.cancelled() and task.exception() is None else None
+        return (
+            task.result()
+            if task is not None and task.done() and not task.cancelled() and task.exception() is None
+            else None
+        )
 
     async def facts(self, path: str) -> ModuleFacts:
         task = self._facts.get(path)
@@ -122,6 +119,31 @@ class ModuleFactsService:
 
     def forget(self) -> None:
         self._facts.clear()
+        self._majors.clear()
+
+    def known_major(self, path: str) -> tuple[bool, tuple[str, str] | None]:
+        """(whether the newer-major probe of path has finished, its answer)."""
+        task = self._majors.get(path)
+        if task is None or not task.done() or task.cancelled() or task.exception() is not None:
+            return False, None
+        return True, task.result()
+
+    async def newer_major(self, path: str) -> tuple[str, str] | None:
+        """The highest newer major version's module path and its latest release, if any
+        (probing m/v2, m/v3, ... like Renovate; stops at the first that does not exist)."""
+        task = self._majors.get(path)
+        if task is None:
+            task = self._majors[path] = asyncio.ensure_future(self._probe_majors(path))
+        return await asyncio.shield(task)
+
+    async def _probe_majors(self, path: str) -> tuple[str, str] | None:
+        found: tuple[str, str] | None = None
+        for candidate in next_major_paths(path):
+            facts = await self.facts(candidate)
+            if not facts.latest:
+                break
+            found = (candidate, facts.latest)
+        return found
 
     async def _load(self, path: str) -> ModuleFacts:
         try:
@@ -137,7 +159,9 @@ class ModuleFactsService:
         except FetchError as e:
             facts.error = str(e)
             return facts
-        model = parse_text(data.decode("utf-8", "surrogateescape"), FileKind.MOD, "go.mod", strict=False).model
+        model = parse_text(
+            data.decode("utf-8", "surrogateescape"), FileKind.MOD, "go.mod", strict=False
+        ).model
         if isinstance(model, ModFile):
             facts.retractions = [Retraction(r.low, r.high, r.rationale) for r in model.retract]
             facts.deprecated = model.module.deprecated if model.module else ""

@@ -1,0 +1,245 @@
+"""What the editor says about a required module: hover (required and selected version and why,
+replacement, newer versions, publication time, retraction, deprecation, go.sum, links) and inlay
+hints (the selected version where it differs from the written one). Everything comes from what
+is already known; missing facts are fetched in the background for next time."""
+
+from __future__ import annotations
+
+import os
+
+from lsprotocol import types
+
+from gomodls.analysis.lines import args
+from gomodls.lsp.convert import to_position
+from gomodls.lsp.documents import Document
+from gomodls.lsp.hover import HoverContext, provider
+from gomodls.lsp.links import is_private, pkg_url
+from gomodls.lsp.resolution import RootState
+from gomodls.lsp.server import GomodServer, guarded
+from gomodls.modfile.gosum import parse_sum
+from gomodls.modfile.model import ModFile
+from gomodls.modfile.parsed import FileKind
+from gomodls.module import gover
+from gomodls.resolve.graph import ModuleInfo
+from gomodls.resolve.moduleinfo import ModuleFacts, retracted_message
+from gomodls.resolve.upgrades import upgrades
+
+VERBS = ("require", "exclude", "replace", "tool")
+
+
+def _module_info(state: RootState | None, path: str) -> ModuleInfo | None:
+    if state is None or state.resolution is None:
+        return None
+    return next((m for m in state.resolution.result.modules if m.path == path), None)
+
+
+def _known_facts(ls: GomodServer, path: str) -> ModuleFacts | None:
+    service = ls.resolution.facts_service()
+    facts = service.known(path)
+    if facts is None:
+        ls.spawn(service.facts(path))  # for the next hover
+    return facts
+
+
+def _chain_text(state: RootState, path: str) -> str:
+    assert state.resolution is not None
+    chain = state.resolution.result.chain(path)
+    via = [str(mv) for mv in chain[1:-1]]
+    return " ← ".join(reversed(via))
+
+
+@provider
+def module_section(ctx: HoverContext) -> None:
+    t = ctx.target
+    if t is None or t.token is None or t.verb not in VERBS or ctx.doc.kind is FileKind.SUM:
+        return
+    a = args(t.line)
+    if not a:
+        return
+    path = a[0].text.strip('"')
+    ls, doc = ctx.ls, ctx.doc
+    model = doc.parsed.model
+    state = ls.resolution.state(doc)
+    out = [f"**{path}**"]
+    required = [r for r in getattr(model, "require", []) if r.mod.path == path]
+    for r in required:
+        out.append(f"required: `{r.mod.version}`" + (" (indirect)" if r.indirect else ""))
+    excluded = [x.mod.version for x in getattr(model, "exclude", []) if x.mod.path == path]
+    if excluded:
+        out.append("excluded: " + ", ".join(f"`{v}`" for v in excluded))
+    info = _module_info(state, path)
+    if state is not None and state.resolution is not None and info is not None:
+        selected = info.version
+        if info.main:
+            out.append("a main module of this workspace")
+        elif required and all(r.mod.version != selected for r in required):
+            why = _chain_text(state, path)
+            out.append(f"selected: **{selected}**" + (f", required by {why}" if why else ""))
+        elif selected:
+            out.append(f"selected: `{selected}`")
+        if info.replace is not None:
+            rep = info.replace
+            target = f"{rep.path} {rep.version}".strip()
+            out.append(
+                f"replaced by `{target}`"
+                + (f" (module {_dir_module(ls, rep)})" if rep.dir and not rep.version else "")
+            )
+        if info.time:
+            out.append(f"published {info.time[:10]}")
+        if info.go_version:
+            out.append(f"needs go {info.go_version}")
+        if not state.current:
+            out.append(
+                "_(from before the last edit; resolving again…)_"
+                if state.loading
+                else "_(from before the last edit)_"
+            )
+    else:
+        for r in getattr(model, "replace", []):
+            if r.old.path == path:
+                at = f" at {r.old.version}" if r.old.version else ""
+                out.append(f"replaced{at} by `{r.new}`")
+        if state is not None and state.loading:
+            out.append("_resolving the module graph…_")
+        elif state is not None and state.error:
+            out.append(f"_module graph unavailable: {state.error.splitlines()[0]}_")
+    _newer_versions(ctx, path, info, required, out)
+    _sums(ctx, path, required, out)
+    if not is_private(path, ls.goenv) and "." in path.split("/")[0]:
+        version = (
+            info.version
+            if info is not None and info.version
+            else (required[0].mod.version if required else "")
+        )
+        out.append(f"[pkg.go.dev]({pkg_url(path, version)})")
+    ctx.sections.append("  \n".join(out))
+
+
+def _dir_module(ls: GomodServer, rep: ModuleInfo) -> str:
+    text = ls.files.read_text(os.path.join(rep.dir, "go.mod"))
+    if text is None:
+        return "no go.mod"
+    from gomodls.modfile.parsed import parse_text
+
+    return parse_text(text, FileKind.MOD, "go.mod", strict=False).model.module_path or "no module line"  # type: ignore[union-attr]
+
+
+def _newer_versions(
+    ctx: HoverContext, path: str, info: ModuleInfo | None, required: list, out: list[str]
+) -> None:  # type: ignore[type-arg]
+    facts = _known_facts(ctx.ls, path)
+    if facts is None:
+        out.append("_checking for newer versions…_")
+        return
+    if facts.error and not facts.versions:
+        out.append(f"_versions unavailable: {facts.error.splitlines()[0]}_")
+        return
+    current = (
+        info.version if info is not None and info.version else (required[0].mod.version if required else "")
+    )
+    model = ctx.doc.parsed.model
+    excluded = {x.mod.version for x in getattr(model, "exclude", []) if x.mod.path == path}
+    if current:
+        up = upgrades(
+            current,
+            facts.versions,
+            excluded=excluded.__contains__,
+            retracted=lambda v: facts.retraction(v) is not None,
+        )
+        if up.latest:
+            parts = [f"latest **{up.latest}**"]
+            if up.patch and up.patch != up.latest:
+                parts.append(f"patch {up.patch}")
+            out.append(" · ".join(parts))
+        else:
+            out.append("up to date within its major version")
+        for v in dict.fromkeys([*(r.mod.version for r in required), current]):
+            r = facts.retraction(v)
+            if r is not None:
+                out.append(f"⚠ `{v}` {retracted_message(r)}")
+    if facts.deprecated:
+        out.append(f"⚠ deprecated: {facts.deprecated}")
+    service = ctx.ls.resolution.facts_service()
+    known, major = service.known_major(path)
+    if not known:
+        ctx.ls.spawn(service.newer_major(path))
+    elif major is not None:
+        new_path, version = major
+        out.append(f"newer major version: `{new_path}` {version} (a different module path)")
+
+
+def _sums(ctx: HoverContext, path: str, required: list, out: list[str]) -> None:  # type: ignore[type-arg]
+    if not required:
+        return
+    text = ctx.ls.files.read_text(os.path.join(os.path.dirname(ctx.doc.path), "go.sum"))
+    if text is None:
+        out.append("go.sum: none")
+        return
+    have = parse_sum(text).hashes()
+    for r in required:
+        zip_ok = (path, r.mod.version) in have
+        mod_ok = (path, r.mod.version + "/go.mod") in have
+        state = "both hashes" if zip_ok and mod_ok else "the go.mod hash only" if mod_ok else "no hash"
+        out.append(f"go.sum: {state} for {r.mod.version}")
+
+
+@provider
+def go_line(ctx: HoverContext) -> None:
+    """On go and toolchain: the highest go version a dependency in the build list needs."""
+    t = ctx.target
+    if t is None or t.verb not in ("go", "toolchain") or t.token is None:
+        return
+    state = ctx.ls.resolution.state(ctx.doc)
+    if state is None or state.resolution is None:
+        return
+    best: ModuleInfo | None = None
+    for mi in state.resolution.result.modules:
+        if mi.main or not mi.go_version:
+            continue
+        if best is None or gover.compare(mi.go_version, best.go_version) > 0:
+            best = mi
+    if best is not None:
+        ctx.sections.append(
+            f"The dependencies need at most go **{best.go_version}** ({best.path} {best.version})."
+        )
+
+
+def inlay_hints(ls: GomodServer, doc: Document, first: int, last: int) -> list[types.InlayHint]:
+    if doc.kind is not FileKind.MOD:
+        return []
+    state = ls.resolution.state(doc)
+    if state is None or state.resolution is None:
+        return []
+    model = doc.parsed.model
+    assert isinstance(model, ModFile)
+    out: list[types.InlayHint] = []
+    for r in model.require:
+        line = r.syntax.line
+        if not first <= line <= last:
+            continue
+        selected = state.resolution.result.selected(r.mod.path)
+        if selected in ("", "none", r.mod.version):
+            continue
+        tok = args(r.syntax)[1]
+        why = _chain_text(state, r.mod.path)
+        tooltip = f"The build selects version {selected} rather than go.mod's version {r.mod.version}"
+        out.append(
+            types.InlayHint(
+                position=to_position(doc.lines, tok.line, tok.end_col, ls.encoding),
+                label=f"→ {selected}",
+                kind=types.InlayHintKind.Type,
+                padding_left=True,
+                tooltip=tooltip + (f" (required by {why})." if why else "."),
+            )
+        )
+    return out
+
+
+def register(server: GomodServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
+    @guarded([])
+    def hints(ls: GomodServer, params: types.InlayHintParams) -> list[types.InlayHint]:
+        doc = ls.documents.get(params.text_document.uri)
+        if doc is None:
+            return []
+        return inlay_hints(ls, doc, params.range.start.line, params.range.end.line)

@@ -1,0 +1,222 @@
+"""The module graph behind the editor: one background resolution per module (or workspace)
+root, started after edits settle and only when the requirements actually changed, cancelled
+when they change again, with work-done progress when it takes longer than half a second.
+Features read the latest finished result; they never wait for one."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lsprotocol import types
+
+from gomodls.lsp.documents import Document
+from gomodls.modfile.parsed import FileKind
+from gomodls.resolve.cache import ProxyCache
+from gomodls.resolve.driver import Resolution, Resolver, Roots, SetupError, roots_for
+from gomodls.resolve.fetch import Fetcher
+from gomodls.resolve.moduleinfo import ModuleFactsService
+
+log = logging.getLogger(__name__)
+
+DEBOUNCE = 0.15  # seconds of quiet before resolving after an edit
+PROGRESS_AFTER = 0.5
+
+
+@dataclass(slots=True)
+class RootState:
+    key: str  # the go.work path, or the module's directory
+    fingerprint: str = ""  # of the inputs the current or running resolution uses
+    resolution: Resolution | None = None
+    resolved_fingerprint: str = ""
+    inputs: Roots | None = None  # the main modules of the finished resolution
+    error: str = ""  # why the inputs cannot be resolved (go.mod does not parse, ...)
+    task: asyncio.Task[None] | None = None
+    timer: asyncio.TimerHandle | None = None
+    listeners: list[Callable[[], None]] = field(default_factory=list)
+
+    @property
+    def loading(self) -> bool:
+        return self.task is not None and not self.task.done()
+
+    @property
+    def current(self) -> bool:
+        """Whether the finished resolution is of the current inputs."""
+        return self.resolution is not None and self.resolved_fingerprint == self.fingerprint
+
+
+def fingerprint(roots: Roots) -> str:
+    """What the build list depends on in the main go.mod/go.work files (not comments)."""
+    parts: list[object] = []
+    for m in roots.mains:
+        f = m.model
+        parts.append(
+            (
+                m.dir,
+                f.module_path,
+                f.go.version if f.go else "",
+                f.toolchain.name if f.toolchain else "",
+                tuple((r.mod.path, r.mod.version, r.indirect) for r in f.require),
+                tuple((r.old, r.new) for r in f.replace),
+                tuple(x.mod for x in f.exclude),
+            )
+        )
+    if roots.work is not None:
+        w = roots.work.model
+        parts.append(
+            (
+                roots.work.path,
+                w.go.version if w.go else "",
+                tuple(u.path for u in w.use),
+                tuple((r.old, r.new) for r in w.replace),
+            )
+        )
+    return repr(parts)
+
+
+class ResolutionService:
+    def __init__(self, ls: object) -> None:
+        from gomodls.lsp.server import GomodServer
+
+        assert isinstance(ls, GomodServer)
+        self.ls = ls
+        self.roots: dict[str, RootState] = {}
+        self._env_key: object = None
+        self._fetcher: Fetcher | None = None
+        self._resolver: Resolver | None = None
+        self.facts: ModuleFactsService | None = None
+
+    # The fetching stack follows the Go environment (settings may change it).
+
+    def _stack(self) -> tuple[Resolver, ModuleFactsService]:
+        env = self.ls.goenv
+        key = tuple(sorted(self.ls.settings.env.items()))
+        if self._resolver is None or self.facts is None or key != self._env_key:
+            self._fetcher = Fetcher(env, cache=ProxyCache())
+            self._resolver = Resolver(self._fetcher, self.ls.files)
+            self.facts = ModuleFactsService(self._fetcher)
+            self._env_key = key
+        return self._resolver, self.facts
+
+    def facts_service(self) -> ModuleFactsService:
+        return self._stack()[1]
+
+    def root_key(self, doc: Document) -> str | None:
+        directory = os.path.dirname(doc.path)
+        if doc.kind is FileKind.WORK:
+            return doc.path
+        from gomodls.goenv import find_go_work
+
+        work = find_go_work(directory, self.ls.goenv)
+        return work or directory
+
+    def state(self, doc: Document) -> RootState | None:
+        key = self.root_key(doc)
+        return self.roots.get(key) if key else None
+
+    def schedule(self, doc: Document, on_done: Callable[[], None] | None = None) -> None:
+        """Resolve the document's root once edits settle (only if its inputs changed)."""
+        key = self.root_key(doc)
+        if key is None:
+            return
+        state = self.roots.setdefault(key, RootState(key))
+        if on_done is not None and on_done not in state.listeners:
+            state.listeners.append(on_done)
+        if state.timer is not None:
+            state.timer.cancel()
+        loop = asyncio.get_running_loop()
+        state.timer = loop.call_later(DEBOUNCE, self._start, state, os.path.dirname(doc.path))
+
+    def _start(self, state: RootState, directory: str) -> None:
+        state.timer = None
+        try:
+            roots = roots_for(directory, self.ls.goenv, self.ls.files)
+        except SetupError as e:
+            state.error = str(e)
+            return
+        fp = fingerprint(roots)
+        if fp == state.fingerprint and (state.loading or state.current):
+            return
+        state.error = ""
+        state.fingerprint = fp
+        if state.task is not None and not state.task.done():
+            state.task.cancel()
+        state.task = asyncio.ensure_future(self._run(state, roots, fp))
+
+    async def _run(self, state: RootState, roots: Roots, fp: str) -> None:
+        resolver, facts = self._stack()
+        progress = asyncio.get_running_loop().call_later(
+            PROGRESS_AFTER, lambda: self.ls.spawn(self._progress(state))
+        )
+        started = time.perf_counter()
+        try:
+            env = self.ls.goenv
+            # The graph of the go.mod files as written (readonly, go.sum not consulted): its
+            # selections and requirement chains are what hovers and hints explain; go.sum and
+            # go.mod consistency are reported as diagnostics of their own.
+            resolution = await resolver.resolve(
+                roots,
+                mod_mode="readonly",
+                mod_explicit=env.goflag("mod") is not None,
+                local_go=self.ls.local.version if self.ls.local else None,
+                gotoolchain=env.get("GOTOOLCHAIN"),
+                check_sums=False,
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception as e:
+            log.exception("resolving %s failed", state.key)
+            state.error = f"resolving the module graph failed: {e}"
+            return
+        finally:
+            progress.cancel()
+        log.info(
+            "resolved %s in %.0f ms (%d rounds)",
+            state.key,
+            (time.perf_counter() - started) * 1000,
+            resolution.rounds,
+        )
+        if state.fingerprint != fp:
+            return  # outdated meanwhile; the newer run publishes
+        state.resolution = resolution
+        state.resolved_fingerprint = fp
+        state.inputs = roots
+        for listener in list(state.listeners):
+            listener()
+        self.ls.spawn(self._prefetch_facts(state, facts))
+
+    async def _prefetch_facts(self, state: RootState, facts: ModuleFactsService) -> None:
+        """Versions, retractions and deprecations of the direct requirements, for hovers,
+        hints and upgrade checks; then tell the listeners again."""
+        if state.inputs is None:
+            return
+        paths = {r.mod.path for m in state.inputs.mains for r in m.model.require}
+        await asyncio.gather(*(facts.facts(p) for p in sorted(paths)), return_exceptions=True)
+        for listener in list(state.listeners):
+            listener()
+
+    async def _progress(self, state: RootState) -> None:
+        window = self.ls.client_capabilities.window
+        if not (window and window.work_done_progress) or not state.loading:
+            return
+        token = f"gomodls-resolve-{id(state)}-{time.monotonic_ns()}"
+        try:
+            await self.ls.work_done_progress.create_async(token)
+        except Exception:
+            return
+        self.ls.work_done_progress.begin(
+            token,
+            types.WorkDoneProgressBegin(
+                title="gomodls: resolving the module graph",
+                message=os.path.basename(state.key),
+                cancellable=False,
+            ),
+        )
+        task = state.task
+        if task is not None:
+            await asyncio.wait([task])
+        self.ls.work_done_progress.end(token, types.WorkDoneProgressEnd())

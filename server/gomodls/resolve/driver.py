@@ -1,0 +1,227 @@
+"""Loading the module graph for real: find the main modules (and the workspace) of a
+directory, then run the pure `graph.load` and fetch, concurrently, whatever go.mod and .info
+files it says it needs next, until it completes. Fetched summaries are kept for the session, so
+re-resolving after an edit needs no I/O for what was already seen."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from gomodls.analysis.context import FileSource
+from gomodls.goenv import GoEnv, find_go_work
+from gomodls.modfile.gosum import parse_sum
+from gomodls.modfile.model import ModFile, WorkFile
+from gomodls.modfile.parsed import FileKind, ParsedFile, parse_text
+from gomodls.module.errors import GoError, version_error
+from gomodls.module.paths import ModuleVersion
+from gomodls.resolve import graph
+from gomodls.resolve.fetch import Fetcher, Info
+from gomodls.resolve.mainmods import MainModule, Workspace
+from gomodls.resolve.proxies import FetchError
+from gomodls.resolve.summary import LoadError, ModSummary, NotLoaded, summary_from_text
+
+
+class SetupError(Exception):
+    """The module or workspace cannot be loaded at all (the go command's words)."""
+
+
+@dataclass(slots=True)
+class Roots:
+    """What `graph.load` starts from."""
+
+    mains: list[MainModule]
+    work: Workspace | None
+    parse_errors: list[str] = field(default_factory=list)  # the go command's report, if any
+
+
+def find_module_root(directory: str) -> str | None:
+    d = os.path.abspath(directory)
+    while True:
+        if os.path.isfile(os.path.join(d, "go.mod")):
+            return d
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        d = parent
+
+
+def _parse(path: str, text: str, kind: FileKind) -> ParsedFile:
+    return parse_text(text, kind, os.path.basename(path))
+
+
+def roots_for(directory: str, env: GoEnv, files: FileSource) -> Roots:
+    """The main modules the go command would use when run in `directory`."""
+    work_path = find_go_work(directory, env)
+    if work_path is not None:
+        text = files.read_text(work_path)
+        if text is None:
+            raise SetupError(f"reading go.work: open {work_path}: no such file or directory")
+        wparsed = _parse(work_path, text, FileKind.WORK)
+        if wparsed.go_errors:
+            name = os.path.basename(work_path)
+            raise SetupError(
+                f"errors parsing {name}:\n" + "\n".join(e.go_string(name) for e in wparsed.go_errors)
+            )
+        assert isinstance(wparsed.model, WorkFile)
+        mains = []
+        for u in wparsed.model.use:
+            d = os.path.normpath(
+                u.path if os.path.isabs(u.path) else os.path.join(os.path.dirname(work_path), u.path)
+            )
+            mains.append(_main(d, files))
+        return Roots(mains, Workspace(work_path, wparsed.model))
+    root = find_module_root(directory)
+    if root is None:
+        raise SetupError(
+            "go.mod file not found in current directory or any parent directory; see 'go help modules'"
+        )
+    return Roots([_main(root, files)], None)
+
+
+def _main(directory: str, files: FileSource) -> MainModule:
+    gomod = os.path.join(directory, "go.mod")
+    text = files.read_text(gomod)
+    if text is None:
+        raise SetupError(f"cannot load module {directory}: open {gomod}: no such file or directory")
+    parsed = _parse(gomod, text, FileKind.MOD)
+    if parsed.go_errors:
+        raise SetupError("errors parsing go.mod:\n" + "\n".join(e.go_string(gomod) for e in parsed.go_errors))
+    assert isinstance(parsed.model, ModFile)
+    if parsed.model.module is None:
+        raise SetupError(
+            f"error reading {gomod}: missing module declaration. To specify the module path:\n"
+            "\tgo mod edit -module=example.com/mod"
+        )
+    return MainModule(directory, parsed.model, gomod)
+
+
+def sums_for(roots: Roots, files: FileSource) -> Callable[[ModuleVersion], bool]:
+    """modfetch.HaveSum over go.sum (and, in a workspace, go.work.sum and every module's go.sum)."""
+    paths = [os.path.join(m.dir, "go.sum") for m in roots.mains]
+    if roots.work is not None:
+        paths.append(roots.work.path + ".sum")
+    known: set[tuple[str, str]] = set()
+    for path in paths:
+        text = files.read_text(path)
+        if text is not None:
+            known.update(
+                key
+                for key, hashes in parse_sum(text).hashes().items()
+                if any(h.startswith("h1:") for h in hashes)
+            )
+    return lambda mv: (mv.path, mv.version) in known
+
+
+@dataclass(slots=True)
+class Resolution:
+    result: graph.Result
+    rounds: int
+    seconds: float
+
+
+class Resolver:
+    """Fetches for `graph.load`; keeps proxy go.mod summaries and .info answers for the session
+    (they never change); reads directory replacements fresh through `files` on every run."""
+
+    def __init__(self, fetcher: Fetcher, files: FileSource, cwd: str | None = None) -> None:
+        self.fetcher = fetcher
+        self.files = files
+        self.cwd = cwd
+        self._summaries: dict[ModuleVersion, ModSummary | LoadError] = {}
+        self._infos: dict[ModuleVersion, Info | LoadError] = {}
+
+    def _source(self, mv: ModuleVersion) -> ModSummary:
+        if not mv.version:
+            return self._directory(mv.path)
+        got = self._summaries.get(mv)
+        if got is None:
+            raise NotLoaded(mv)
+        if isinstance(got, LoadError):
+            raise got
+        return got
+
+    def _directory(self, directory: str) -> ModSummary:
+        gomod = os.path.join(directory, "go.mod")
+        text = self.files.read_text(gomod)
+        name = gomod
+        if self.cwd:
+            rel = os.path.relpath(gomod, self.cwd)
+            name = rel if len(rel) < len(gomod) else gomod
+        if text is None:
+            raise LoadError(f"reading {name}: open {name}: no such file or directory")
+        return summary_from_text(text, None, name)
+
+    def _info(self, mv: ModuleVersion) -> Info:
+        got = self._infos.get(mv)
+        if got is None:
+            raise NotLoaded(missing_info=[mv])
+        if isinstance(got, LoadError):
+            raise got
+        return got
+
+    async def _fetch_mod(self, mv: ModuleVersion) -> None:
+        try:
+            data = await self.fetcher.mod(mv.path, mv.version)
+        except FetchError as e:
+            self._summaries[mv] = LoadError(version_error(mv.path, mv.version, GoError(str(e))))
+            return
+        try:
+            self._summaries[mv] = summary_from_text(data.decode("utf-8", "surrogateescape"), mv)
+        except LoadError as e:
+            self._summaries[mv] = e
+
+    async def _fetch_info(self, mv: ModuleVersion) -> None:
+        try:
+            self._infos[mv] = await self.fetcher.info(mv.path, mv.version)
+        except FetchError as e:
+            self._infos[mv] = LoadError(version_error(mv.path, mv.version, GoError(str(e))))
+
+    def known(self, mv: ModuleVersion) -> ModSummary | None:
+        got = self._summaries.get(mv)
+        return got if isinstance(got, ModSummary) else None
+
+    async def resolve(
+        self,
+        roots: Roots,
+        *,
+        mod_mode: str = "readonly",
+        mod_explicit: bool = False,
+        local_go: str | None = None,
+        gotoolchain: str = "",
+        with_info: bool = True,
+        check_sums: bool = True,
+    ) -> Resolution:
+        """Load until complete. `mod_mode` is the go command's -mod (readonly unless GOFLAGS says
+        otherwise); `mod_explicit` whether it was set explicitly (it changes Go's wording).
+        `check_sums=False` skips go.sum's checks: the graph of the go.mod as written."""
+        started = time.perf_counter()
+        wants_sums = check_sums and mod_mode == "readonly" and roots.work is None
+        have_sum = sums_for(roots, self.files) if wants_sums else None
+        options: dict[str, object] = {"gotoolchain": gotoolchain, "cwd": self.cwd}
+        if local_go:
+            options["local_go"] = local_go
+        rounds = 0
+        while True:
+            try:
+                result = graph.load(
+                    roots.mains,
+                    roots.work,
+                    self._source,
+                    mod_mode=mod_mode,  # type: ignore[arg-type]
+                    mod_explicit=mod_explicit,
+                    info=self._info if with_info else None,
+                    have_sum=have_sum,
+                    **options,  # type: ignore[arg-type]
+                )
+            except NotLoaded as e:
+                rounds += 1
+                await asyncio.gather(
+                    *(self._fetch_mod(mv) for mv in e.missing if mv not in self._summaries),
+                    *(self._fetch_info(mv) for mv in e.missing_info if mv not in self._infos),
+                )
+                continue
+            return Resolution(result, rounds, time.perf_counter() - started)
