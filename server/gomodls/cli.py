@@ -326,6 +326,9 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
     env, roots, resolver, options = _resolution_setup(args.dir)
     resolution = asyncio.run(resolver.resolve(roots, **options))  # type: ignore[attr-defined]
+    if resolution.security_errors:
+        sys.stderr.write(resolution.security_errors[0] + "\n")  # Go stops at the first one
+        return 1
     result = resolution.result
     sys.stderr.write(result.stderr)
     if not result.ok:
@@ -343,7 +346,11 @@ def cmd_why(args: argparse.Namespace) -> int:
     import asyncio
 
     _, roots, resolver, options = _resolution_setup(args.dir)
-    result = asyncio.run(resolver.resolve(roots, **options)).result  # type: ignore[attr-defined]
+    resolution = asyncio.run(resolver.resolve(roots, **options))  # type: ignore[attr-defined]
+    if resolution.security_errors:
+        sys.stderr.write(resolution.security_errors[0] + "\n")
+        return 1
+    result = resolution.result
     sys.stderr.write(result.stderr)
     if not result.ok:
         return 1

@@ -59,6 +59,9 @@ class GomodServer(LanguageServer):
         self.dependencies: dict[str, set[str]] = {}  # uri -> paths its analysis read
         self._background: set[asyncio.Task[Any]] = set()
         self._resolution: Any = None
+        # Findings beyond the offline checks (module graph, tidy), by source name: each source
+        # computes them from what it knows now, for the document's current text, never waiting.
+        self.finding_sources: dict[str, Callable[[GomodServer, Document], list[Finding]]] = {}
 
     @property
     def resolution(self) -> Any:
@@ -110,7 +113,13 @@ class GomodServer(LanguageServer):
                 cached = analyze_parsed(doc.parsed, ctx)
             doc.cache["findings"] = cached
             self.dependencies[doc.uri] = files.paths
-        return cached  # type: ignore[return-value]
+        extra: list[Finding] = []
+        for name, source in self.finding_sources.items():
+            try:
+                extra.extend(source(self, doc))
+            except Exception:
+                log.exception("finding source %s failed", name)
+        return cached + extra if extra else cached  # type: ignore[return-value,operator]
 
     def publish(self, doc: Document) -> None:
         related = bool(

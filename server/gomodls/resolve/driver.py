@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gomodls.analysis.context import FileSource
@@ -18,6 +17,7 @@ from gomodls.modfile.model import ModFile, WorkFile
 from gomodls.modfile.parsed import FileKind, ParsedFile, parse_text
 from gomodls.module.errors import GoError, version_error
 from gomodls.module.paths import ModuleVersion
+from gomodls.module.sumhash import go_mod_hash
 from gomodls.resolve import graph
 from gomodls.resolve.fetch import Fetcher, Info
 from gomodls.resolve.mainmods import MainModule, Workspace
@@ -99,21 +99,39 @@ def _main(directory: str, files: FileSource) -> MainModule:
     return MainModule(directory, parsed.model, gomod)
 
 
-def sums_for(roots: Roots, files: FileSource) -> Callable[[ModuleVersion], bool]:
-    """modfetch.HaveSum over go.sum (and, in a workspace, go.work.sum and every module's go.sum)."""
+def sum_hashes(roots: Roots, files: FileSource) -> dict[tuple[str, str], set[str]]:
+    """The h1: hashes of go.sum (and, in a workspace, go.work.sum and every module's go.sum),
+    by (path, version) and (path, version + "/go.mod")."""
     paths = [os.path.join(m.dir, "go.sum") for m in roots.mains]
     if roots.work is not None:
         paths.append(roots.work.path + ".sum")
-    known: set[tuple[str, str]] = set()
+    known: dict[tuple[str, str], set[str]] = {}
     for path in paths:
         text = files.read_text(path)
         if text is not None:
-            known.update(
-                key
-                for key, hashes in parse_sum(text).hashes().items()
-                if any(h.startswith("h1:") for h in hashes)
-            )
-    return lambda mv: (mv.path, mv.version) in known
+            for key, hashes in parse_sum(text).hashes().items():
+                h1 = {h for h in hashes if h.startswith("h1:")}
+                if h1:
+                    known.setdefault(key, set()).update(h1)
+    return known
+
+
+GO_SUM_MISMATCH = """
+
+SECURITY ERROR
+This download does NOT match an earlier download recorded in go.sum.
+The bits may have been replaced on the origin server, or an attacker may
+have intercepted the download attempt.
+
+For more information, see 'go help module-auth'."""
+
+
+def checksum_mismatch(mv: ModuleVersion, downloaded: str, recorded: str, sum_file: str = "go.sum") -> str:
+    """modfetch.checkGoSum's error for a go.mod whose hash is not the one go.sum records."""
+    return (
+        f"verifying {mv.path}@{mv.version}/go.mod: checksum mismatch\n\tdownloaded: {downloaded}"
+        f"\n\t{sum_file}:     {recorded}{GO_SUM_MISMATCH}"
+    )
 
 
 @dataclass(slots=True)
@@ -121,6 +139,8 @@ class Resolution:
     result: graph.Result
     rounds: int
     seconds: float
+    # go.mod files refused because go.sum records another hash (Go stops at the first one)
+    security_errors: list[str] = field(default_factory=list)
 
 
 class Resolver:
@@ -133,6 +153,13 @@ class Resolver:
         self.cwd = cwd
         self._summaries: dict[ModuleVersion, ModSummary | LoadError] = {}
         self._infos: dict[ModuleVersion, Info | LoadError] = {}
+        self._mod_hashes: dict[ModuleVersion, str] = {}
+        self._recorded: dict[tuple[str, str], set[str]] = {}  # go.sum of the current run
+        self._refused: dict[ModuleVersion, str] = {}
+
+    def mod_hash(self, mv: ModuleVersion) -> str | None:
+        """The h1: hash of mv's go.mod as fetched, if it was."""
+        return self._mod_hashes.get(mv)
 
     def _source(self, mv: ModuleVersion) -> ModSummary:
         if not mv.version:
@@ -142,6 +169,13 @@ class Resolver:
             raise NotLoaded(mv)
         if isinstance(got, LoadError):
             raise got
+        recorded = self._recorded.get((mv.path, mv.version + "/go.mod"))
+        downloaded = self._mod_hashes.get(mv)
+        if recorded and downloaded is not None and downloaded not in recorded:
+            # Go refuses the content (and stops); so do we, for this module.
+            message = checksum_mismatch(mv, downloaded, min(recorded))
+            self._refused[mv] = message
+            raise LoadError(message)
         return got
 
     def _directory(self, directory: str) -> ModSummary:
@@ -169,6 +203,7 @@ class Resolver:
         except FetchError as e:
             self._summaries[mv] = LoadError(version_error(mv.path, mv.version, GoError(str(e))))
             return
+        self._mod_hashes[mv] = go_mod_hash(data)
         try:
             self._summaries[mv] = summary_from_text(data.decode("utf-8", "surrogateescape"), mv)
         except LoadError as e:
@@ -199,8 +234,11 @@ class Resolver:
         otherwise); `mod_explicit` whether it was set explicitly (it changes Go's wording).
         `check_sums=False` skips go.sum's checks: the graph of the go.mod as written."""
         started = time.perf_counter()
+        self._recorded = sum_hashes(roots, self.files)
+        self._refused = {}
         wants_sums = check_sums and mod_mode == "readonly" and roots.work is None
-        have_sum = sums_for(roots, self.files) if wants_sums else None
+        recorded = self._recorded
+        have_sum = (lambda mv: (mv.path, mv.version) in recorded) if wants_sums else None
         options: dict[str, object] = {"gotoolchain": gotoolchain, "cwd": self.cwd}
         if local_go:
             options["local_go"] = local_go
@@ -224,4 +262,4 @@ class Resolver:
                     *(self._fetch_info(mv) for mv in e.missing_info if mv not in self._infos),
                 )
                 continue
-            return Resolution(result, rounds, time.perf_counter() - started)
+            return Resolution(result, rounds, time.perf_counter() - started, list(self._refused.values()))
