@@ -62,6 +62,9 @@ class GomodServer(LanguageServer):
         # Findings beyond the offline checks (module graph, tidy), by source name: each source
         # computes them from what it knows now, for the document's current text, never waiting.
         self.finding_sources: dict[str, Callable[[GomodServer, Document], list[Finding]]] = {}
+        # Called as hook(event, doc) for "open", "save" and "close": features that start work
+        # then (go mod tidy on save) or drop what they keep for a document.
+        self.document_hooks: list[Callable[[str, Document], None]] = []
 
     @property
     def resolution(self) -> Any:
@@ -147,6 +150,13 @@ class GomodServer(LanguageServer):
     def dependents(self, paths: set[str]) -> list[str]:
         return [uri for uri, deps in self.dependencies.items() if deps & paths]
 
+    def run_hooks(self, event: str, doc: Document) -> None:
+        for hook in self.document_hooks:
+            try:
+                hook(event, doc)
+            except Exception:
+                log.exception("%s hook failed", event)
+
     def spawn(self, coro: Any) -> None:
         task = asyncio.ensure_future(coro)
         self._background.add(task)
@@ -223,6 +233,7 @@ def register_core(server: GomodServer) -> None:
         ls.publish(doc)
         ls.refresh(ls.dependents({doc.path}))
         ls.resolve_later(doc)
+        ls.run_hooks("open", doc)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     @guarded()
@@ -243,6 +254,7 @@ def register_core(server: GomodServer) -> None:
         if doc is not None:
             ls.files.forget(doc.path)
             ls.refresh(ls.dependents({doc.path}))
+            ls.run_hooks("save", doc)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     @guarded()
@@ -252,6 +264,7 @@ def register_core(server: GomodServer) -> None:
         ls.documents.close(uri)
         ls.dependencies.pop(uri, None)
         if doc is not None:
+            ls.run_hooks("close", doc)
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
             ls.refresh(ls.dependents({doc.path}))
 
