@@ -1,0 +1,4 @@
+// Deprecated: use log/slog instead.
+module example.com/logfmt
+
+go 1.21
