@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from gomodls.lsp import actions, commands, formatting, hover, links, modulehover, semantic, structure
+from gomodls.lsp import (
+    actions,
+    commands,
+    completion,
+    formatting,
+    hover,
+    links,
+    modulehover,
+    semantic,
+    structure,
+)
 from gomodls.lsp.server import GomodServer, register_core
 
-FEATURES = (actions, commands, formatting, hover, links, modulehover, semantic, structure)
+FEATURES = (actions, commands, completion, formatting, hover, links, modulehover, semantic, structure)
 
 
 def create_server() -> GomodServer:
