@@ -314,13 +314,16 @@ def _resolution_setup(directory: str) -> tuple[object, object, object, dict[str,
         "gotoolchain": env.get("GOTOOLCHAIN"),
         "local_go": go.version if go else None,
     }
-    resolver = Resolver(Fetcher(env, cache=ProxyCache()), files, cwd=os.getcwd())
+    # `gomodls resolve DIR` is `go -C DIR list -m all`: file names in messages are relative to DIR.
+    resolver = Resolver(Fetcher(env, cache=ProxyCache()), files, cwd=os.path.abspath(directory))
     return env, roots, resolver, options
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
     import asyncio
 
+    from gomodls.module.paths import ModuleVersion
+    from gomodls.resolve.driver import sum_hashes
     from gomodls.resolve.listjson import CacheHooks, render_json, render_text
     from gomodls.resolve.modcache import ModCache
 
@@ -335,7 +338,18 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         return 1
     if args.json:
         cache = ModCache(env.get("GOMODCACHE"))  # type: ignore[attr-defined]
-        hooks = CacheHooks(go_mod_path=lambda mv: cache.file_path(mv.path, mv.version, ".mod"))
+        sums = sum_hashes(roots, resolver.files)  # type: ignore[arg-type,attr-defined]
+
+        def recorded_sum(key: ModuleVersion) -> str | None:
+            # modfetch.RecordedSum: go.sum files that disagree record nothing.
+            hashes = sums.get((key.path, key.version))
+            return next(iter(hashes)) if hashes and len(hashes) == 1 else None
+
+        hooks = CacheHooks(
+            go_mod_path=lambda mv: cache.file_path(mv.path, mv.version, ".mod"),
+            module_dir=lambda mv: cache.download_dir(mv.path, mv.version),
+            recorded_sum=recorded_sum,
+        )
         sys.stdout.write(render_json(result.modules, hooks))
     else:
         sys.stdout.write(render_text(result.modules))

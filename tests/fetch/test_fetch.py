@@ -57,9 +57,9 @@ async def test_file_proxy_and_escaping(tmp_path: Path) -> None:
     with pytest.raises(FetchError) as e:
         await f.mod("github.com/Azure/go-autorest", "v9.9.9")
     assert e.value.not_exist
-    assert (
+    assert (  # percent-encoded like the go command's URLs (url.URL.String)
         str(e.value)
-        == f"reading {p.url}/github.com/!azure/go-autorest/@v/v9.9.9.mod: no such file or directory"
+        == f"reading {p.url}/github.com/%21azure/go-autorest/@v/v9.9.9.mod: no such file or directory"
     )
 
 
@@ -159,6 +159,17 @@ async def test_absent_answers_are_cached_briefly(tmp_path: Path) -> None:
             with pytest.raises(FetchError):
                 await f.mod("example.com/gone", "v1.0.0")
         assert p.requests.count("/example.com/gone/@v/v1.0.0.mod") == 1
+
+
+async def test_absence_is_remembered_per_goproxy(tmp_path: Path) -> None:
+    """What GOPROXY=off or an empty proxy said is no answer of another proxy."""
+    p = ProxyDir(tmp_path / "proxy")
+    p.add("example.com/m", "v1.0.0")
+    empty = ProxyDir(tmp_path / "empty")
+    for goproxy in ("off", empty.url):
+        with pytest.raises(FetchError):
+            await fetcher(tmp_path, GOPROXY=goproxy).mod("example.com/m", "v1.0.0")
+    assert await fetcher(tmp_path, GOPROXY=p.url).mod("example.com/m", "v1.0.0") == b"module example.com/m\n"
 
 
 async def test_corrupt_cache_entry_is_dropped(tmp_path: Path) -> None:

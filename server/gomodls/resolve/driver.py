@@ -213,7 +213,8 @@ class Resolver:
         try:
             self._infos[mv] = await self.fetcher.info(mv.path, mv.version)
         except FetchError as e:
-            self._infos[mv] = LoadError(version_error(mv.path, mv.version, GoError(str(e))))
+            err = GoError(str(e))
+            self._infos[mv] = LoadError(err if e.bare else version_error(mv.path, mv.version, err))
 
     def known(self, mv: ModuleVersion) -> ModSummary | None:
         got = self._summaries.get(mv)

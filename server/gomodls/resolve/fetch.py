@@ -7,7 +7,9 @@ HTTP server."""
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from gomodls.goenv import GoEnv
 from gomodls.module import semver
@@ -16,7 +18,7 @@ from gomodls.module.paths import escape_path, escape_version
 from gomodls.resolve.cache import ABSENT_TTL, DEFAULT_LIST_TTL, ProxyCache
 from gomodls.resolve.modcache import ModCache
 from gomodls.resolve.proxies import BadGoProxy, FetchError, ProxySpec, better, parse_goproxy, route
-from gomodls.resolve.transport import Transport, TransportError
+from gomodls.resolve.transport import Response, Transport, TransportError
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +72,16 @@ class Fetcher:
         if local is not None:
             return local
         key = f"v1|{ext}|{path}|{version}"
-        hit = self.cache.get(key) if self.cache else None
-        if hit is not None and hit.data is not None:
-            return hit.data
-        if hit is not None and hit.age() < ABSENT_TTL:
-            raise FetchError(hit.message, not_exist=True)
+        # The content of a version is the same at every proxy; its absence is not: another
+        # GOPROXY may have it (and the message names the proxy).
+        absent_key = f"v1|absent|{self.goproxy}|{self.gonoproxy}|{ext}|{path}|{version}"
+        if self.cache:
+            hit = self.cache.get(key)
+            if hit is not None and hit.data is not None:
+                return hit.data
+            hit = self.cache.get(absent_key)
+            if hit is not None and hit.age() < ABSENT_TTL:
+                raise FetchError(hit.message, not_exist=True)
         try:
             suffix = escape_version(version) + ext
         except GoError as e:
@@ -82,8 +89,8 @@ class Fetcher:
         try:
             data = await self._from_proxies(path, f"@v/{suffix}")
         except FetchError as e:
-            if e.not_exist and self.cache:
-                self.cache.put(key, None, e.message)
+            if e.not_exist and not e.bare and self.cache:  # (bare ones cost no request)
+                self.cache.put(absent_key, None, e.message)
             raise
         if self.cache:
             self.cache.put(key, data)
@@ -115,7 +122,7 @@ class Fetcher:
                 local = self.modcache.versions(path)
                 if local:
                     return "\n".join(local).encode()
-            if e.not_exist and self.cache:
+            if e.not_exist and not e.bare and self.cache:
                 self.cache.put(key, None, e.message)
             raise
         if self.cache:
@@ -135,7 +142,7 @@ class Fetcher:
             if isinstance(target, FetchError):
                 err = target
             else:
-                url = f"{target.rstrip('/')}/{escaped}/{suffix}"
+                url = proxy_url(target, f"{escaped}/{suffix}")
                 try:
                     response = await self.transport.get(url)
                 except TransportError as e:
@@ -143,7 +150,7 @@ class Fetcher:
                 else:
                     if response.status == 200:
                         return response.body
-                    err = _http_error(url, response.status, response.reason, response.body)
+                    err = _http_error(url, response)
             best = better(best, spec, err)
             if not spec.fall_back_on_error and not err.not_exist:
                 break
@@ -154,12 +161,62 @@ class Fetcher:
         await self.transport.close()
 
 
-def _http_error(url: str, status: int, reason: str, body: bytes) -> FetchError:
-    not_exist = status in (404, 410)
+def proxy_url(base: str, rel: str) -> str:
+    """The URL the go command requests and names in its messages (modfetch.proxyRepo): rel
+    appended to the proxy's path, the whole path escaped as Go's url.URL.String() does — so
+    case escaping's "!" is "%21", in file:// URLs too."""
+    parts = urlsplit(base)
+    path = unquote(parts.path).rstrip("/") + "/" + rel
+    return urlunsplit((parts.scheme, parts.netloc, quote(path, safe="/$&+,:;=@"), parts.query, ""))
+
+
+def _http_error(url: str, response: Response) -> FetchError:
+    """web.HTTPError's message: the URL and status, and for a text/plain body its first lines
+    (as the go command shows them: what a proxy says about a module it refuses)."""
+    not_exist = response.status in (404, 410)
     if url.startswith("file://"):
-        return FetchError(f"reading {url}: {reason}", not_exist=not_exist)
-    message = f"reading {url}: {status} {reason}".rstrip()
-    text = body.decode(errors="replace").strip()
-    if text:
-        message += f"\n\tserver response: {text[:1000]}"
+        return FetchError(f"reading {url}: {response.reason}", not_exist=not_exist)
+    message = f"reading {url}: {response.status} {response.reason}".rstrip()
+    detail = _error_detail(response)
+    if detail:
+        message += "\n\tserver response:" + ("\n\t" if "\n" in detail else " ") + detail
     return FetchError(message, not_exist=not_exist)
+
+
+MAX_DETAIL_LINES = 8
+MAX_DETAIL_BYTES = MAX_DETAIL_LINES * 81
+
+
+def _error_detail(response: Response) -> str:
+    """web.Response.formatErrorDetail: only text/plain UTF-8 bodies, never control characters
+    (a server must not drive the user's terminal), up to the first blank line, truncated."""
+    media, _, params = response.content_type.partition(";")
+    if media.strip().lower() != "text/plain":
+        return ""
+    charset = ""
+    for param in params.split(";"):
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    if charset not in ("", "us-ascii", "utf-8"):
+        return ""
+    try:
+        text = response.body.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    if any(not (c.isprintable() or c.isspace() or unicodedata.category(c) == "Zs") for c in text):
+        return ""
+    out = ""
+    for i, line in enumerate(text.split("\n")):
+        if not line.strip():
+            break
+        if i > 0:
+            out += "\n\t"
+        if i >= MAX_DETAIL_LINES:
+            out += "[Truncated: too many lines.]"
+            break
+        if len(out.encode()) + len(line.encode()) > MAX_DETAIL_BYTES:
+            out += "[Truncated: too long.]"
+            break
+        out += line
+    return out

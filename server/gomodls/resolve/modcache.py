@@ -45,6 +45,22 @@ class ModCache:
             return None
         return p if os.path.isfile(p) else None
 
+    def download_dir(self, path: str, version: str) -> str | None:
+        """modfetch.DownloadDir: the extracted module directory, if it is complete (no
+        .partial marker left by an interrupted extraction, and the .ziphash written before it)."""
+        d = self._dir(path)
+        if d is None or not self.root:
+            return None
+        try:
+            escaped = escape_path(path) + "@" + escape_version(version)
+            stem = os.path.join(d, escape_version(version))
+        except GoError:
+            return None
+        directory = os.path.join(self.root, escaped)
+        if not os.path.isdir(directory) or os.path.exists(stem + ".partial"):
+            return None
+        return directory if os.path.exists(stem + ".ziphash") else None
+
     def zip_path(self, path: str, version: str) -> str | None:
         d = self._dir(path)
         if d is None:

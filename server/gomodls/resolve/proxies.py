@@ -23,12 +23,16 @@ class ProxySpec:
 
 
 class FetchError(Exception):
-    """A failed lookup with the go command's wording. `not_exist` errors let `,` fall through."""
+    """A failed lookup with the go command's wording. `not_exist` errors let `,` fall through.
+    `bare` errors come from no proxy at all (GOPROXY=off, GONOPROXY routing): the go command
+    prints them without the "path@version: " a proxy's answer gets when a version's .info is
+    looked up (modfetch's errRepo)."""
 
-    def __init__(self, message: str, *, not_exist: bool = False) -> None:
+    def __init__(self, message: str, *, not_exist: bool = False, bare: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.not_exist = not_exist
+        self.bare = bare
 
     def __str__(self) -> str:
         return self.message
@@ -75,16 +79,17 @@ def route(spec: ProxySpec, path: str, gonoproxy: str) -> str | FetchError:
     command would get (modfetch.lookup)."""
     private = bool(gonoproxy) and match_prefix_patterns(gonoproxy, path)
     if private and spec.url not in (NOPROXY, DIRECT):
-        return FetchError("disabled by GOPRIVATE/GONOPROXY", not_exist=True)
+        return FetchError("disabled by GOPRIVATE/GONOPROXY", not_exist=True, bare=True)
     if spec.url == OFF:
-        return FetchError("module lookup disabled by GOPROXY=off", not_exist=True)
+        return FetchError("module lookup disabled by GOPROXY=off", not_exist=True, bare=True)
     if spec.url in (DIRECT, NOPROXY) and (private or spec.url == DIRECT):
         return FetchError(
             "gomodls does not download modules from version control (GOPROXY=direct or GOPRIVATE/GONOPROXY): "
             "only the module cache and module proxies are used",
+            bare=True,
         )
     if spec.url == NOPROXY:
-        return FetchError("path does not match GOPRIVATE/GONOPROXY", not_exist=True)
+        return FetchError("path does not match GOPRIVATE/GONOPROXY", not_exist=True, bare=True)
     return spec.url
 
 

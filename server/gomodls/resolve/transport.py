@@ -27,6 +27,7 @@ class Response:
     status: int
     body: bytes
     reason: str = ""
+    content_type: str = ""  # the Content-Type header (the go command shows text/plain error bodies)
 
 
 class TransportError(Exception):
@@ -120,7 +121,9 @@ class Transport:
             )
         auth = self._auth(url)
         r = await self._client.get(url, auth=auth)
-        return Response(r.status_code, r.content[:MAX_BODY], r.reason_phrase)
+        return Response(
+            r.status_code, r.content[:MAX_BODY], r.reason_phrase, r.headers.get("content-type", "")
+        )
 
     async def close(self) -> None:
         if self._client is not None:
