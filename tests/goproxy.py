@@ -5,8 +5,10 @@ purpose (status codes, a number of failures before success, basic auth)."""
 from __future__ import annotations
 
 import base64
+import io
 import json
 import threading
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,6 +45,26 @@ class ProxyDir:
         if listed:
             with open(d / "list", "a") as fh:
                 fh.write(version + "\n")
+
+    def add_zip(
+        self,
+        path: str,
+        version: str,
+        files: dict[str, str],
+        time: str = "2024-01-02T03:04:05Z",
+        listed: bool = True,
+    ) -> None:
+        """A module the go command can download and build: .info, .mod (the zip's go.mod, or a
+        bare module line) and the zip, whose entries are `path@version/<file>` as the go command
+        requires (lower-case escaping only applies to the proxy URL, not to the entries)."""
+        mod = files.get("go.mod", f"module {path}\n")
+        self.add(path, version, mod, time, listed)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, text in sorted({"go.mod": mod, **files}.items()):
+                zf.writestr(f"{path}@{version}/{name}", text)
+        d = self.root / escape_path(path) / "@v"
+        (d / f"{escape_version(version)}.zip").write_bytes(buf.getvalue())
 
     def set_latest(self, path: str, version: str, time: str = "2024-01-02T03:04:05Z") -> None:
         d = self.root / escape_path(path)

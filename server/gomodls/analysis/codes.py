@@ -66,4 +66,9 @@ CODES: dict[str, str] = {
     "invalid-sum-version": "A version that is not canonical.",
     "duplicate-sum-line": "The same line twice.",
     "conflicting-sum-hash": "Two different h1: hashes for the same module version.",
+    # What go mod tidy would change, from running the user's go command (analysis/tidy.py).
+    "unused-require": "A requirement no package of the module needs: go mod tidy removes it.",
+    "require-should-be-direct": "A requirement marked // indirect that the module's own packages import from: go mod tidy drops the marking.",
+    "require-should-be-indirect": "A requirement without // indirect that only dependencies need: go mod tidy marks it.",
+    "missing-require": "A module the code imports from that go.mod does not require: go mod tidy adds it.",
 }
