@@ -289,6 +289,11 @@ async def test_versions_newest_first_retracted_and_excluded_last(
     edit = edit_of(items["v1.2.0"])
     assert doc.covered(edit.range) == "v1.0.0"
     assert "\texample.com/lib v1.2.0\n" in apply_text_edits(doc.text, [edit], doc.encoding)
+    # What is being typed ("v1.2", a valid shorthand) is no version to offer.
+    doc.replace("\texample.com/lib v1.0.0", "\texample.com/lib v1.2")
+    typing = await complete(client3, doc, "\texample.com/lib v1.2")
+    assert labels(typing) == ["v1.2.0", "v1.0.0", "v1.2.0-beta.1", PSEUDO, "v0.9.0", "v1.1.0"]
+    assert doc.covered(edit_of(typing.items[0]).range) == "v1.2"
 
 
 @pytest.mark.init_options(SETTINGS)

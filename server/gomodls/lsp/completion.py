@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -34,6 +35,7 @@ from gomodls.modfile.model import ModFile, WorkFile
 from gomodls.modfile.parsed import FileKind, parse_text
 from gomodls.modfile.rules import is_directory_path
 from gomodls.module import semver
+from gomodls.module.paths import canonical_version
 from gomodls.module.pseudo import is_pseudo_version
 from gomodls.resolve.moduleinfo import ModuleFacts, ModuleFactsService, short_message
 from gomodls.syntax.tree import FileSyntax, LineKind, SourceLine, TokenKind
@@ -153,19 +155,23 @@ def _unquote(text: str) -> str:
 # Matching what the user typed, as loosely as clients do.
 
 
-def matches(partial: str, candidate: str) -> bool:
-    """Whether the typed characters appear in order in the candidate (ignoring case)."""
-    it = iter(candidate.lower())
-    return all(ch in it for ch in partial.lower())
+def matcher(partial: str) -> Callable[[str], bool]:
+    """Whether the typed characters appear in order in a candidate, ignoring case. Each step
+    skips possessively to the next typed character: linear, never backtracking."""
+    if not partial:
+        return lambda candidate: True
+    rx = re.compile("".join(f"[^{re.escape(c)}]*+{re.escape(c)}" for c in partial), re.IGNORECASE)
+    return lambda candidate: rx.match(candidate) is not None
 
 
-def _dir_matches(partial: str, rel: str) -> bool:
-    """Like `matches`, but "./" and "../" select the directories below and beside."""
-    if partial.startswith("..") and not rel.startswith(".."):
-        return False
-    if partial.startswith("./") and not rel.startswith("./"):
-        return False
-    return matches(partial, rel)
+def _dir_matcher(partial: str) -> Callable[[str], bool]:
+    """Like `matcher`, but "./" and "../" select the directories below and beside."""
+    fuzzy = matcher(partial)
+    if partial.startswith(".."):
+        return lambda rel: rel.startswith("..") and fuzzy(rel)
+    if partial.startswith("./"):
+        return lambda rel: rel.startswith("./") and fuzzy(rel)
+    return fuzzy
 
 
 def _closeness(partial: str, candidate: str) -> int:
@@ -185,6 +191,7 @@ class Completer:
         self.cached_versions = CachedVersions()
         self.times = VersionTimes()
         self._work_memo: dict[str, tuple[str, list[str]]] = {}
+        self._known: dict[str, tuple[tuple[Any, ...], dict[str, tuple[int, str]]]] = {}
         self._rows: dict[str, tuple[object, tuple[VersionRow, ...]]] = {}
         self._items: dict[str, tuple[tuple[VersionRow, ...], types.Range, list[types.CompletionItem]]] = {}
 
@@ -275,7 +282,8 @@ class Completer:
     async def _paths(self, doc: Document, site: Site, rank_offset: int = 0) -> Answer:
         candidates, incomplete = await self._path_candidates(doc, site)
         partial = site.partial
-        chosen = [p for p in candidates if matches(partial, p)]
+        match = matcher(partial)
+        chosen = [p for p in candidates if match(p)]
         chosen.sort(key=lambda p: (_closeness(partial, p), candidates[p][0], p))
         if len(chosen) > MAX_PATHS:
             chosen, incomplete = chosen[:MAX_PATHS], True
@@ -295,28 +303,47 @@ class Completer:
 
     async def _path_candidates(self, doc: Document, site: Site) -> tuple[dict[str, tuple[int, str]], bool]:
         """Module paths with (rank, where they come from): the lower rank wins."""
-        model = doc.parsed.model
-        own = model.module_path if isinstance(model, ModFile) else ""
-        found: dict[str, tuple[int, str]] = {}
-
-        def add(paths: Iterable[str], rank: int, where: str) -> None:
-            for p in paths:
-                if p and p != own and (p not in found or found[p][0] > rank):
-                    found[p] = (rank, where)
-
         gomodcache = self.ls.goenv.get("GOMODCACHE")
         cached = await self.modcache.get(gomodcache, lambda: cached_module_paths(gomodcache), FIRST_WALK_WAIT)
-        add(cached or [], 4, "module cache")
-        add(self._sum_paths(doc), 3, "go.sum")
-        add(self._build_list(doc), 2, "build list")
-        add(self._workspace_modules(doc), 1, "workspace module")
+        found = dict(self._known_paths(doc, cached or []))
+        model = doc.parsed.model
         # Already written: what replace and exclude usually name, and no news for require.
-        add(
-            self._written_paths(model, site.line),
-            0 if site.verb in ("replace", "exclude") else 5,
-            "in this file",
-        )
+        rank = 0 if site.verb in ("replace", "exclude") else 5
+        for p in self._written_paths(model, site.line):
+            if p not in found or found[p][0] > rank:
+                found[p] = (rank, "in this file")
+        found.pop(model.module_path if isinstance(model, ModFile) else "", None)
+        found.pop("", None)
         return found, cached is None
+
+    def _known_paths(self, doc: Document, cached: list[str]) -> dict[str, tuple[int, str]]:
+        """The paths from outside the file, rebuilt only when one of their sources changed
+        (each source hands out the same object while it is unchanged)."""
+        sums = self._sum_versions(doc)
+        state = self.ls.resolution.state(doc)
+        resolution = state.resolution if state is not None else None
+        workspace = self._workspace_modules(doc)
+        hit = self._known.get(doc.uri)
+        if (
+            hit is not None
+            and hit[0][0] is cached
+            and hit[0][1] is sums
+            and hit[0][2] is resolution
+            and hit[0][3] == workspace
+        ):
+            return hit[1]
+        found: dict[str, tuple[int, str]] = {}
+        sources = (
+            (workspace, "workspace module"),
+            (_build_list(resolution), "build list"),
+            (sums.keys(), "go.sum"),
+            (cached, "module cache"),
+        )
+        for rank, (paths, where) in enumerate(sources, start=1):
+            for p in paths:
+                found.setdefault(p, (rank, where))  # sources in rank order: the first wins
+        self._known[doc.uri] = ((cached, sums, resolution, workspace), found)
+        return found
 
     def _written_paths(self, model: ModFile | WorkFile, line: int) -> list[str]:
         """The module paths the file names, except on the line being typed."""
@@ -330,20 +357,9 @@ class Completer:
         name = "go.work.sum" if doc.kind is FileKind.WORK else "go.sum"
         return os.path.join(os.path.dirname(doc.path), name)
 
-    def _sum_paths(self, doc: Document) -> Iterable[str]:
+    def _sum_versions(self, doc: Document) -> dict[str, set[str]]:
         path = self._sum_file(doc)
-        return self.sums.versions(path, self.ls.files.read_text(path)).keys()
-
-    def _build_list(self, doc: Document) -> list[str]:
-        state = self.ls.resolution.state(doc)
-        if state is None or state.resolution is None:
-            return []
-        out = []
-        for mi in state.resolution.result.modules:
-            out.append(mi.path)
-            if mi.replace is not None and mi.replace.version:
-                out.append(mi.replace.path)
-        return out
+        return self.sums.versions(path, self.ls.files.read_text(path))
 
     def _workspace_modules(self, doc: Document) -> list[str]:
         if doc.kind is FileKind.WORK:
@@ -382,7 +398,7 @@ class Completer:
         service = self.ls.resolution.facts_service()
         self.times.reset_for(service)
         facts = service.known(path)
-        versions = self._local_versions(doc, service, path) | set(facts.versions if facts else ())
+        versions = self._local_versions(doc, service, path, site.line) | set(facts.versions if facts else ())
         rows = self._version_rows(path, frozenset(versions), facts, frozenset(self._excluded(doc, path)))
         task = self.times.tasks.get(path)
         if task is None or (task.done() and facts is None):  # never asked, or the fetch failed
@@ -406,7 +422,7 @@ class Completer:
         hit = self._rows.get(path)
         if hit is not None and hit[0] == key:
             return hit[1]
-        ordered = order_versions([v for v in versions if semver.is_valid(v)], facts, excluded)
+        ordered = order_versions(versions, facts, excluded)
         latest = facts.latest if facts else ""
         rows = tuple(self._version_row(path, v, facts, v in excluded, latest) for v in ordered)
         self._rows[path] = (key, rows)
@@ -452,15 +468,15 @@ class Completer:
         self._items[path] = (rows, rng, items)
         return items
 
-    def _local_versions(self, doc: Document, service: ModuleFactsService, path: str) -> set[str]:
-        """Versions known without asking a proxy: the module cache, go.sum, this file."""
+    def _local_versions(self, doc: Document, service: ModuleFactsService, path: str, line: int) -> set[str]:
+        """Versions known without asking a proxy: the module cache, go.sum, this file (not the
+        line being typed: "v1.2" there is a shorthand on its way to a version)."""
         out = set(self.cached_versions.versions(service.fetcher.modcache, path))
-        sum_path = self._sum_file(doc)
-        out |= self.sums.versions(sum_path, self.ls.files.read_text(sum_path)).get(path, set())
+        out |= self._sum_versions(doc).get(path, set())
         model = doc.parsed.model
         if isinstance(model, ModFile):
-            out |= {r.mod.version for r in model.require if r.mod.path == path}
-        return out
+            out |= {r.mod.version for r in model.require if r.mod.path == path and r.syntax.line != line}
+        return {v for v in out if canonical_version(v) == v}
 
     def _excluded(self, doc: Document, path: str) -> set[str]:
         model = doc.parsed.model
@@ -519,7 +535,8 @@ class Completer:
         return self._dir_items(doc, site, base, rels, below is None or beside is None)
 
     def _dir_items(self, doc: Document, site: Site, base: str, rels: list[str], incomplete: bool) -> Answer:
-        chosen = [r for r in rels if _dir_matches(site.partial, r)]
+        match = _dir_matcher(site.partial)
+        chosen = [r for r in rels if match(r)]
         chosen.sort(key=lambda r: _closeness(site.partial, r))  # stable: shallow ones first otherwise
         if len(chosen) > MAX_PATHS:
             chosen, incomplete = chosen[:MAX_PATHS], True
@@ -566,6 +583,18 @@ class Completer:
 
     def _range(self, doc: Document, rng: Range) -> types.Range:
         return to_range(doc.lines, rng, self.ls.encoding)
+
+
+def _build_list(resolution: Any) -> list[str]:
+    """The module paths of a resolved build list, with those of versioned replacements."""
+    if resolution is None:
+        return []
+    out = []
+    for mi in resolution.result.modules:
+        out.append(mi.path)
+        if mi.replace is not None and mi.replace.version:
+            out.append(mi.replace.path)
+    return out
 
 
 def order_versions(
