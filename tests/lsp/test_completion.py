@@ -153,6 +153,13 @@ async def test_keywords_valid_at_the_cursor(client: LanguageClient, tmp_path: Pa
     else:
         assert require.insert_text_format == types.InsertTextFormat.PlainText
         assert text == GO_MOD_HEAD + "require "
+    # With the arguments already there, only the keyword is replaced.
+    doc.change(len(GO_MOD_HEAD), len(doc.text), "exc example.com/lib v1.0.0")
+    exclude = by_label(await complete(client, doc, "exc"))["exclude"]
+    assert doc.covered(edit_of(exclude).range) == "exc"
+    assert apply_text_edits(doc.text, [edit_of(exclude)], doc.encoding).endswith(
+        "\nexclude example.com/lib v1.0.0"
+    )
 
 
 async def test_module_go_and_toolchain_are_offered_only_once(client2: LanguageClient, tmp_path: Path) -> None:

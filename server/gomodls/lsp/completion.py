@@ -83,6 +83,7 @@ class Site:
     edit: Range  # the whole token under the cursor (empty, at the cursor, if none)
     line: int
     bracket: bool = False  # after a `[` (a retract interval)
+    rest: bool = False  # more tokens follow the cursor's token on the line
 
 
 class VersionRow(NamedTuple):
@@ -124,6 +125,8 @@ def _block_verb(syntax: FileSyntax, line: int) -> str | None:
 
 
 def find_site(doc: Document, line: int, col: int) -> Site | None:
+    """What the cursor is on, from the lexer's tokens of its line; None where nothing completes
+    (a comment, a block's parenthesis, after a retract interval, inside a multi-line string)."""
     if doc.syntax is None:
         return None
     src = _source_line(doc.syntax, line)
@@ -144,7 +147,7 @@ def find_site(doc: Document, line: int, col: int) -> Site | None:
     if block is not None:
         return Site(block, texts, partial, edit, line, "[" in punct)
     if not texts:
-        return Site("", [], partial, edit, line)
+        return Site("", [], partial, edit, line, rest=any(t.col >= edit[3] for t in src.tokens))
     return Site(texts[0], texts[1:], partial, edit, line, "[" in punct)
 
 
@@ -250,7 +253,8 @@ class Completer:
             if node is not None and node.syntax.line != site.line
         }
         names = [k for k in (WORK_KEYWORDS if work else MOD_KEYWORDS) if k not in taken]
-        snippets = self._snippets()
+        # With arguments already on the line, only the keyword is replaced.
+        snippets = self._snippets() and not site.rest
         rng = self._range(doc, site.edit)
         items = []
         for i, name in enumerate(names):
@@ -265,7 +269,7 @@ class Completer:
                     insert_text_format=types.InsertTextFormat.Snippet
                     if snippets
                     else types.InsertTextFormat.PlainText,
-                    text_edit=types.TextEdit(rng, self._keyword_text(name, snippets)),
+                    text_edit=types.TextEdit(rng, name if site.rest else self._keyword_text(name, snippets)),
                 )
             )
         return Answer(items)

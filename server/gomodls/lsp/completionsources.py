@@ -68,7 +68,7 @@ class Snapshots(Generic[T]):
             return entry.value
         try:
             return await asyncio.wait_for(asyncio.shield(entry.task), wait)
-        except TimeoutError:
+        except Exception:  # not done in time, or failed (logged when stored): nothing yet
             return None
 
     @staticmethod
@@ -170,8 +170,8 @@ class SumIndex:
         self._memo: dict[str, tuple[str, dict[str, set[str]]]] = {}
 
     def versions(self, path: str, text: str | None) -> dict[str, set[str]]:
-        if text is None:
-            return {}
+        """The same dict while the text is the same (callers key their own caches on it)."""
+        text = text or ""
         hit = self._memo.get(path)
         if hit is not None and hit[0] == text:
             return hit[1]
