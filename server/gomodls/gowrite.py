@@ -1,6 +1,7 @@
-"""What `go mod tidy` and `go work sync` would write, found by running them on a sandbox copy
-(gomodls.sandbox) of the module or workspace, never on the user's files: the new text of every
-file they may change, to turn into edits of the editor's documents."""
+"""What `go mod tidy` and `go work sync` would write, found by running them in a sandbox
+(gomodls.sandbox: copies of the files they write, an overlay of the .go files they read), never
+on the user's files: the new text of every file they may change, to turn into edits of the
+editor's documents."""
 
 from __future__ import annotations
 
@@ -45,12 +46,13 @@ class Outcome:
 
 def command_env(environ: Mapping[str, str], gowork: str) -> dict[str, str]:
     """The user's Go environment, except what would make the go command look elsewhere or
-    refuse to write: GOWORK is ours, -mod and -modfile flags go (tidy and sync always write
-    go.mod, and it must be the sandbox's)."""
+    refuse to write: GOWORK is ours, -mod, -modfile and -overlay flags go (tidy and sync always
+    write go.mod, it must be the sandbox's, and the overlay is ours)."""
     env = dict(environ)
     env["GOWORK"] = gowork
     flags = env.get("GOFLAGS", "").split()
-    env["GOFLAGS"] = " ".join(f for f in flags if not f.lstrip("-").startswith(("mod=", "modfile=")))
+    ours = ("mod=", "modfile=", "overlay=")
+    env["GOFLAGS"] = " ".join(f for f in flags if not f.lstrip("-").startswith(ours))
     return env
 
 
@@ -92,9 +94,9 @@ async def _in_sandbox(
         if need_go_files and not outcome.go_files:
             return outcome
         env = command_env(environ, box.place(gowork) if gowork else "off")
-        result = await run_go(args, box.place(cwd), env, timeout)
+        result = await run_go([*args, f"-overlay={box.overlay_file}"], box.place(cwd), env, timeout)
         outcome.result = GoResult(
-            result.args,
+            tuple(args),
             result.returncode,
             result.stdout.replace(box.root, box.base),
             result.stderr.replace(box.root, box.base),

@@ -1,26 +1,25 @@
-"""A private copy of module directories for running the go command on (tidy, work sync), so it
-never writes the user's files and sees the editor's unsaved go.mod/go.sum/go.work texts.
+"""A private place for running the go command on modules (tidy, work sync), so it never writes
+the user's files and sees the editor's unsaved go.mod/go.sum/go.work texts.
 
-Only what the go command reads when it loads packages is copied: go.mod, go.sum and the .go
-files of each module tree, skipping what it skips (directories named testdata or starting with
-"." or "_", vendor directories, nested modules, symlinked directories). Directories keep their
-positions relative to each other, so relative paths (replace => ../x, use ./x) still point where
-they did."""
+The files the go command writes (go.mod, go.sum, go.work, go.work.sum) are real copies in a
+temporary directory. The .go files it only reads are not copied: an overlay (the go command's
+-overlay flag) makes them appear there with the real files' content, which costs nothing per
+file and reads only what the go command reads. Only what it reads when it loads packages is
+listed, skipping what it skips (directories named testdata or starting with "." or "_", vendor
+directories, nested modules, symlinked directories). Directories keep their positions relative
+to each other, so relative paths (replace => ../x, use ./x) still point where they did."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-MAX_FILES = 20_000
-MAX_BYTES = 256 * 1024 * 1024
-# A .go file bigger than this is copied only up to its first top-level declaration: the go
-# command reads no further (the build constraints and imports come before).
-BIG_GO_FILE = 1024 * 1024
-_DECLARATIONS = (b"func ", b"func(", b"type ", b"type(", b"var ", b"var(", b"const ", b"const(")
+MAX_FILES = 50_000  # .go files in all the copied trees
+MAX_BYTES = 64 * 1024 * 1024  # a go.mod, go.sum or go.work bigger than this is not copied
 
 
 class SandboxError(Exception):
@@ -29,20 +28,19 @@ class SandboxError(Exception):
 
 @dataclass(slots=True)
 class Sandbox:
-    """Copies under `root`, at `place(real_dir)`; remove() deletes them."""
+    """Copies under `root`, at `place(real_path)`; remove() deletes them."""
 
     root: str
     base: str  # the real directory that `root` stands for
-    copied: list[str] = field(default_factory=list)  # real module directories copied
-    files: int = 0
-    bytes: int = 0
-    go_files: dict[str, int] = field(default_factory=dict)  # real module directory -> .go files copied
+    overlay: dict[str, str] = field(default_factory=dict)  # placed .go file -> the real one
+    go_files: dict[str, int] = field(default_factory=dict)  # real module directory -> its .go files
+
+    @property
+    def overlay_file(self) -> str:
+        return os.path.join(os.path.dirname(self.root), "overlay.json")
 
     def place(self, real: str) -> str:
         return os.path.join(self.root, os.path.relpath(os.path.abspath(real), self.base))
-
-    def real(self, placed: str) -> str:
-        return os.path.join(self.base, os.path.relpath(placed, self.root))
 
     def read(self, real: str) -> str | None:
         try:
@@ -57,33 +55,36 @@ class Sandbox:
 
 def create(trees: Iterable[str], texts: Mapping[str, str | None], extra_files: Iterable[str] = ()) -> Sandbox:
     """Copy each module tree (a directory holding go.mod) and each extra file (go.work,
-    go.work.sum) into a new temporary directory. `texts` gives the content of files by real path
-    (open documents), taking precedence over the disk; None means the file does not exist."""
+    go.work.sum) into a new temporary directory, and write the overlay of their .go files.
+    `texts` gives the content of files by real path (open documents), taking precedence over
+    the disk; None means the file does not exist."""
     trees = [os.path.abspath(t) for t in trees]
     extra = [os.path.abspath(f) for f in extra_files]
     anchors = trees + [os.path.dirname(f) for f in extra]
     if not anchors:
         raise SandboxError("nothing to copy")
-    base = os.path.commonpath(anchors)
     tmp = tempfile.mkdtemp(prefix="gomodls-go-")
-    box = Sandbox(os.path.join(tmp, "root"), base)
+    box = Sandbox(os.path.join(tmp, "root"), os.path.commonpath(anchors))
     try:
         os.makedirs(box.root)
         overlay = {os.path.abspath(p): t for p, t in texts.items()}
         for tree in dict.fromkeys(trees):
-            _copy_tree(box, tree, overlay)
-            box.copied.append(tree)
+            _add_tree(box, tree, overlay)
         for path in extra:
             _put(box, path, overlay)
+        with open(box.overlay_file, "w", encoding="utf-8") as fh:
+            json.dump({"Replace": box.overlay}, fh)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return box
 
 
-def _copy_tree(box: Sandbox, top: str, overlay: Mapping[str, str | None]) -> None:
+def _add_tree(box: Sandbox, top: str, overlay: Mapping[str, str | None]) -> None:
+    os.makedirs(box.place(top), exist_ok=True)
     for name in ("go.mod", "go.sum"):
         _put(box, os.path.join(top, name), overlay)
+    count = 0
     pending = [top]
     while pending:
         directory = pending.pop()
@@ -91,53 +92,23 @@ def _copy_tree(box: Sandbox, top: str, overlay: Mapping[str, str | None]) -> Non
             entries = list(os.scandir(directory))
         except OSError:
             continue
-        os.makedirs(box.place(directory), exist_ok=True)
         for entry in entries:
             name = entry.name
             if entry.is_dir(follow_symlinks=False):
                 if not _skipped_dir(name) and not os.path.isfile(os.path.join(entry.path, "go.mod")):
                     pending.append(entry.path)
-            elif name.endswith(".go") and entry.is_file() and _copy_go_file(box, entry):
-                box.go_files[top] = box.go_files.get(top, 0) + 1
+            elif name.endswith(".go") and entry.is_file():
+                box.overlay[box.place(entry.path)] = entry.path
+                count += 1
+                if len(box.overlay) > MAX_FILES:
+                    raise SandboxError(
+                        f"the module is too big for gomodls to run the go command on (over {MAX_FILES} .go files)"
+                    )
+    box.go_files[top] = box.go_files.get(top, 0) + count
 
 
 def _skipped_dir(name: str) -> bool:
     return name.startswith((".", "_")) or name in ("testdata", "vendor")
-
-
-def _count(box: Sandbox, size: int) -> None:
-    box.files += 1
-    box.bytes += size
-    if box.files > MAX_FILES or box.bytes > MAX_BYTES:
-        raise SandboxError(
-            f"the module is too big to copy for the go command (over {MAX_FILES} files or "
-            f"{MAX_BYTES // (1024 * 1024)} MB of Go source)"
-        )
-
-
-def _copy_go_file(box: Sandbox, entry: os.DirEntry[str]) -> bool:
-    try:
-        size = entry.stat().st_size
-        with open(entry.path, "rb") as fh:
-            data = fh.read(BIG_GO_FILE + 1)
-    except OSError:
-        return False
-    if size > BIG_GO_FILE:
-        data = _header(data)
-    _count(box, len(data))
-    with open(box.place(entry.path), "wb") as out:
-        out.write(data)
-    return True
-
-
-def _header(data: bytes) -> bytes:
-    """The part of a Go file before its first top-level declaration after the imports."""
-    at = 0
-    for line in data.splitlines(keepends=True):
-        if line.startswith(_DECLARATIONS):
-            break
-        at += len(line)
-    return data[:at]
 
 
 def _put(box: Sandbox, path: str, overlay: Mapping[str, str | None]) -> None:
@@ -153,7 +124,8 @@ def _put(box: Sandbox, path: str, overlay: Mapping[str, str | None]) -> None:
                 data = fh.read(MAX_BYTES + 1)
         except OSError:
             return
-    _count(box, len(data))
+    if len(data) > MAX_BYTES:
+        raise SandboxError(f"{path} is too big")
     os.makedirs(os.path.dirname(target), exist_ok=True)
     with open(target, "wb") as out:
         out.write(data)
