@@ -9,6 +9,7 @@ from lsprotocol import types
 
 from gomodls.analysis.vendor import VENDOR_COMMAND
 from gomodls.gorun import GoNotFound, run_go
+from gomodls.lsp.gocommand import NOT_ALLOWED
 from gomodls.lsp.server import GomodServer, guarded, log
 
 
@@ -67,5 +68,8 @@ def register(server: GomodServer) -> None:
     async def run_vendor(ls: GomodServer, gomod: str) -> None:
         if not isinstance(gomod, str) or not gomod.endswith("go.mod"):
             ls.show(f"{VENDOR_COMMAND}: expected the path of a go.mod file")
+            return
+        if not ls.settings.go.allow_run:
+            ls.show(NOT_ALLOWED, types.MessageType.Error)
             return
         await vendor(ls, gomod)

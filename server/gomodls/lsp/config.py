@@ -11,6 +11,7 @@ from typing import Any
 
 SEVERITY_NAMES = ("error", "warning", "information", "hint", "off")
 LOG_LEVELS = ("error", "warning", "info", "debug")
+TIDY_DIAGNOSTICS = ("onSave", "off")
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,10 +21,23 @@ class DiagnosticSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class GoSettings:
+    allow_run: bool = True  # whether gomodls may run the user's go command (tidy, work sync, vendor)
+
+
+@dataclass(frozen=True, slots=True)
+class TidySettings:
+    diagnostics: str = "onSave"  # when go mod tidy runs for diagnostics: onSave (and open) | off
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     log_level: str = "info"
     diagnostics: DiagnosticSettings = field(default_factory=DiagnosticSettings)
     env: dict[str, str] = field(default_factory=dict)  # Go environment overrides (GOPROXY, GOFLAGS, ...)
+    go: GoSettings = field(default_factory=GoSettings)
+    tidy: TidySettings = field(default_factory=TidySettings)
+    code_lenses: bool = True
 
     def severity_for(self, code: str) -> str | None:
         """The configured severity name for a code, "off", or None for the default."""
@@ -103,8 +117,48 @@ def _diagnostics(value: Any, where: str, problems: list[str]) -> DiagnosticSetti
     return out
 
 
+def _bool(value: Any, where: str, problems: list[str]) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    problems.append(f"{where} must be true or false; using the default")
+    return None
+
+
+def _go(value: Any, where: str, problems: list[str]) -> GoSettings | None:
+    if not isinstance(value, dict):
+        problems.append(f"{where} must be an object; using the default")
+        return None
+    out = GoSettings()
+    for key, item in value.items():
+        if key == "allowRun":
+            allow = _bool(item, f"{where}.allowRun", problems)
+            out = out if allow is None else replace(out, allow_run=allow)
+        else:
+            problems.append(f"unknown setting {where}.{key}")
+    return out
+
+
+def _tidy(value: Any, where: str, problems: list[str]) -> TidySettings | None:
+    if not isinstance(value, dict):
+        problems.append(f"{where} must be an object; using the default")
+        return None
+    out = TidySettings()
+    for key, item in value.items():
+        if key == "diagnostics":
+            if item in TIDY_DIAGNOSTICS:
+                out = replace(out, diagnostics=item)
+            else:
+                problems.append(f"{where}.diagnostics must be one of {', '.join(TIDY_DIAGNOSTICS)}; using the default")
+        else:
+            problems.append(f"unknown setting {where}.{key}")
+    return out
+
+
 _PARSERS = {
     "log_level": _log_level,
     "diagnostics": _diagnostics,
     "env": _str_map,
+    "go": _go,
+    "tidy": _tidy,
+    "code_lenses": _bool,
 }
