@@ -9,6 +9,7 @@ marked incomplete, so the client asks again and gets the rest on a later keystro
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -67,6 +68,8 @@ SNIPPETS = {
     "ignore": "ignore ${1:./dir}",
     "use": "use ${1:./dir}",
 }
+log = logging.getLogger(__name__)
+
 PATH_VERBS = ("require", "exclude", "replace", "tool")
 MAX_PATHS = 100  # a longer list is cut and marked incomplete: the client asks again as the user types
 TIME_FETCH = 30  # newest versions whose publication time is fetched in the background
@@ -492,9 +495,12 @@ class Completer:
         """Fetch the module's facts, then the times of its newest versions, in the background."""
 
         async def learn() -> None:
-            facts = await service.facts(path)
-            newest = order_versions(set(local) | set(facts.versions), facts)
-            await self.times.load(path, newest[:TIME_FETCH], service.fetcher.info)
+            try:
+                facts = await service.facts(path)
+                newest = order_versions(set(local) | set(facts.versions), facts)
+                await self.times.load(path, newest[:TIME_FETCH], service.fetcher.info)
+            except Exception:  # the next request tries again (the facts stay unknown)
+                log.exception("learning the versions of %s failed", path)
 
         task = asyncio.ensure_future(learn())
         self.times.tasks[path] = task
