@@ -40,7 +40,7 @@ def test_every_code_is_documented() -> None:
 
 def test_every_setting_is_documented() -> None:
     doc = (ROOT / "docs" / "settings.md").read_text()
-    names = {"logLevel", "diagnostics.disabled", "diagnostics.severity", "env"}
+    names = {"logLevel", "diagnostics.disabled", "diagnostics.severity", "env", "upgrades", "inlayHints"}
     assert all(f"`gomodls.{n}`" in doc for n in names)
     settings, problems = parse_settings({"logLevel": "debug", "diagnostics": {"disabled": ["usage"]}, "env": {}})
     assert problems == [] and settings.severity_for("usage") == "off"

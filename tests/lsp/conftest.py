@@ -75,7 +75,8 @@ def server_env(home: str) -> dict[str, str]:
 def make_client() -> LanguageClient:
     """pytest-lsp's client, also keeping every publishDiagnostics (with its version) in
     ``client.published``, every registration in ``client.registrations`` and the refresh
-    requests it answered in ``client.refreshes`` (as a real client would)."""
+    requests it answered in ``client.refreshes`` (as a real client would), and the
+    workspace/applyEdit requests in ``client.applied`` (answered "applied")."""
     client = LanguageClient(converter_factory=default_converter)
     client.published = []  # type: ignore[attr-defined]
     client.registrations = []  # type: ignore[attr-defined]
@@ -92,10 +93,18 @@ def make_client() -> LanguageClient:
     def inlay_hint_refresh(client: LanguageClient, params: None) -> None:
         client.refreshes.append(types.WORKSPACE_INLAY_HINT_REFRESH)  # type: ignore[attr-defined]
 
+    client.applied = []  # type: ignore[attr-defined]
+
+    def apply_edit(client: LanguageClient, params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+        # Recorded, not applied: tests apply the edits to their documents (Doc.apply).
+        client.applied.append(params)  # type: ignore[attr-defined]
+        return types.ApplyWorkspaceEditResult(applied=True)
+
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish
     features[types.CLIENT_REGISTER_CAPABILITY] = register
     features[types.WORKSPACE_INLAY_HINT_REFRESH] = inlay_hint_refresh
+    features[types.WORKSPACE_APPLY_EDIT] = apply_edit
     register_lsp_features(client, features)
 
     # lsprotocol structures any answer with a "command" key as a Command, so a CodeAction that

@@ -361,7 +361,8 @@ async def test_formatting_is_go_mod_edit_print(client2: LanguageClient, oracle) 
         )
     )
     titles = {a.title: a for a in actions}
-    assert set(titles) == {"Format file"}  # no quick fixes; the blocks are in order already
+    # No quick fixes, no sorting (the blocks are in order already); the go command's actions.
+    assert set(titles) == {"Format file", "Run go mod tidy", "Check for module upgrades"}
     assert titles["Format file"].kind == "source.format"
     doc.apply(edits_for(client, titles["Format file"].edit, doc))
     assert doc.text == expected

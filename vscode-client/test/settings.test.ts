@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import pkg from '../package.json';
 import { CLIENT_ONLY_PREFIXES, configurationFor, serverSettingKeys, serverSettings } from '../src/settings';
@@ -6,7 +8,11 @@ import { CLIENT_ONLY_PREFIXES, configurationFor, serverSettingKeys, serverSettin
 describe('server settings', () => {
   test('come from package.json, without the client-only ones', () => {
     const keys = serverSettingKeys(pkg);
-    assert.deepEqual(keys.sort(), ['diagnostics.disabled', 'diagnostics.severity', 'env', 'logLevel']);
+    // Every setting the server documents (docs/settings.md), no more, no less.
+    const doc = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'docs', 'settings.md'), 'utf8');
+    const documented = [...doc.matchAll(/^\| `gomodls\.([A-Za-z.]+)` \|/gm)].map((m) => m[1]);
+    assert.ok(documented.length >= 4, 'settings.md lists the settings');
+    assert.deepEqual(keys.sort(), documented.sort());
     for (const k of keys) assert.ok(!CLIENT_ONLY_PREFIXES.some((p) => k.startsWith(p)), k);
   });
 

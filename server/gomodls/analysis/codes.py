@@ -71,4 +71,14 @@ CODES: dict[str, str] = {
     "require-should-be-direct": "A requirement marked // indirect that the module's own packages import from: go mod tidy drops the marking.",
     "require-should-be-indirect": "A requirement without // indirect that only dependencies need: go mod tidy marks it.",
     "missing-require": "A module the code imports from that go.mod does not require: go mod tidy adds it.",
+    # The module graph and the proxies (analysis/graphchecks.py).
+    "module-graph-error": "The go command cannot load the module graph (a version the proxies do not have, an unreadable go.mod, ...): its message, on the requirement it names.",
+    "retracted-version": "A required version its author retracted (with the rationale).",
+    "deprecated-module": "A required module whose latest go.mod says `// Deprecated:` (with the message).",
+    "upgrade-available": "A newer version within the major version, per `gomodls.upgrades` (hint); a new major version too with `latest`.",
+    "go-mod-needs-update": "go.mod disagrees with its module graph (a requirement lower than the selected version, a missing one): the go command would rewrite it, and fails under -mod=readonly.",
+    "dependency-needs-newer-go": "A dependency in the build list requires a newer go than the go line: the go command would raise it.",
+    "missing-go-sum-entry": "go.sum lacks the hash of a go.mod the go command reads (it fails under -mod=readonly).",
+    "go-sum-mismatch": "A go.sum hash differs from the go.mod file the proxy serves: the go command's SECURITY ERROR; the content is not used.",
+    "unused-go-sum-line": "A go.sum line the module graph does not need: go mod tidy removes it.",
 }

@@ -49,3 +49,4 @@ class Finding:
     fixes: list[Fix] = field(default_factory=list)
     related: list[Related] = field(default_factory=list)
     unnecessary: bool = False  # the text has no effect (editors fade it)
+    deprecated: bool = False  # names something deprecated (editors strike it through)

@@ -4,10 +4,13 @@ for."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from lsprotocol import types
 
 from gomodls.analysis.findings import Finding, Fix
 from gomodls.lsp.convert import from_range, overlaps
+from gomodls.lsp.documents import Document
 from gomodls.lsp.edits import workspace_edit
 from gomodls.lsp.formatting import format_edits
 from gomodls.lsp.server import GomodServer, guarded
@@ -17,6 +20,8 @@ from gomodls.modfile.parsed import FileKind
 SORT_BLOCKS = types.CodeActionKind.Source + ".sortBlocks"
 FORMAT_FILE = types.CodeActionKind.Source + ".format"
 KINDS = [types.CodeActionKind.QuickFix, SORT_BLOCKS, FORMAT_FILE]
+# More source actions (upgrades, tidy): each gets the document and the request.
+SOURCE_ACTIONS: list[Callable[[GomodServer, Document, types.CodeActionParams], list[types.CodeAction]]] = []
 
 
 def _wanted(params: types.CodeActionParams, kind: str) -> bool:
@@ -63,6 +68,8 @@ def register(server: GomodServer) -> None:
                 diagnostic = [d for (code, *_), d in sent.items() if code == finding.code]
                 for fix in finding.fixes:
                     actions.append(_action(ls, fix, finding, diagnostic[:1]))
+        for provide in SOURCE_ACTIONS:
+            actions.extend(provide(ls, doc, params))
         if doc.kind is not FileKind.SUM and doc.parsed.ok:
             if _wanted(params, SORT_BLOCKS):
                 edits = sort_edits(doc.parsed.model)

@@ -12,6 +12,8 @@ from typing import Any
 SEVERITY_NAMES = ("error", "warning", "information", "hint", "off")
 LOG_LEVELS = ("error", "warning", "info", "debug")
 TIDY_DIAGNOSTICS = ("onSave", "off")
+UPGRADE_LEVELS = ("off", "patch", "minor", "latest")
+INLAY_HINTS = ("selected", "latest")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,8 @@ class Settings:
     go: GoSettings = field(default_factory=GoSettings)
     tidy: TidySettings = field(default_factory=TidySettings)
     code_lenses: bool = True
+    upgrades: str = "minor"  # which upgrade-available hints: off | patch | minor | latest (new majors too)
+    inlay_hints: tuple[str, ...] = ("selected",)  # what inlay hints show after requirements
 
     def severity_for(self, code: str) -> str | None:
         """The configured severity name for a code, "off", or None for the default."""
@@ -117,6 +121,20 @@ def _diagnostics(value: Any, where: str, problems: list[str]) -> DiagnosticSetti
     return out
 
 
+def _upgrades(value: Any, where: str, problems: list[str]) -> str | None:
+    if value in UPGRADE_LEVELS:
+        return str(value)
+    problems.append(f"{where} must be one of {', '.join(UPGRADE_LEVELS)}; using the default")
+    return None
+
+
+def _inlay_hints(value: Any, where: str, problems: list[str]) -> tuple[str, ...] | None:
+    if isinstance(value, list) and all(v in INLAY_HINTS for v in value):
+        return tuple(value)
+    problems.append(f"{where} must be a list of {', '.join(INLAY_HINTS)}; using the default")
+    return None
+
+
 def _bool(value: Any, where: str, problems: list[str]) -> bool | None:
     if isinstance(value, bool):
         return value
@@ -161,4 +179,6 @@ _PARSERS = {
     "go": _go,
     "tidy": _tidy,
     "code_lenses": _bool,
+    "upgrades": _upgrades,
+    "inlay_hints": _inlay_hints,
 }

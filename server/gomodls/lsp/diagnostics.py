@@ -55,9 +55,18 @@ def to_diagnostic(
         severity=types.DiagnosticSeverity(int(severity)),
         code=finding.code,
         source=SOURCE,
-        tags=[types.DiagnosticTag.Unnecessary] if finding.unnecessary else None,
+        tags=_tags(finding),
         related_information=related or None,
     )
+
+
+def _tags(finding: Finding) -> list[types.DiagnosticTag] | None:
+    tags = []
+    if finding.unnecessary:
+        tags.append(types.DiagnosticTag.Unnecessary)
+    if finding.deprecated:
+        tags.append(types.DiagnosticTag.Deprecated)
+    return tags or None
 
 
 def _uri(path: str) -> str:

@@ -207,32 +207,52 @@ def go_line(ctx: HoverContext) -> None:
 def inlay_hints(ls: GomodServer, doc: Document, first: int, last: int) -> list[types.InlayHint]:
     if doc.kind is not FileKind.MOD:
         return []
-    state = ls.resolution.state(doc)
-    if state is None or state.resolution is None:
-        return []
     model = doc.parsed.model
-    assert isinstance(model, ModFile)
+    if not isinstance(model, ModFile):
+        return []
+    wanted = ls.settings.inlay_hints
+    state = ls.resolution.state(doc)
+    resolved = state is not None and state.resolution is not None and "selected" in wanted
+    facts = ls.resolution.facts_service() if "latest" in wanted else None
     out: list[types.InlayHint] = []
     for r in model.require:
-        line = r.syntax.line
-        if not first <= line <= last:
+        a = args(r.syntax)
+        if not first <= r.syntax.line <= last or len(a) < 2:
             continue
-        selected = state.resolution.result.selected(r.mod.path)
-        if selected in ("", "none", r.mod.version):
-            continue
-        tok = args(r.syntax)[1]
-        why = _chain_text(state, r.mod.path)
-        tooltip = f"The build selects version {selected} rather than go.mod's version {r.mod.version}"
-        out.append(
-            types.InlayHint(
-                position=to_position(doc.lines, tok.line, tok.end_col, ls.encoding),
-                label=f"→ {selected}",
-                kind=types.InlayHintKind.Type,
-                padding_left=True,
-                tooltip=tooltip + (f" (required by {why})." if why else "."),
-            )
-        )
+        position = to_position(doc.lines, a[1].line, a[1].end_col, ls.encoding)
+        if resolved:
+            assert state is not None and state.resolution is not None
+            selected = state.resolution.result.selected(r.mod.path)
+            if selected not in ("", "none", r.mod.version):
+                why = _chain_text(state, r.mod.path)
+                tooltip = f"The build selects version {selected} rather than go.mod's version {r.mod.version}"
+                out.append(
+                    types.InlayHint(
+                        position=position,
+                        label=f"→ {selected}",
+                        kind=types.InlayHintKind.Type,
+                        padding_left=True,
+                        tooltip=tooltip + (f" (required by {why})." if why else "."),
+                    )
+                )
+        if facts is not None:
+            f = _known_facts(ls, r.mod.path)
+            latest = _latest(r.mod.version, f) if f is not None else ""
+            if latest:
+                out.append(
+                    types.InlayHint(
+                        position=position,
+                        label=f"latest {latest}",
+                        kind=types.InlayHintKind.Type,
+                        padding_left=True,
+                        tooltip=f"The latest version of {r.mod.path} within its major version.",
+                    )
+                )
     return out
+
+
+def _latest(version: str, facts: ModuleFacts) -> str:
+    return upgrades(version, facts.versions, retracted=lambda v: facts.retraction(v) is not None).latest
 
 
 def register(server: GomodServer) -> None:

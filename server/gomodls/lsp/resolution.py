@@ -15,10 +15,13 @@ from dataclasses import dataclass, field
 from lsprotocol import types
 
 from gomodls.lsp.documents import Document
+from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind
+from gomodls.module.paths import ModuleVersion
 from gomodls.resolve.cache import ProxyCache
 from gomodls.resolve.driver import Resolution, Resolver, Roots, SetupError, roots_for
 from gomodls.resolve.fetch import Fetcher
+from gomodls.resolve.graph import GoModUpdate
 from gomodls.resolve.moduleinfo import ModuleFactsService
 
 log = logging.getLogger(__name__)
@@ -34,6 +37,9 @@ class RootState:
     resolution: Resolution | None = None
     resolved_fingerprint: str = ""
     inputs: Roots | None = None  # the main modules of the finished resolution
+    # What -mod=mod would write to the main go.mod, when -mod=readonly finds it needs updates.
+    go_mod_update: GoModUpdate | None = None
+    generation: int = 0  # counts finished resolutions and fact arrivals (cache keys)
     error: str = ""  # why the inputs cannot be resolved (go.mod does not parse, ...)
     task: asyncio.Task[None] | None = None
     timer: asyncio.TimerHandle | None = None
@@ -49,22 +55,21 @@ class RootState:
         return self.resolution is not None and self.resolved_fingerprint == self.fingerprint
 
 
+def main_key(f: ModFile) -> tuple[object, ...]:
+    """What the build list depends on in a main go.mod (not comments, not layout)."""
+    return (
+        f.module_path,
+        f.go.version if f.go else "",
+        f.toolchain.name if f.toolchain else "",
+        tuple((r.mod.path, r.mod.version, r.indirect) for r in f.require),
+        tuple((r.old, r.new) for r in f.replace),
+        tuple(x.mod for x in f.exclude),
+    )
+
+
 def fingerprint(roots: Roots) -> str:
     """What the build list depends on in the main go.mod/go.work files (not comments)."""
-    parts: list[object] = []
-    for m in roots.mains:
-        f = m.model
-        parts.append(
-            (
-                m.dir,
-                f.module_path,
-                f.go.version if f.go else "",
-                f.toolchain.name if f.toolchain else "",
-                tuple((r.mod.path, r.mod.version, r.indirect) for r in f.require),
-                tuple((r.old, r.new) for r in f.replace),
-                tuple(x.mod for x in f.exclude),
-            )
-        )
+    parts: list[object] = [(m.dir, main_key(m.model)) for m in roots.mains]
     if roots.work is not None:
         w = roots.work.model
         parts.append(
@@ -101,6 +106,12 @@ class ResolutionService:
             self.facts = ModuleFactsService(self._fetcher)
             self._env_key = key
         return self._resolver, self.facts
+
+    def resolver(self) -> Resolver:
+        return self._stack()[0]
+
+    def mod_hash(self, mv: ModuleVersion) -> str | None:
+        return self._resolver.mod_hash(mv) if self._resolver is not None else None
 
     def facts_service(self) -> ModuleFactsService:
         return self._stack()[1]
@@ -154,18 +165,10 @@ class ResolutionService:
         )
         started = time.perf_counter()
         try:
-            env = self.ls.goenv
             # The graph of the go.mod files as written (readonly, go.sum not consulted): its
             # selections and requirement chains are what hovers and hints explain; go.sum and
             # go.mod consistency are reported as diagnostics of their own.
-            resolution = await resolver.resolve(
-                roots,
-                mod_mode="readonly",
-                mod_explicit=env.goflag("mod") is not None,
-                local_go=self.ls.local.version if self.ls.local else None,
-                gotoolchain=env.get("GOTOOLCHAIN"),
-                check_sums=False,
-            )
+            resolution = await resolver.resolve(roots, **self.options("readonly"))  # type: ignore[arg-type]
         except asyncio.CancelledError:
             raise
         except Exception as e:
@@ -180,14 +183,45 @@ class ResolutionService:
             (time.perf_counter() - started) * 1000,
             resolution.rounds,
         )
+        update = None
+        result = resolution.result
+        if roots.work is None and (
+            result.go_mod_dirty or any("updates to go.mod needed" in e for e in result.errors)
+        ):
+            update = await self._go_mod_update(resolver, roots)
         if state.fingerprint != fp:
             return  # outdated meanwhile; the newer run publishes
         state.resolution = resolution
         state.resolved_fingerprint = fp
         state.inputs = roots
+        state.go_mod_update = update
+        self._changed(state)
+        self.ls.spawn(self._prefetch_facts(state, facts))
+
+    def _changed(self, state: RootState) -> None:
+        state.generation += 1
         for listener in list(state.listeners):
             listener()
-        self.ls.spawn(self._prefetch_facts(state, facts))
+
+    async def _go_mod_update(self, resolver: Resolver, roots: Roots) -> GoModUpdate | None:
+        """What `go mod tidy`-less loading with -mod=mod writes to go.mod (the fix offered for
+        "updates to go.mod needed")."""
+        try:
+            done = await resolver.resolve(roots, **self.options("mod"))
+        except Exception:
+            log.exception("resolving with -mod=mod failed")
+            return None
+        return done.result.go_mod_update if done.result.ok else None
+
+    def options(self, mod_mode: str) -> dict[str, object]:
+        env = self.ls.goenv
+        return {
+            "mod_mode": mod_mode,
+            "mod_explicit": env.goflag("mod") is not None,
+            "local_go": self.ls.local.version if self.ls.local else None,
+            "gotoolchain": env.get("GOTOOLCHAIN"),
+            "check_sums": False,
+        }
 
     async def _prefetch_facts(self, state: RootState, facts: ModuleFactsService) -> None:
         """Versions, retractions and deprecations of the direct requirements, for hovers,
@@ -196,8 +230,9 @@ class ResolutionService:
             return
         paths = {r.mod.path for m in state.inputs.mains for r in m.model.require}
         await asyncio.gather(*(facts.facts(p) for p in sorted(paths)), return_exceptions=True)
-        for listener in list(state.listeners):
-            listener()
+        if self.ls.settings.upgrades == "latest":
+            await asyncio.gather(*(facts.newer_major(p) for p in sorted(paths)), return_exceptions=True)
+        self._changed(state)
 
     async def _progress(self, state: RootState) -> None:
         window = self.ls.client_capabilities.window

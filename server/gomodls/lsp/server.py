@@ -80,6 +80,9 @@ class GomodServer(LanguageServer):
         self.resolution.schedule(doc, functools.partial(self._resolved, self.resolution.root_key(doc)))
 
     def _resolved(self, root: str | None) -> None:
+        for doc in self.documents:
+            if self.resolution.root_key(doc) == root:
+                self.publish(doc)
         caps = self.client_capabilities.workspace
         if caps and caps.inlay_hint and caps.inlay_hint.refresh_support:
             self.spawn(self.workspace_inlay_hint_refresh_async(None))

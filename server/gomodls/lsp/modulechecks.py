@@ -1,0 +1,333 @@
+"""The module graph and the proxies' answers as diagnostics and actions: retracted, deprecated,
+upgradable requirements, go.mod and go.sum out of step with the graph; the commands that
+upgrade (with what the upgrade needs, computed like the go command) and check for upgrades.
+Findings come from what is already known and are republished when more is known; they never
+wait for the network."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from lsprotocol import types
+
+from gomodls.analysis.findings import Finding
+from gomodls.analysis.graphchecks import OPEN_COMMAND, UPGRADE_COMMAND, GraphView, check_go_mod, check_go_sum
+from gomodls.lsp.actions import SOURCE_ACTIONS
+from gomodls.lsp.documents import Document
+from gomodls.lsp.edits import workspace_edit
+from gomodls.lsp.links import pkg_url
+from gomodls.lsp.resolution import RootState, main_key
+from gomodls.lsp.server import GomodServer, guarded, log
+from gomodls.modfile.edit import ModEditor
+from gomodls.modfile.gosum import parse_sum
+from gomodls.modfile.model import ModFile
+from gomodls.modfile.parsed import FileKind, parse_text
+from gomodls.resolve.driver import roots_for
+from gomodls.resolve.gomodwrite import go_mod_update_edits
+from gomodls.resolve.upgrades import upgrades
+from gomodls.textedit import TextEdit, apply_edits, line_edits
+
+CHECK_UPGRADES_COMMAND = "gomodls.checkUpgrades"
+UPGRADE_ACTIONS = types.CodeActionKind.Source + ".upgrade"
+PLAN_TIMEOUT = 20.0  # seconds to fetch what an upgrade needs before giving up
+
+
+@dataclass(slots=True)
+class Overlay:
+    """Files as they are, except some replaced by unsaved text."""
+
+    base: object
+    texts: dict[str, str]
+
+    def read_text(self, path: str) -> str | None:
+        if path in self.texts:
+            return self.texts[path]
+        return self.base.read_text(path)  # type: ignore[attr-defined,no-any-return]
+
+    def is_dir(self, path: str) -> bool:
+        return self.base.is_dir(path)  # type: ignore[attr-defined,no-any-return]
+
+
+def _gomod_of(ls: GomodServer, doc: Document) -> tuple[str, str | None]:
+    if doc.kind is FileKind.MOD:
+        return doc.path, doc.text
+    path = os.path.join(os.path.dirname(doc.path), "go.mod")
+    return path, ls.files.read_text(path)
+
+
+def _is_current(state: RootState, gomod: str, model: ModFile) -> bool:
+    """Whether the finished resolution used these requirements (the document may be newer)."""
+    if state.resolution is None or state.inputs is None:
+        return False
+    main = next((m for m in state.inputs.mains if m.gomod == gomod), None)
+    return main is not None and main_key(main.model) == main_key(model)
+
+
+def graph_view(ls: GomodServer, doc: Document, state: RootState, model: ModFile, gomod: str) -> GraphView:
+    service = ls.resolution
+    facts = service.facts_service()
+    current = _is_current(state, gomod, model)
+    sum_path = os.path.join(os.path.dirname(gomod), "go.sum")
+    sum_text = ls.files.read_text(sum_path)
+    view = GraphView(
+        result=state.resolution.result if state.resolution is not None else None,
+        current=current,
+        facts=facts.known,
+        newer_major=lambda p: facts.known_major(p)[1],
+        upgrade_level=ls.settings.upgrades,
+        sums=parse_sum(sum_text) if sum_text is not None else None,
+        sum_text=sum_text or "",
+        sum_path=sum_path,
+        mod_hash=service.mod_hash,
+        doc_uri=doc.uri,
+        doc_version=doc.version,
+    )
+    if current and state.go_mod_update is not None and doc.kind is FileKind.MOD:
+        view.go_mod_update = state.go_mod_update
+        try:
+            view.go_mod_edits = go_mod_update_edits(doc.text, state.go_mod_update)
+        except Exception:
+            log.exception("go.mod update edits")
+    return view
+
+
+def findings(ls: GomodServer, doc: Document) -> list[Finding]:
+    if doc.kind is FileKind.WORK or doc.path.endswith("go.work.sum"):
+        return []
+    state = ls.resolution.state(doc)
+    if state is None or (state.resolution is None and state.generation == 0):
+        return []
+    gomod, text = _gomod_of(ls, doc)
+    if text is None:
+        return []
+    sum_path = os.path.join(os.path.dirname(gomod), "go.sum")
+    # Edits to the other file re-check this one.
+    ls.dependencies.setdefault(doc.uri, set()).update((gomod, sum_path))
+    sum_text = ls.files.read_text(sum_path) or ""
+    key = (
+        doc.version,
+        state.generation,
+        ls.settings.upgrades,
+        hashlib.blake2b((text + "\0" + sum_text).encode(), digest_size=8).digest(),
+    )
+    cached = doc.cache.get("graph-findings")
+    if cached is not None and cached[0] == key:
+        return cached[1]  # type: ignore[no-any-return]
+    parsed = doc.parsed if doc.kind is FileKind.MOD else parse_text(text, FileKind.MOD, "go.mod")
+    out: list[Finding] = []
+    if parsed.ok and isinstance(parsed.model, ModFile):
+        view = graph_view(ls, doc, state, parsed.model, gomod)
+        if doc.kind is FileKind.MOD:
+            out = check_go_mod(parsed.model, doc.path, view)
+        else:
+            go = parsed.model.go.version if parsed.model.go else ""
+            out = check_go_sum(doc.sum, view, go)
+    _say_once_if_offline(ls)
+    doc.cache["graph-findings"] = (key, out)
+    return out
+
+
+def _say_once_if_offline(ls: GomodServer) -> None:
+    if ls.goenv.get("GOPROXY") == "off" and not getattr(ls, "_said_offline", False):
+        ls._said_offline = True  # type: ignore[attr-defined]
+        ls.show(
+            "gomodls: GOPROXY=off, so module checks (upgrades, retractions, deprecations) use only "
+            "the module cache",
+            types.MessageType.Info,
+        )
+
+
+# ---------------------------------------------------------------------------- upgrades
+
+
+async def plan_upgrade(ls: GomodServer, doc: Document, targets: dict[str, str]) -> tuple[list[TextEdit], str]:
+    """Edits that set the targets and keep go.mod consistent like `go get path@version`:
+    requirements the new versions need are raised too. Returns the edits and a note."""
+    text = doc.text
+    ed = ModEditor.from_text(text, "go.mod")
+    for path, version in targets.items():
+        ed.add_require(path, version)
+    new_text = ed.edited_text()
+    directory = os.path.dirname(doc.path)
+    note = ""
+    try:
+        roots = roots_for(directory, ls.goenv, Overlay(ls.files, {doc.path: new_text}))
+        if roots.work is None:
+            done = await asyncio.wait_for(
+                ls.resolution.resolver().resolve(roots, **ls.resolution.options("mod")), PLAN_TIMEOUT
+            )
+            update = done.result.go_mod_update
+            if done.result.ok and update is not None:
+                new_text = apply_edits(new_text, go_mod_update_edits(new_text, update))
+            else:
+                note = "; ".join(e.splitlines()[0] for e in done.result.errors[:2])
+    except TimeoutError:
+        note = "the module graph did not load in time; only the versions were changed"
+    except Exception as e:
+        log.exception("planning an upgrade")
+        note = str(e).splitlines()[0] if str(e) else type(e).__name__
+    return line_edits(text, new_text), note
+
+
+def _changes(before: str, after: str) -> list[str]:
+    old = {r.mod.path: r.mod.version for r in _requires(before)}
+    out = []
+    for r in _requires(after):
+        was = old.get(r.mod.path)
+        if was != r.mod.version:
+            out.append(f"{r.mod.path} {was} → {r.mod.version}" if was else f"{r.mod.path} {r.mod.version} added")
+    return out
+
+
+def _requires(text: str) -> list:  # type: ignore[type-arg]
+    model = parse_text(text, FileKind.MOD, "go.mod").model
+    return list(getattr(model, "require", []))
+
+
+async def upgrade(ls: GomodServer, argument: object) -> None:
+    if not isinstance(argument, dict) or not isinstance(argument.get("targets"), dict):
+        ls.show(f"{UPGRADE_COMMAND}: expected {{uri, version, targets}}")
+        return
+    doc = ls.documents.get(str(argument.get("uri")))
+    if doc is None or doc.kind is not FileKind.MOD:
+        ls.show(f"{UPGRADE_COMMAND}: the go.mod is not open")
+        return
+    if argument.get("version") is not None and argument["version"] != doc.version:
+        ls.show("gomodls: go.mod changed since this action was offered; ask for it again")
+        return
+    targets = {str(k): str(v) for k, v in argument["targets"].items()}
+    version = doc.version
+    before = doc.text
+    edits, note = await plan_upgrade(ls, doc, targets)
+    if doc.version != version:
+        ls.show("gomodls: go.mod changed while the upgrade was computed; nothing was changed")
+        return
+    if not edits:
+        ls.show("gomodls: nothing to change", types.MessageType.Info)
+        return
+    after = apply_edits(before, edits)
+    result = await ls.workspace_apply_edit_async(
+        types.ApplyWorkspaceEditParams(edit=workspace_edit(ls, {doc.path: edits}), label="Upgrade requirements")
+    )
+    if not result.applied:
+        ls.show(f"gomodls: the editor did not apply the upgrade ({result.failure_reason or 'no reason given'})")
+        return
+    summary = ", ".join(_changes(before, after)) or "go.mod updated"
+    ls.show(f"gomodls: {summary}" + (f" ({note})" if note else ""), types.MessageType.Info)
+
+
+def upgrade_targets(ls: GomodServer, doc: Document, transitive: bool) -> dict[str, str]:
+    """Latest minor (or patch, with upgrades=patch) for the direct requirements, or for every
+    module of the build list."""
+    model = doc.parsed.model
+    if not isinstance(model, ModFile):
+        return {}
+    facts = ls.resolution.facts_service()
+    level = "patch" if ls.settings.upgrades == "patch" else "minor"
+    current: dict[str, str] = {}
+    if transitive:
+        state = ls.resolution.state(doc)
+        if state is None or state.resolution is None:
+            return {}
+        current = {m.path: m.version for m in state.resolution.result.modules if not m.main and m.version}
+    else:
+        current = {r.mod.path: r.mod.version for r in model.require if not r.indirect}
+    excluded = {(x.mod.path, x.mod.version) for x in model.exclude}
+    targets = {}
+    for path, version in current.items():
+        f = facts.known(path)
+        if f is None:
+            ls.spawn(facts.facts(path))
+            continue
+        up = upgrades(
+            version,
+            f.versions,
+            excluded=lambda v, p=path: (p, v) in excluded,
+            retracted=lambda v, f=f: f.retraction(v) is not None,
+        )
+        if up.for_level(level):
+            targets[path] = up.for_level(level)
+    return targets
+
+
+def source_actions(ls: GomodServer, doc: Document, params: types.CodeActionParams) -> list[types.CodeAction]:
+    only = params.context.only
+    if doc.kind is not FileKind.MOD or not doc.parsed.ok:
+        return []
+    if only and not any(UPGRADE_ACTIONS.startswith(k) for k in only):
+        return []
+    out = []
+    for transitive, what in ((False, "direct dependencies"), (True, "transitive dependencies")):
+        targets = upgrade_targets(ls, doc, transitive)
+        if not targets:
+            continue
+        names = ", ".join(f"{p} {v}" for p, v in list(targets.items())[:3])
+        more = f" and {len(targets) - 3} more" if len(targets) > 3 else ""
+        title = f"Upgrade {what}: {names}{more}"
+        argument = {"uri": doc.uri, "version": doc.version, "targets": targets}
+        out.append(
+            types.CodeAction(
+                title=title,
+                kind=UPGRADE_ACTIONS,
+                command=types.Command(title=title, command=UPGRADE_COMMAND, arguments=[argument]),
+            )
+        )
+    return out
+
+
+async def check_upgrades(ls: GomodServer, gomod: object) -> list[str]:
+    """Fetch fresh version lists for the requirements of a go.mod and report the upgrades."""
+    if not isinstance(gomod, str) or not gomod.endswith("go.mod"):
+        ls.show(f"{CHECK_UPGRADES_COMMAND}: expected the path of a go.mod file")
+        return []
+    text = ls.files.read_text(gomod)
+    model = parse_text(text, FileKind.MOD, "go.mod").model if text is not None else None
+    if not isinstance(model, ModFile):
+        ls.show(f"{CHECK_UPGRADES_COMMAND}: cannot read {gomod}")
+        return []
+    facts = ls.resolution.facts_service()
+    facts.forget()
+    paths = sorted({r.mod.path for r in model.require})
+    got = await asyncio.gather(*(facts.facts(p) for p in paths), return_exceptions=True)
+    lines = []
+    for r in model.require:
+        f = got[paths.index(r.mod.path)]
+        if isinstance(f, BaseException):
+            continue
+        up = upgrades(r.mod.version, f.versions, retracted=lambda v, f=f: f.retraction(v) is not None)
+        if up.minor:
+            lines.append(f"{r.mod.path} {r.mod.version} → {up.minor}")
+    ls.show(
+        f"gomodls: {len(lines)} upgrade(s) available: " + ", ".join(lines) if lines else "gomodls: all requirements are up to date",
+        types.MessageType.Info,
+    )
+    for doc in ls.documents:
+        doc.cache.pop("graph-findings", None)
+        ls.publish(doc)
+    return lines
+
+
+def register(server: GomodServer) -> None:
+    server.finding_sources["module-graph"] = findings
+    if source_actions not in SOURCE_ACTIONS:
+        SOURCE_ACTIONS.append(source_actions)
+
+    @server.command(UPGRADE_COMMAND)
+    @guarded()
+    async def run_upgrade(ls: GomodServer, argument: Any = None) -> None:
+        await upgrade(ls, argument)
+
+    @server.command(CHECK_UPGRADES_COMMAND)
+    @guarded([])
+    async def run_check_upgrades(ls: GomodServer, gomod: Any = None) -> list[str]:
+        return await check_upgrades(ls, gomod)
+
+    @server.command(OPEN_COMMAND)
+    @guarded()
+    async def open_module(ls: GomodServer, path: Any = None) -> None:
+        if isinstance(path, str) and path:
+            await ls.window_show_document_async(types.ShowDocumentParams(uri=pkg_url(path), external=True))
