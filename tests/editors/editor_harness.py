@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gomodls.module.sumhash import go_mod_hash
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 SCENARIO_FILE = HERE / "scenario.json"
@@ -130,15 +132,20 @@ class Workspace:
         return self.artifacts / "result.json"
 
 
-def _proxy(root: Path) -> None:
-    """A GOPROXY directory (file:// layout): .info, .mod and list for each version."""
+def _proxy(root: Path) -> str:
+    """A GOPROXY directory (file:// layout): .info, .mod and list for each version. Returns the
+    go.sum lines of the .mod files (a real module has them: the module checks want them)."""
+    sums = []
     for path, versions in SCENARIO["proxy"].items():
         d = root / _escape(path) / "@v"
         d.mkdir(parents=True, exist_ok=True)
         for v in versions:
+            mod = f"module {path}\n\ngo 1.21\n"
             (d / f"{v}.info").write_text(json.dumps({"Version": v, "Time": "2024-01-02T03:04:05Z"}))
-            (d / f"{v}.mod").write_text(f"module {path}\n\ngo 1.21\n")
+            (d / f"{v}.mod").write_text(mod)
+            sums.append(f"{path} {v}/go.mod {go_mod_hash(mod.encode())}\n")
         (d / "list").write_text("".join(v + "\n" for v in versions))
+    return "".join(sorted(sums))
 
 
 def _escape(path: str) -> str:
@@ -156,7 +163,7 @@ def make_workspace(root: Path, name: str) -> Workspace:
     for rel, text in SCENARIO["files"].items():
         (w.ws / rel).parent.mkdir(parents=True, exist_ok=True)
         (w.ws / rel).write_text(text)
-    _proxy(root / "proxy")
+    (w.ws / "go.sum").write_text(_proxy(root / "proxy"))
     server = server_executable()
     if server is None:
         raise RuntimeError("no gomodls executable beside this Python; set GOMODLS_SERVER")

@@ -134,7 +134,7 @@ try {
   await shot('2-hover.png');
   const ed = await editor.boundingBox();
   // A small picture of the hover for the README (docs/editors/images/vscode-hover.png).
-  if (ed) await shot('hover.png', { x: ed.x, y: Math.max(0, ed.y - 24), width: 620, height: 240 });
+  if (ed) await shot('hover.png', { x: ed.x, y: Math.max(0, ed.y - 24), width: 620, height: 330 });
 
   // 3. The quick fix: cursor on the problem, Ctrl+., the action, Enter.
   const ca = sc.code_action;
