@@ -14,8 +14,10 @@ import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import httpx
+if TYPE_CHECKING:
+    import httpx  # imported on first use: the server starts faster without it
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +98,8 @@ class Transport:
     async def _get(self, url: str) -> Response:
         if url.startswith("file://"):
             return await asyncio.to_thread(_read_file, url)
+        import httpx
+
         attempt = 0
         while True:
             try:
@@ -113,6 +117,8 @@ class Transport:
 
     async def _http(self, url: str) -> Response:
         if self._client is None:
+            import httpx
+
             self._client = httpx.AsyncClient(
                 timeout=httpx.Timeout(self._timeout, connect=min(self._timeout, 5.0)),
                 follow_redirects=True,
