@@ -8,14 +8,30 @@ from gomodls.lsp import (
     completion,
     formatting,
     hover,
+    lenses,
     links,
     modulehover,
     semantic,
     structure,
+    tidy,
+    work,
 )
 from gomodls.lsp.server import GomodServer, register_core
 
-FEATURES = (actions, commands, completion, formatting, hover, links, modulehover, semantic, structure)
+FEATURES = (
+    actions,
+    commands,
+    completion,
+    formatting,
+    hover,
+    lenses,
+    links,
+    modulehover,
+    semantic,
+    structure,
+    tidy,
+    work,
+)
 
 
 def create_server() -> GomodServer:

@@ -1,0 +1,185 @@
+"""go mod tidy in the editor: the gomodls.tidy command, which applies what the user's go
+command writes (run in a sandbox) as one edit of go.mod and go.sum; and the tidy
+diagnostics, from a run when a go.mod is opened or saved (debounced, a newer run cancels an
+older one, never holding up the offline diagnostics), kept in step with the edits that follow
+(analysis/tidy.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from lsprotocol import types
+
+from gomodls.analysis.findings import Finding
+from gomodls.analysis.tidy import TIDY_COMMAND, tidy_findings
+from gomodls.gorun import GoNotFound
+from gomodls.gowrite import NotRunnable, Outcome, tidy
+from gomodls.lsp import fileedits
+from gomodls.lsp.documents import Document
+from gomodls.lsp.gocommand import editor_texts, environ, path_argument, refusal
+from gomodls.lsp.progress import progress
+from gomodls.lsp.server import GomodServer, guarded
+from gomodls.modfile.model import ModFile
+from gomodls.modfile.parsed import FileKind, parse_text
+from gomodls.sandbox import SandboxError
+
+log = logging.getLogger(__name__)
+
+DEBOUNCE = 0.3  # seconds: a save right after an open runs tidy once
+PARALLEL = 2  # go mod tidy runs for diagnostics at a time (opening many go.mod files at once)
+LABEL = "go mod tidy"
+
+
+@dataclass(slots=True)
+class TidyResult:
+    base: ModFile  # the go.mod tidy started from
+    tidied: ModFile  # the go.mod it wrote
+    by_version: dict[int, list[Finding]] = field(default_factory=dict)  # findings per document version
+
+
+class TidyService:
+    def __init__(self, ls: GomodServer) -> None:
+        self.ls = ls
+        self.results: dict[str, TidyResult] = {}  # go.mod path -> the latest successful run
+        self.tasks: dict[str, asyncio.Task[None]] = {}
+        self.timers: dict[str, asyncio.TimerHandle] = {}
+        self._slots: asyncio.Semaphore | None = None
+
+    # Diagnostics.
+
+    def enabled(self) -> bool:
+        s = self.ls.settings
+        return s.tidy.diagnostics != "off" and s.go.allow_run
+
+    def on_document(self, event: str, doc: Document) -> None:
+        if doc.kind is not FileKind.MOD or os.path.basename(doc.path) != "go.mod":
+            return
+        if event == "close":
+            self._stop(doc.path)
+            self.results.pop(doc.path, None)
+        elif self.enabled():
+            self._schedule(doc.path)
+
+    def findings(self, ls: GomodServer, doc: Document) -> list[Finding]:
+        """The finding source: tidy's last result, placed on the document's current text."""
+        result = self.results.get(doc.path)
+        if result is None or doc.kind is not FileKind.MOD or not self.enabled():
+            return []
+        found = result.by_version.get(doc.version)
+        if found is None:
+            found = tidy_findings(doc.path, doc.parsed, result.base, result.tidied) or []
+            result.by_version = {doc.version: found}
+        return found
+
+    def _schedule(self, path: str) -> None:
+        if (timer := self.timers.pop(path, None)) is not None:
+            timer.cancel()
+        self.timers[path] = asyncio.get_running_loop().call_later(DEBOUNCE, self._start, path)
+
+    def _stop(self, path: str) -> None:
+        if (timer := self.timers.pop(path, None)) is not None:
+            timer.cancel()
+        if (task := self.tasks.pop(path, None)) is not None:
+            task.cancel()
+
+    def _start(self, path: str) -> None:
+        self.timers.pop(path, None)
+        if (task := self.tasks.get(path)) is not None:
+            task.cancel()
+        self.tasks[path] = asyncio.ensure_future(self._diagnose(path))
+
+    async def _diagnose(self, path: str) -> None:
+        doc = self.ls.documents.by_path(path)
+        if doc is None or not doc.parsed.ok or refusal(self.ls):
+            return
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(PARALLEL)
+        try:
+            async with self._slots:
+                outcome = await tidy(path, editor_texts(self.ls), environ(self.ls), need_go_files=True)
+        except (GoNotFound, NotRunnable, SandboxError, OSError) as e:
+            log.info("tidy diagnostics for %s: %s", path, e)
+            self._forget(path)
+            return
+        if not outcome.after:
+            self._forget(path)  # no Go files: nothing tells what is used
+        elif not outcome.ok:
+            log.info("tidy diagnostics for %s: %s", path, outcome.result.failure())
+            self._forget(path)
+        else:
+            log.info("go mod tidy for diagnostics of %s: %.0f ms", path, outcome.seconds * 1000)
+            self.store(path, outcome)
+
+    def store(self, path: str, outcome: Outcome) -> None:
+        """Keep a successful run's result for the diagnostics, and publish them."""
+        before, after = outcome.before.get(path), outcome.after.get(path)
+        if before is None or after is None:
+            return
+        base, tidied = parse_text(before, FileKind.MOD, path), parse_text(after, FileKind.MOD, path)
+        if not (base.ok and tidied.ok):
+            return
+        assert isinstance(base.model, ModFile) and isinstance(tidied.model, ModFile)
+        self.results[path] = TidyResult(base.model, tidied.model)
+        self._republish(path)
+
+    def _forget(self, path: str) -> None:
+        if self.results.pop(path, None) is not None:
+            self._republish(path)
+
+    def _republish(self, path: str) -> None:
+        doc = self.ls.documents.by_path(path)
+        if doc is not None:
+            self.ls.publish(doc)
+
+    # The command.
+
+    async def run_command(self, gomod: str) -> None:
+        ls = self.ls
+        if (why := refusal(ls)) is not None:
+            ls.show(why, types.MessageType.Error)
+            return
+        texts = editor_texts(ls)
+        versions = {doc.path: doc.version for doc in ls.documents}
+        try:
+            async with progress(ls, LABEL, os.path.dirname(gomod)):
+                outcome = await tidy(gomod, texts, environ(ls))
+        except asyncio.CancelledError:
+            ls.show(f"{LABEL}: cancelled", types.MessageType.Info)
+            return
+        except (GoNotFound, NotRunnable, SandboxError) as e:
+            ls.show(f"{LABEL}: {e}" if not isinstance(e, GoNotFound) else str(e), types.MessageType.Error)
+            return
+        if not outcome.ok:
+            ls.show(outcome.result.failure(), types.MessageType.Error)
+            return
+        log.info("go mod tidy for %s: %.0f ms", gomod, outcome.seconds * 1000)
+        self.store(gomod, outcome)
+        changes = [
+            fileedits.FileChange(p, before, after, versions.get(p))
+            for p, (before, after) in outcome.changed().items()
+        ]
+        if not changes:
+            ls.show(f"{LABEL}: go.mod and go.sum are already tidy", types.MessageType.Info)
+            return
+        problem = await fileedits.apply(ls, changes, LABEL)
+        if problem is not None:
+            ls.show(problem, types.MessageType.Warning)
+
+
+def register(server: GomodServer) -> None:
+    service = TidyService(server)
+    server.finding_sources["tidy"] = service.findings
+    server.document_hooks.append(service.on_document)
+
+    @server.command(TIDY_COMMAND)
+    @guarded()
+    async def run_tidy(ls: GomodServer, *args: Any) -> None:
+        gomod = path_argument(args[0] if args else None, "go.mod")
+        if gomod is None:
+            ls.show(f"{TIDY_COMMAND}: expected the path of a go.mod file")
+            return
+        await service.run_command(gomod)

@@ -1,0 +1,164 @@
+"""go.work actions: "go work use" for each module directory under the workspace that it does not
+use yet (an edit of go.work, computed like the go command without running it), and
+"go work sync" (gomodls.workSync: the user's go command in a sandbox made of the workspace, its
+changes to the used modules' go.mod and go.sum files and to go.work applied as one edit)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from typing import Any
+
+from lsprotocol import types
+
+from gomodls.gorun import GoNotFound
+from gomodls.gowrite import NotRunnable, work_sync
+from gomodls.lsp import fileedits
+from gomodls.lsp.documents import Document
+from gomodls.lsp.gocommand import editor_texts, environ, path_argument, refusal
+from gomodls.lsp.progress import progress
+from gomodls.lsp.server import GomodServer, guarded
+from gomodls.modfile.model import WorkFile
+from gomodls.modfile.parsed import FileKind
+from gomodls.sandbox import SandboxError
+from gomodls.workuse import WorkUseError, unused_modules, work_use
+
+log = logging.getLogger(__name__)
+
+WORK_USE_COMMAND = "gomodls.workUse"
+WORK_SYNC_COMMAND = "gomodls.workSync"
+WORK_USE_KIND = types.CodeActionKind.Source + ".workUse"
+SYNC_LABEL = "go work sync"
+SCAN_TTL = 5.0  # seconds a directory scan is reused (code actions are asked for on every move)
+
+_scans: dict[str, tuple[float, list[str]]] = {}
+
+
+def _unused(doc: Document) -> list[str]:
+    model = doc.parsed.model
+    assert isinstance(model, WorkFile)
+    key = doc.path + "\0" + repr([u.path for u in model.use])
+    hit = _scans.get(key)
+    now = time.monotonic()
+    if hit is None or now - hit[0] > SCAN_TTL:
+        hit = (now, unused_modules(doc.path, model))
+        _scans.clear()
+        _scans[key] = hit
+    return hit[1]
+
+
+def use_change(ls: GomodServer, doc: Document, directory: str) -> fileedits.FileChange | None:
+    local = ls.local.version if ls.local else None
+    try:
+        after = work_use(doc.path, doc.text, directory, ls.files, local)
+    except WorkUseError as e:
+        log.info("go work use %s: %s", directory, e)
+        return None
+    if after == doc.text:
+        return None
+    return fileedits.FileChange(doc.path, doc.text, after, doc.version)
+
+
+def use_actions(ls: GomodServer, doc: Document, params: types.CodeActionParams) -> list[types.CodeAction]:
+    """A source action per module directory the workspace does not use."""
+    if doc.kind is not FileKind.WORK or not doc.parsed.ok or not _wanted(params, WORK_USE_KIND):
+        return []
+    changes = doc.cache.get("work-use")
+    if not isinstance(changes, list):  # once per version: each is a parse and a format of go.work
+        changes = [(d, c) for d in _unused(doc) if (c := use_change(ls, doc, d)) is not None]
+        doc.cache["work-use"] = changes
+    return [
+        types.CodeAction(
+            title=f"Add {directory} to the workspace (go work use)",
+            kind=WORK_USE_KIND,
+            edit=fileedits.workspace_edit(ls, [change]),
+        )
+        for directory, change in changes
+    ]
+
+
+def _wanted(params: types.CodeActionParams, kind: str) -> bool:
+    only = params.context.only
+    return not only or any(kind == k or kind.startswith(k + ".") for k in only)
+
+
+async def run_use(ls: GomodServer, gowork: str, directory: str) -> None:
+    doc = ls.documents.by_path(gowork)
+    text, version = fileedits.current(ls, gowork)
+    if text is None:
+        ls.show(f"go work use: {gowork} does not exist", types.MessageType.Error)
+        return
+    local = ls.local.version if ls.local else None
+    try:
+        after = work_use(gowork, text, directory, ls.files, local)
+    except WorkUseError as e:
+        ls.show(f"go work use: {e}", types.MessageType.Error)
+        return
+    if after == text:
+        ls.show(f"go work use: {directory} is already in the workspace", types.MessageType.Info)
+        return
+    change = fileedits.FileChange(doc.path if doc else gowork, text, after, version)
+    problem = await fileedits.apply(ls, [change], "go work use")
+    if problem is not None:
+        ls.show(problem, types.MessageType.Warning)
+
+
+async def run_sync(ls: GomodServer, gowork: str) -> None:
+    if (why := refusal(ls)) is not None:
+        ls.show(why, types.MessageType.Error)
+        return
+    texts = editor_texts(ls)
+    versions = {doc.path: doc.version for doc in ls.documents}
+    try:
+        async with progress(ls, SYNC_LABEL, os.path.dirname(gowork)):
+            outcome = await work_sync(gowork, texts, environ(ls))
+    except asyncio.CancelledError:
+        ls.show(f"{SYNC_LABEL}: cancelled", types.MessageType.Info)
+        return
+    except GoNotFound as e:
+        ls.show(str(e), types.MessageType.Error)
+        return
+    except (NotRunnable, SandboxError) as e:
+        ls.show(f"{SYNC_LABEL}: {e}", types.MessageType.Error)
+        return
+    if not outcome.ok:
+        ls.show(outcome.result.failure(), types.MessageType.Error)
+        return
+    changes = [
+        fileedits.FileChange(p, before, after, versions.get(p))
+        for p, (before, after) in outcome.changed().items()
+    ]
+    if not changes:
+        ls.show(f"{SYNC_LABEL}: the workspace modules are in sync", types.MessageType.Info)
+        return
+    problem = await fileedits.apply(ls, changes, SYNC_LABEL)
+    if problem is not None:
+        ls.show(problem, types.MessageType.Warning)
+
+
+def register(server: GomodServer) -> None:
+    from gomodls.lsp import actions
+
+    actions.KINDS.append(WORK_USE_KIND)
+    actions.SOURCE_ACTIONS.append(use_actions)
+
+    @server.command(WORK_USE_COMMAND)
+    @guarded()
+    async def use_command(ls: GomodServer, *args: Any) -> None:
+        gowork = path_argument(args[0] if args else None, "go.work")
+        directory = args[1] if len(args) > 1 else None
+        if gowork is None or not isinstance(directory, str) or not directory:
+            ls.show(f"{WORK_USE_COMMAND}: expected the path of a go.work file and a module directory")
+            return
+        await run_use(ls, gowork, directory)
+
+    @server.command(WORK_SYNC_COMMAND)
+    @guarded()
+    async def sync_command(ls: GomodServer, *args: Any) -> None:
+        gowork = path_argument(args[0] if args else None, "go.work")
+        if gowork is None:
+            ls.show(f"{WORK_SYNC_COMMAND}: expected the path of a go.work file")
+            return
+        await run_sync(ls, gowork)
