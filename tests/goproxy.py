@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote
 
 from gomodls.module.paths import escape_path, escape_version
 
@@ -79,6 +80,13 @@ class Behaviour:
     status: dict[str, int] = field(default_factory=dict)  # always answer this status
     fail_times: dict[str, int] = field(default_factory=dict)  # answer 503 this many times first
     auth: tuple[str, str] | None = None  # required basic auth
+    plain_errors: bool = False  # error bodies as text/plain (the go command shows those)
+
+
+class _Server(ThreadingHTTPServer):
+    # Clients open many connections at once; with socketserver's backlog of 5 the kernel drops
+    # the rest of the SYNs, which the client sends again only after a second.
+    request_queue_size = 128
 
 
 class HTTPProxy:
@@ -103,6 +111,9 @@ class HTTPProxy:
                 pass
 
             def do_GET(self) -> None:
+                # Decoded as real proxies do: the go command percent-encodes the "!" of case
+                # escaping (/github.com/%21azure/...).
+                self.path = unquote(self.path)
                 with proxy._lock:
                     proxy.requests.append(self.path)
                 b = proxy.behaviour
@@ -128,6 +139,8 @@ class HTTPProxy:
 
             def _send(self, status: int, body: bytes) -> None:
                 self.send_response(status)
+                if status != 200 and proxy.behaviour.plain_errors:
+                    self.send_header("Content-Type", "text/plain; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -136,7 +149,7 @@ class HTTPProxy:
 
     @contextmanager
     def running(self) -> Iterator[HTTPProxy]:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _Server(("127.0.0.1", 0), self._handler())
         thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         thread.start()
         try:
