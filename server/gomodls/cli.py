@@ -13,14 +13,16 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from gomodls import __version__
-from gomodls.analysis import CheckContext, analyze
-from gomodls.analysis.context import DiskFiles
 from gomodls.goenv import GoEnv
-from gomodls.modfile.errors import ModError
 from gomodls.modfile.parsed import FileKind, NotParsable, format_parsed, json_parsed, parse_text
 from gomodls.toolchain import local_go
+
+if TYPE_CHECKING:  # (the checks are imported by `check` only: the other commands start faster)
+    from gomodls.analysis import CheckContext
+    from gomodls.modfile.errors import ModError
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 SEVERITIES = ("error", "warning", "information", "hint")
@@ -181,6 +183,8 @@ class Report:
 
 
 def check_file(path: str, ctx_base: CheckContext) -> list[Report]:
+    from gomodls.analysis import analyze
+
     source = read_source(path, reject_binary=True)
     ctx = replace(ctx_base, path=os.path.abspath(path))
     findings = analyze(source, ctx)
@@ -210,6 +214,9 @@ def _targets(paths: Sequence[str]) -> Iterator[str]:
 
 
 def _check_context() -> CheckContext:
+    from gomodls.analysis import CheckContext
+    from gomodls.analysis.context import DiskFiles
+
     env = GoEnv()
     go = local_go()
     return CheckContext("", DiskFiles(), go.version if go else None, env.get("GOTOOLCHAIN"))
@@ -289,9 +296,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def _resolution_setup(directory: str) -> tuple[object, object, object, dict[str, object]]:
     """The Go environment, the roots and a resolver for `directory`, as the go command sees them."""
-    from gomodls.analysis.context import DiskFiles
     from gomodls.resolve.cache import ProxyCache
-    from gomodls.resolve.driver import Resolver, SetupError, roots_for
+    from gomodls.resolve.driver import DiskFiles, Resolver, SetupError, roots_for
     from gomodls.resolve.fetch import Fetcher
 
     if not os.path.isdir(directory):
@@ -319,16 +325,30 @@ def _resolution_setup(directory: str) -> tuple[object, object, object, dict[str,
     return env, roots, resolver, options
 
 
-def cmd_resolve(args: argparse.Namespace) -> int:
+def _resolve(resolver: object, roots: object, options: dict[str, object]) -> Any:
+    """Run the resolution. The coroutine given to asyncio.run returns nothing on purpose: on the
+    way out asyncio.run (Python 3.11) looks at the SIGINT handler, a partial holding its main
+    task, and formatting that (in a ValueError message that signal.getsignal catches) formats
+    the task's result — a second or more for the repr of a build list of hundreds of modules."""
     import asyncio
 
+    done: list[Any] = []
+
+    async def main() -> None:
+        done.append(await resolver.resolve(roots, **options))  # type: ignore[attr-defined]
+
+    asyncio.run(main())
+    return done[0]
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
     from gomodls.module.paths import ModuleVersion
     from gomodls.resolve.driver import sum_hashes
     from gomodls.resolve.listjson import CacheHooks, render_json, render_text
     from gomodls.resolve.modcache import ModCache
 
     env, roots, resolver, options = _resolution_setup(args.dir)
-    resolution = asyncio.run(resolver.resolve(roots, **options))  # type: ignore[attr-defined]
+    resolution = _resolve(resolver, roots, options)
     if resolution.security_errors:
         sys.stderr.write(resolution.security_errors[0] + "\n")  # Go stops at the first one
         return 1
@@ -357,10 +377,8 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 
 def cmd_why(args: argparse.Namespace) -> int:
-    import asyncio
-
     _, roots, resolver, options = _resolution_setup(args.dir)
-    resolution = asyncio.run(resolver.resolve(roots, **options))  # type: ignore[attr-defined]
+    resolution = _resolve(resolver, roots, options)
     if resolution.security_errors:
         sys.stderr.write(resolution.security_errors[0] + "\n")
         return 1

@@ -13,13 +13,15 @@ import base64
 import hashlib
 import os
 import stat
-import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from gomodls.gostr import go_bytes
 from gomodls.module.errors import GoError
+
+if TYPE_CHECKING:
+    import zipfile  # imported when a zip is hashed: everything that imports gomodls.module starts faster
 
 __all__ = ["Content", "dir_files", "dir_hash", "go_mod_hash", "hash1", "zip_hash"]
 
@@ -81,6 +83,8 @@ def zip_hash(zip_path: str | os.PathLike[str]) -> str:
     twice, both of its lines use the last entry's content. Other damage is reported by Python's
     zipfile, with its own exceptions and messages.
     """
+    import zipfile
+
     with zipfile.ZipFile(zip_path) as z:
         infos = z.infolist()
         last = {_zip_name(info): info for info in infos}

@@ -7,22 +7,41 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from gomodls.analysis.context import FileSource
 from gomodls.goenv import GoEnv, find_go_work
-from gomodls.modfile.gosum import parse_sum
+from gomodls.modfile.gosum import EMPTY_GO_MOD_HASH, parse_sum
 from gomodls.modfile.model import ModFile, WorkFile
 from gomodls.modfile.parsed import FileKind, ParsedFile, parse_text
 from gomodls.module.errors import GoError, version_error
 from gomodls.module.paths import ModuleVersion
 from gomodls.module.sumhash import go_mod_hash
 from gomodls.resolve import graph
-from gomodls.resolve.fetch import Fetcher, Info
+from gomodls.resolve.fetch import Fetcher, Info, parse_info
 from gomodls.resolve.mainmods import MainModule, Workspace
 from gomodls.resolve.proxies import FetchError
 from gomodls.resolve.summary import LoadError, ModSummary, NotLoaded, summary_from_text
+
+if TYPE_CHECKING:
+    from gomodls.analysis.context import FileSource
+
+
+class DiskFiles:
+    """Files as they are on disk: gomodls.analysis.context.DiskFiles, for `gomodls resolve` and
+    `why`, which start faster without importing the analysis package."""
+
+    def read_text(self, path: str) -> str | None:
+        try:
+            with open(path, "rb") as fh:
+                return fh.read(16 * 1024 * 1024).decode("utf-8", "surrogateescape")
+        except OSError:
+            return None
+
+    def is_dir(self, path: str) -> bool:
+        return os.path.isdir(path)
 
 
 class SetupError(Exception):
@@ -109,11 +128,28 @@ def sum_hashes(roots: Roots, files: FileSource) -> dict[tuple[str, str], set[str
     for path in paths:
         text = files.read_text(path)
         if text is not None:
-            for key, hashes in parse_sum(text).hashes().items():
+            for key, hashes in _sum_file_hashes(text).items():
                 h1 = {h for h in hashes if h.startswith("h1:")}
                 if h1:
                     known.setdefault(key, set()).update(h1)
     return known
+
+
+# Python's str.split() splits at these as well; Go's strings.Fields (modfetch.readGoSum) does not.
+_NOT_GO_SPACE = re.compile("[\x1c-\x1f]")
+
+
+def _sum_file_hashes(text: str) -> dict[tuple[str, str], list[str]]:
+    """parse_sum(text).hashes() without the checks that only diagnostics need: every resolution
+    reads go.sum, which has a line per module version."""
+    if not text.isascii() or _NOT_GO_SPACE.search(text):
+        return parse_sum(text).hashes()
+    out: dict[tuple[str, str], list[str]] = {}
+    for line in text.split("\n"):
+        fields = line.split()
+        if len(fields) == 3 and fields[2] != EMPTY_GO_MOD_HASH:
+            out.setdefault((fields[0], fields[1]), []).append(fields[2])
+    return out
 
 
 GO_SUM_MISMATCH = """
@@ -164,7 +200,7 @@ class Resolver:
     def _source(self, mv: ModuleVersion) -> ModSummary:
         if not mv.version:
             return self._directory(mv.path)
-        got = self._summaries.get(mv)
+        got = self._summaries.get(mv) or self._take_local_mod(mv)
         if got is None:
             raise NotLoaded(mv)
         if isinstance(got, LoadError):
@@ -190,7 +226,7 @@ class Resolver:
         return summary_from_text(text, None, name)
 
     def _info(self, mv: ModuleVersion) -> Info:
-        got = self._infos.get(mv)
+        got = self._infos.get(mv) or self._take_local_info(mv)
         if got is None:
             raise NotLoaded(missing_info=[mv])
         if isinstance(got, LoadError):
@@ -203,6 +239,33 @@ class Resolver:
         except FetchError as e:
             self._summaries[mv] = LoadError(version_error(mv.path, mv.version, GoError(str(e))))
             return
+        self._store_mod(mv, data)
+
+    # What the local caches hold (the module cache, gomodls's disk cache) is taken the moment
+    # `load` asks for it: a file read, no task, no request. Only what must be fetched from a
+    # proxy ends a run of `load` with NotLoaded, so that with warm caches one run does it all
+    # (otherwise each run gets one requirement level further, and a run over hundreds of modules
+    # costs more than the files it reads).
+
+    def _take_local_mod(self, mv: ModuleVersion) -> ModSummary | LoadError | None:
+        data = self.fetcher.cached(mv.path, mv.version, ".mod")
+        if data is None:
+            return None
+        self._store_mod(mv, data)
+        return self._summaries[mv]
+
+    def _take_local_info(self, mv: ModuleVersion) -> Info | None:
+        data = self.fetcher.cached(mv.path, mv.version, ".info")
+        if data is None:
+            return None
+        try:
+            info = parse_info(data)
+        except FetchError:
+            return None  # (a broken file: the fetcher's own answer)
+        self._infos[mv] = info
+        return info
+
+    def _store_mod(self, mv: ModuleVersion, data: bytes) -> None:
         self._mod_hashes[mv] = go_mod_hash(data)
         try:
             self._summaries[mv] = summary_from_text(data.decode("utf-8", "surrogateescape"), mv)

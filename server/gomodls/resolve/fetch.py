@@ -67,8 +67,17 @@ class Fetcher:
     async def info(self, path: str, version: str) -> Info:
         return parse_info(await self._immutable(path, version, ".info"))
 
-    async def _immutable(self, path: str, version: str, ext: str) -> bytes:
+    def cached(self, path: str, version: str, ext: str) -> bytes | None:
+        """The `.mod` or `.info` of path@version if the module cache or gomodls's cache has it:
+        no request, no waiting."""
         local = self.modcache.read(path, version, ext)
+        if local is not None:
+            return local
+        hit = self.cache.get(f"v1|{ext}|{path}|{version}") if self.cache else None
+        return hit.data if hit is not None else None
+
+    async def _immutable(self, path: str, version: str, ext: str) -> bytes:
+        local = self.cached(path, version, ext)
         if local is not None:
             return local
         key = f"v1|{ext}|{path}|{version}"
@@ -76,9 +85,6 @@ class Fetcher:
         # GOPROXY may have it (and the message names the proxy).
         absent_key = f"v1|absent|{self.goproxy}|{self.gonoproxy}|{ext}|{path}|{version}"
         if self.cache:
-            hit = self.cache.get(key)
-            if hit is not None and hit.data is not None:
-                return hit.data
             hit = self.cache.get(absent_key)
             if hit is not None and hit.age() < ABSENT_TTL:
                 raise FetchError(hit.message, not_exist=True)

@@ -8,28 +8,41 @@ import os
 from gomodls.module.errors import GoError
 from gomodls.module.paths import escape_path, escape_version
 
+# Escaping checks the whole path or version; a resolution looks each one up several times, and
+# the same ones again on the next resolution.
+_ESCAPED: dict[tuple[str, bool], str | None] = {}
+
+
+def _escaped(s: str, is_path: bool) -> str | None:
+    try:
+        return _ESCAPED[s, is_path]
+    except KeyError:
+        pass
+    try:
+        e: str | None = escape_path(s) if is_path else escape_version(s)
+    except GoError:
+        e = None
+    if len(_ESCAPED) < 100_000:
+        _ESCAPED[s, is_path] = e
+    return e
+
 
 class ModCache:
     def __init__(self, root: str) -> None:
         self.root = root
 
     def _dir(self, path: str) -> str | None:
-        try:
-            return os.path.join(self.root, "cache", "download", escape_path(path), "@v")
-        except GoError:
-            return None
+        escaped = _escaped(path, True)
+        return None if escaped is None else os.path.join(self.root, "cache", "download", escaped, "@v")
 
     def read(self, path: str, version: str, ext: str) -> bytes | None:
         """The cached `.info`, `.mod` or `.zip` of path@version, if the go command downloaded it."""
         d = self._dir(path)
-        if d is None or not self.root:
+        ev = _escaped(version, False)
+        if d is None or ev is None or not self.root:
             return None
         try:
-            name = escape_version(version) + ext
-        except GoError:
-            return None
-        try:
-            with open(os.path.join(d, name), "rb") as fh:
+            with open(os.path.join(d, ev + ext), "rb") as fh:
                 return fh.read()
         except OSError:
             return None

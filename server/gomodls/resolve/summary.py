@@ -18,14 +18,17 @@ go command derives from them — the implicit ``go`` requirement of go >= 1.21 f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from gomodls.modfile.model import ModFile
-from gomodls.modfile.parsed import FileKind, parse_text
 from gomodls.module import semver
-from gomodls.module.errors import GoError, version_error
-from gomodls.module.paths import ModuleVersion
+from gomodls.module.errors import GoError, InvalidVersionError, version_error
+from gomodls.module.paths import ModuleVersion, canonical_version, check_path_major, split_path_version
+
+if TYPE_CHECKING:
+    from gomodls.modfile.model import ModFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +123,11 @@ def summary_from_text(text: str, mv: ModuleVersion | None = None, name: str = "g
     docstring). NAME is the file name the go command prints: "go.mod" for proxy modules, the
     path relative to the working directory (if shorter) for directories.
     """
+    fast = _plain_summary(text)
+    if fast is not None:
+        return fast
+    from gomodls.modfile.parsed import FileKind, parse_text
+
     parsed = parse_text(text, FileKind.MOD, name, strict=False)
     errors = parsed.go_errors
     if errors:
@@ -129,5 +137,103 @@ def summary_from_text(text: str, mv: ModuleVersion | None = None, name: str = "g
             err = version_error(mv.path, mv.version, err)
         raise LoadError(err, fetched=True)
     model = parsed.model
-    assert isinstance(model, ModFile)
-    return summary_from_modfile(model)
+    return summary_from_modfile(model)  # type: ignore[arg-type]
+
+
+# A resolution reads hundreds of dependency go.mod files; the full parser (a lossless syntax tree
+# and the model) costs ten times what their summary needs. Most of them are plain: a module
+# line, a go line, requirements and directives ParseLax ignores, in tokens without quotes,
+# brackets or odd characters. `_plain_summary` reads exactly those and gives up (None: use the
+# full parser) at anything else, so the summary is always the one ParseLax gives.
+_PLAIN_CODE = re.compile(r"[A-Za-z0-9._~/+!@=>()\t -]*\Z")
+_PLAIN_TEXT = re.compile(r"[A-Za-z0-9._~/+!@=>()\t\n -]*\Z")
+_GO_VERSION = re.compile(r"([1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?\Z")
+_LAX_VERBS = frozenset({"go", "module", "retract", "require", "ignore"})  # the rest: ignored
+
+
+# Requirements repeat from file to file: each (path, version) is checked once.
+_plain_requirements: dict[tuple[str, str], ModuleVersion | None] = {}
+
+
+def _plain_requirement(args: list[str]) -> ModuleVersion | None:
+    if len(args) != 2:
+        return None
+    key = (args[0], args[1])
+    try:
+        return _plain_requirements[key]
+    except KeyError:
+        pass
+    path, version = key
+    mv: ModuleVersion | None = ModuleVersion(path, version)
+    if canonical_version(version) != version:
+        mv = None  # (ParseLax would canonicalize it, or fail)
+    else:
+        _, major, ok = split_path_version(path)
+        if not ok:
+            mv = None
+        else:
+            try:
+                check_path_major(version, major)
+            except InvalidVersionError:
+                mv = None
+    if len(_plain_requirements) < 100_000:
+        _plain_requirements[key] = mv
+    return mv
+
+
+def _plain_summary(text: str) -> ModSummary | None:
+    # Without comments one match checks every character of the file.
+    whole = "//" not in text
+    if whole and not _PLAIN_TEXT.match(text):
+        return None
+    module: str | None = None
+    go = ""
+    requires: list[ModuleVersion] = []
+    block: str | None = None  # the verb of the block being read
+    for code in text.split("\n"):
+        if not whole:
+            code, comment, _ = code.partition("//")
+            if comment and (module is None or (code and code[-1] not in " \t")):
+                return None  # a comment that may say "Deprecated:", or "//" inside a token
+            if not _PLAIN_CODE.match(code):
+                return None
+        tokens = code.split()
+        if not tokens:
+            continue
+        parens = "(" in code or ")" in code
+        if parens and any(len(t) > 1 and ("(" in t or ")" in t) for t in tokens):
+            return None  # Go's lexer splits "require(" in two
+        if block is not None:
+            if parens:
+                if tokens != [")"]:
+                    return None
+                block = None
+            elif block == "require":
+                mv = _plain_requirement(tokens)
+                if mv is None:
+                    return None
+                requires.append(mv)
+            continue
+        verb = tokens[0]
+        if parens:
+            if len(tokens) != 2 or tokens[1] != "(" or (verb in _LAX_VERBS and verb != "require"):
+                return None
+            block = verb
+        elif verb == "require":
+            mv = _plain_requirement(tokens[1:])
+            if mv is None:
+                return None
+            requires.append(mv)
+        elif verb == "module":
+            if module is not None or len(tokens) != 2:
+                return None
+            module = tokens[1]
+        elif verb == "go":
+            if go or len(tokens) != 2 or not _GO_VERSION.match(tokens[1]):
+                return None
+            go = tokens[1]
+        elif verb in _LAX_VERBS:
+            return None  # retract, ignore: the full parser
+    if block is not None or module is None:
+        return None
+    return ModSummary(ModuleVersion(module, ""), go, "", tuple(requires))
