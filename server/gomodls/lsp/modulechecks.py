@@ -14,7 +14,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from gomodls.analysis.findings import Finding
+from gomodls.analysis.findings import Finding, Severity
 from gomodls.analysis.graphchecks import OPEN_COMMAND, UPGRADE_COMMAND, GraphView, check_go_mod, check_go_sum
 from gomodls.lsp.actions import SOURCE_ACTIONS
 from gomodls.lsp.documents import Document
@@ -123,6 +123,10 @@ def findings(ls: GomodServer, doc: Document) -> list[Finding]:
         view = graph_view(ls, doc, state, parsed.model, gomod)
         if doc.kind is FileKind.MOD:
             out = check_go_mod(parsed.model, doc.path, view)
+            offline = doc.cache.get("findings") or []
+            if any(f.severity is Severity.ERROR for f in offline):  # type: ignore[attr-defined]
+                # The go command's load error then repeats what the offline checks say.
+                out = [f for f in out if f.code != "module-graph-error"]
         else:
             go = parsed.model.go.version if parsed.model.go else ""
             out = check_go_sum(doc.sum, view, go)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from lsprotocol import types
 
+from gomodls.analysis.context import FileSource
 from gomodls.lsp.documents import Document
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind
@@ -43,7 +44,7 @@ class RootState:
     error: str = ""  # why the inputs cannot be resolved (go.mod does not parse, ...)
     task: asyncio.Task[None] | None = None
     timer: asyncio.TimerHandle | None = None
-    listeners: list[Callable[[], None]] = field(default_factory=list)
+    listeners: list[Callable[[str], None]] = field(default_factory=list)  # called with the key
 
     @property
     def loading(self) -> bool:
@@ -67,9 +68,11 @@ def main_key(f: ModFile) -> tuple[object, ...]:
     )
 
 
-def fingerprint(roots: Roots) -> str:
-    """What the build list depends on in the main go.mod/go.work files (not comments)."""
+def fingerprint(roots: Roots, files: FileSource) -> str:
+    """What the build list depends on: the main go.mod/go.work files (not comments), and the
+    go.mod files of directory replacements (read fresh by every resolution)."""
     parts: list[object] = [(m.dir, main_key(m.model)) for m in roots.mains]
+    replaced_dirs = [(m.dir, r.new.path) for m in roots.mains for r in m.model.replace if not r.new.version]
     if roots.work is not None:
         w = roots.work.model
         parts.append(
@@ -80,6 +83,11 @@ def fingerprint(roots: Roots) -> str:
                 tuple((r.old, r.new) for r in w.replace),
             )
         )
+        base = os.path.dirname(roots.work.path)
+        replaced_dirs += [(base, r.new.path) for r in w.replace if not r.new.version]
+    for base, target in replaced_dirs:
+        gomod = os.path.join(base, target, "go.mod")
+        parts.append((gomod, files.read_text(gomod)))
     return repr(parts)
 
 
@@ -129,7 +137,7 @@ class ResolutionService:
         key = self.root_key(doc)
         return self.roots.get(key) if key else None
 
-    def schedule(self, doc: Document, on_done: Callable[[], None] | None = None) -> None:
+    def schedule(self, doc: Document, on_done: Callable[[str], None] | None = None) -> None:
         """Resolve the document's root once edits settle (only if its inputs changed)."""
         key = self.root_key(doc)
         if key is None:
@@ -149,7 +157,7 @@ class ResolutionService:
         except SetupError as e:
             state.error = str(e)
             return
-        fp = fingerprint(roots)
+        fp = fingerprint(roots, self.ls.files)
         if fp == state.fingerprint and (state.loading or state.current):
             return
         state.error = ""
@@ -201,7 +209,7 @@ class ResolutionService:
     def _changed(self, state: RootState) -> None:
         state.generation += 1
         for listener in list(state.listeners):
-            listener()
+            listener(state.key)
 
     async def _go_mod_update(self, resolver: Resolver, roots: Roots) -> GoModUpdate | None:
         """What `go mod tidy`-less loading with -mod=mod writes to go.mod (the fix offered for

@@ -77,12 +77,12 @@ class GomodServer(LanguageServer):
 
     def resolve_later(self, doc: Document) -> None:
         """Resolve the document's module graph once edits settle; then refresh what shows it."""
-        self.resolution.schedule(doc, functools.partial(self._resolved, self.resolution.root_key(doc)))
+        self.resolution.schedule(doc, self._resolved)
 
-    def _resolved(self, root: str | None) -> None:
+    def _resolved(self, root: str) -> None:
         for doc in self.documents:
             if self.resolution.root_key(doc) == root:
-                self.publish(doc)
+                self.publish(doc, only_if_changed=True)
         caps = self.client_capabilities.workspace
         if caps and caps.inlay_hint and caps.inlay_hint.refresh_support:
             self.spawn(self.workspace_inlay_hint_refresh_async(None))
@@ -127,7 +127,9 @@ class GomodServer(LanguageServer):
                 log.exception("finding source %s failed", name)
         return cached + extra if extra else cached  # type: ignore[return-value,operator]
 
-    def publish(self, doc: Document) -> None:
+    def publish(self, doc: Document, only_if_changed: bool = False) -> None:
+        """Publish the document's diagnostics; `only_if_changed` skips a publication identical
+        to the last one of this version (background results that change nothing)."""
         related = bool(
             (caps := self.client_capabilities.text_document)
             and caps.publish_diagnostics
@@ -139,16 +141,21 @@ class GomodServer(LanguageServer):
             if (d := to_diagnostic(f, doc.lines, self.encoding, self.settings, self.lines_of, related))
             is not None
         ]
+        if only_if_changed and doc.cache.get("published") == (doc.version, diagnostics):
+            return
+        doc.cache["published"] = (doc.version, diagnostics)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=diagnostics, version=doc.version)
         )
 
     def refresh(self, uris: Sequence[str] | None = None) -> None:
-        """Re-diagnose open documents (all, or those given)."""
+        """Re-diagnose open documents (all, or those given), and re-resolve their module graphs
+        if what they depend on changed."""
         for doc in self.documents:
             if uris is None or doc.uri in uris:
                 doc.cache.clear()
                 self.publish(doc)
+                self.resolve_later(doc)
 
     def dependents(self, paths: set[str]) -> list[str]:
         return [uri for uri, deps in self.dependencies.items() if deps & paths]
