@@ -6,6 +6,7 @@ re-resolving after an edit needs no I/O for what was already seen."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import re
 import time
@@ -190,14 +191,14 @@ class Resolver:
         self._summaries: dict[ModuleVersion, ModSummary | LoadError] = {}
         self._infos: dict[ModuleVersion, Info | LoadError] = {}
         self._mod_hashes: dict[ModuleVersion, str] = {}
-        self._recorded: dict[tuple[str, str], set[str]] = {}  # go.sum of the current run
-        self._refused: dict[ModuleVersion, str] = {}
 
     def mod_hash(self, mv: ModuleVersion) -> str | None:
         """The h1: hash of mv's go.mod as fetched, if it was."""
         return self._mod_hashes.get(mv)
 
-    def _source(self, mv: ModuleVersion) -> ModSummary:
+    def _source(
+        self, sums: dict[tuple[str, str], set[str]], refused: dict[ModuleVersion, str], mv: ModuleVersion
+    ) -> ModSummary:
         if not mv.version:
             return self._directory(mv.path)
         got = self._summaries.get(mv) or self._take_local_mod(mv)
@@ -205,13 +206,12 @@ class Resolver:
             raise NotLoaded(mv)
         if isinstance(got, LoadError):
             raise got
-        recorded = self._recorded.get((mv.path, mv.version + "/go.mod"))
+        recorded = sums.get((mv.path, mv.version + "/go.mod"))
         downloaded = self._mod_hashes.get(mv)
         if recorded and downloaded is not None and downloaded not in recorded:
             # Go refuses the content (and stops); so do we, for this module.
-            message = checksum_mismatch(mv, downloaded, min(recorded))
-            self._refused[mv] = message
-            raise LoadError(message)
+            refused[mv] = checksum_mismatch(mv, downloaded, min(recorded))
+            raise LoadError(refused[mv])
         return got
 
     def _directory(self, directory: str) -> ModSummary:
@@ -298,10 +298,10 @@ class Resolver:
         otherwise); `mod_explicit` whether it was set explicitly (it changes Go's wording).
         `check_sums=False` skips go.sum's checks: the graph of the go.mod as written."""
         started = time.perf_counter()
-        self._recorded = sum_hashes(roots, self.files)
-        self._refused = {}
+        recorded = sum_hashes(roots, self.files)
+        refused: dict[ModuleVersion, str] = {}
+        source = functools.partial(self._source, recorded, refused)
         wants_sums = check_sums and mod_mode == "readonly" and roots.work is None
-        recorded = self._recorded
         have_sum = (lambda mv: (mv.path, mv.version) in recorded) if wants_sums else None
         options: dict[str, object] = {"gotoolchain": gotoolchain, "cwd": self.cwd}
         if local_go:
@@ -312,7 +312,7 @@ class Resolver:
                 result = graph.load(
                     roots.mains,
                     roots.work,
-                    self._source,
+                    source,
                     mod_mode=mod_mode,  # type: ignore[arg-type]
                     mod_explicit=mod_explicit,
                     info=self._info if with_info else None,
@@ -326,4 +326,4 @@ class Resolver:
                     *(self._fetch_info(mv) for mv in e.missing_info if mv not in self._infos),
                 )
                 continue
-            return Resolution(result, rounds, time.perf_counter() - started, list(self._refused.values()))
+            return Resolution(result, rounds, time.perf_counter() - started, list(refused.values()))
