@@ -222,7 +222,8 @@ class Resolver:
             rel = os.path.relpath(gomod, self.cwd)
             name = rel if len(rel) < len(gomod) else gomod
         if text is None:
-            raise LoadError(f"reading {name}: open {name}: no such file or directory")
+            # (os.PathError names the path opened: the absolute one)
+            raise LoadError(f"reading {name}: open {gomod}: no such file or directory")
         return summary_from_text(text, None, name)
 
     def _info(self, mv: ModuleVersion) -> Info:
