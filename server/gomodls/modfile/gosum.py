@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import re
 from dataclasses import dataclass, field
 
@@ -52,17 +53,22 @@ class SumLine:
 
 @dataclass(eq=False, slots=True)
 class SumFile:
+    """A parsed go.sum. Read-only: parse_sum hands the same one to callers parsing the same text."""
+
     filename: str
     lines: list[SumLine] = field(default_factory=list)
     errors: list[ModError] = field(default_factory=list)
+    _hashes: dict[tuple[str, str], list[str]] | None = field(default=None, repr=False)
 
     def hashes(self) -> dict[tuple[str, str], list[str]]:
-        """What the go command keeps: every hash per (path, version[/go.mod])."""
-        out: dict[tuple[str, str], list[str]] = {}
-        for s in self.lines:
-            if s.hash.text != EMPTY_GO_MOD_HASH:
-                out.setdefault(s.key, []).append(s.hash.text)
-        return out
+        """What the go command keeps: every hash per (path, version[/go.mod]). Read-only."""
+        if self._hashes is None:
+            out: dict[tuple[str, str], list[str]] = {}
+            for s in self.lines:
+                if s.hash.text != EMPTY_GO_MOD_HASH:
+                    out.setdefault(s.key, []).append(s.hash.text)
+            self._hashes = out
+        return self._hashes
 
 
 _FIELD = re.compile(f"[^{re.escape(GO_SPACE)}]+")
@@ -83,7 +89,25 @@ def is_h1_hash(h: str) -> bool:
         return False
 
 
+# The last few files parsed: hovers, checks and resolutions read the same go.sum (hundreds of
+# lines) again and again while it does not change.
+_RECENT: dict[tuple[str, str], SumFile] = {}
+_RECENT_SIZE = 8
+
+
 def parse_sum(text: str, filename: str = "go.sum") -> SumFile:
+    key = (filename, text)
+    got = _RECENT.get(key)
+    if got is None:
+        got = _parse_sum(text, filename)
+        if len(_RECENT) >= _RECENT_SIZE:
+            with contextlib.suppress(RuntimeError, StopIteration):  # (another thread changed it)
+                _RECENT.pop(next(iter(_RECENT)), None)
+        _RECENT[key] = got
+    return got
+
+
+def _parse_sum(text: str, filename: str) -> SumFile:
     f = SumFile(filename)
     seen: dict[tuple[str, str, str], int] = {}
     h1_by_key: dict[tuple[str, str], SumLine] = {}
