@@ -404,6 +404,18 @@ def _tcp_address(value: str) -> str:
     return value
 
 
+def _exit_now(status: int) -> None:
+    """End the process without tearing the interpreter down: after a resolution that takes a
+    tenth of `gomodls resolve`'s time (freeing the graph, the parsed files, closing the cache).
+    Only as a program (main() without argv): in-process callers get their status back."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        status = 1
+    os._exit(status)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gomodls", description="Language server and tools for go.mod, go.work and go.sum."
@@ -465,7 +477,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.run(args))
+        status = int(args.run(args))
+        if argv is None and args.run in (cmd_resolve, cmd_why):
+            _exit_now(status)
+        return status
     except InputError as e:
         print(f"gomodls: {e}", file=sys.stderr)
         return 2

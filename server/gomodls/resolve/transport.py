@@ -11,7 +11,6 @@ import netrc
 import os
 import random
 import urllib.parse
-import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -138,6 +137,8 @@ class Transport:
 
 
 def _read_file(url: str) -> Response:
+    import urllib.request  # (with its http and email modules: only file:// proxies need it)
+
     path = urllib.request.url2pathname(urllib.parse.urlsplit(url).path)
     try:
         with open(path, "rb") as fh:
