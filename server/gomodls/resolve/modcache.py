@@ -30,10 +30,17 @@ def _escaped(s: str, is_path: bool) -> str | None:
 class ModCache:
     def __init__(self, root: str) -> None:
         self.root = root
+        self._dirs: dict[str, str | None] = {}
 
     def _dir(self, path: str) -> str | None:
+        try:
+            return self._dirs[path]
+        except KeyError:
+            pass
         escaped = _escaped(path, True)
-        return None if escaped is None else os.path.join(self.root, "cache", "download", escaped, "@v")
+        d = None if escaped is None else os.path.join(self.root, "cache", "download", escaped, "@v")
+        self._dirs[path] = d
+        return d
 
     def read(self, path: str, version: str, ext: str) -> bytes | None:
         """The cached `.info`, `.mod` or `.zip` of path@version, if the go command downloaded it."""
@@ -42,7 +49,7 @@ class ModCache:
         if d is None or ev is None or not self.root:
             return None
         try:
-            with open(os.path.join(d, ev + ext), "rb") as fh:
+            with open(f"{d}{os.sep}{ev}{ext}", "rb") as fh:
                 return fh.read()
         except OSError:
             return None
