@@ -4,13 +4,20 @@ the file a command was asked to run on."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from gomodls.gorun import GoNotFound
+from gomodls.gowrite import NotRunnable, Outcome
+from gomodls.lsp import fileedits
+from gomodls.lsp.progress import progress
 from gomodls.lsp.server import GomodServer
+from gomodls.sandbox import SandboxError
 from gomodls.toolchain import find_go
 
 NOT_ALLOWED = (
@@ -48,3 +55,47 @@ def path_argument(value: Any, name: str) -> str | None:
     if not path or os.path.basename(path) != name:
         return None
     return os.path.abspath(path)
+
+
+async def run_and_apply(
+    ls: GomodServer,
+    label: str,
+    directory: str,
+    run: Callable[[dict[str, str | None], dict[str, str]], Awaitable[Outcome]],
+    nothing_to_do: str,
+    before_apply: Callable[[Outcome], None] | None = None,
+) -> Outcome | None:
+    """Run a go command in the sandbox (with progress; one message for whatever goes wrong),
+    then apply what it changed as one edit tied to the document versions it started from."""
+    if (why := refusal(ls)) is not None:
+        ls.show(why, types.MessageType.Error)
+        return None
+    texts = editor_texts(ls)
+    versions = {doc.path: doc.version for doc in ls.documents}
+    try:
+        async with progress(ls, label, directory):
+            outcome = await run(texts, environ(ls))
+    except asyncio.CancelledError:
+        ls.show(f"{label}: cancelled", types.MessageType.Info)
+        return None
+    except GoNotFound as e:
+        ls.show(str(e), types.MessageType.Error)
+        return None
+    except (NotRunnable, SandboxError) as e:
+        ls.show(f"{label}: {e}", types.MessageType.Error)
+        return None
+    if not outcome.ok:
+        ls.show(outcome.result.failure(), types.MessageType.Error)
+        return None
+    if before_apply is not None:
+        before_apply(outcome)
+    changes = [
+        fileedits.FileChange(p, before, after, versions.get(p)) for p, (before, after) in outcome.changed().items()
+    ]
+    if not changes:
+        ls.show(nothing_to_do, types.MessageType.Info)
+        return outcome
+    problem = await fileedits.apply(ls, changes, label)
+    if problem is not None:
+        ls.show(problem, types.MessageType.Warning)
+    return outcome

@@ -12,16 +12,12 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from lsprotocol import types
-
 from gomodls.analysis.findings import Finding
 from gomodls.analysis.tidy import TIDY_COMMAND, tidy_findings
 from gomodls.gorun import GoNotFound
 from gomodls.gowrite import NotRunnable, Outcome, tidy
-from gomodls.lsp import fileedits
 from gomodls.lsp.documents import Document
-from gomodls.lsp.gocommand import editor_texts, environ, path_argument, refusal
-from gomodls.lsp.progress import progress
+from gomodls.lsp.gocommand import editor_texts, environ, path_argument, refusal, run_and_apply
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind, parse_text
@@ -138,36 +134,18 @@ class TidyService:
     # The command.
 
     async def run_command(self, gomod: str) -> None:
-        ls = self.ls
-        if (why := refusal(ls)) is not None:
-            ls.show(why, types.MessageType.Error)
-            return
-        texts = editor_texts(ls)
-        versions = {doc.path: doc.version for doc in ls.documents}
-        try:
-            async with progress(ls, LABEL, os.path.dirname(gomod)):
-                outcome = await tidy(gomod, texts, environ(ls))
-        except asyncio.CancelledError:
-            ls.show(f"{LABEL}: cancelled", types.MessageType.Info)
-            return
-        except (GoNotFound, NotRunnable, SandboxError) as e:
-            ls.show(f"{LABEL}: {e}" if not isinstance(e, GoNotFound) else str(e), types.MessageType.Error)
-            return
-        if not outcome.ok:
-            ls.show(outcome.result.failure(), types.MessageType.Error)
-            return
-        log.info("go mod tidy for %s: %.0f ms", gomod, outcome.seconds * 1000)
-        self.store(gomod, outcome)
-        changes = [
-            fileedits.FileChange(p, before, after, versions.get(p))
-            for p, (before, after) in outcome.changed().items()
-        ]
-        if not changes:
-            ls.show(f"{LABEL}: go.mod and go.sum are already tidy", types.MessageType.Info)
-            return
-        problem = await fileedits.apply(ls, changes, LABEL)
-        if problem is not None:
-            ls.show(problem, types.MessageType.Warning)
+        def store(outcome: Outcome) -> None:
+            log.info("go mod tidy for %s: %.0f ms", gomod, outcome.seconds * 1000)
+            self.store(gomod, outcome)
+
+        await run_and_apply(
+            self.ls,
+            LABEL,
+            os.path.dirname(gomod),
+            lambda texts, env: tidy(gomod, texts, env),
+            f"{LABEL}: go.mod and go.sum are already tidy",
+            store,
+        )
 
 
 def register(server: GomodServer) -> None:

@@ -5,7 +5,6 @@ changes to the used modules' go.mod and go.sum files and to go.work applied as o
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import time
@@ -13,16 +12,13 @@ from typing import Any
 
 from lsprotocol import types
 
-from gomodls.gorun import GoNotFound
-from gomodls.gowrite import NotRunnable, work_sync
+from gomodls.gowrite import work_sync
 from gomodls.lsp import fileedits
 from gomodls.lsp.documents import Document
-from gomodls.lsp.gocommand import editor_texts, environ, path_argument, refusal
-from gomodls.lsp.progress import progress
+from gomodls.lsp.gocommand import path_argument, run_and_apply
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.model import WorkFile
 from gomodls.modfile.parsed import FileKind
-from gomodls.sandbox import SandboxError
 from gomodls.workuse import WorkUseError, unused_modules, work_use
 
 log = logging.getLogger(__name__)
@@ -106,36 +102,13 @@ async def run_use(ls: GomodServer, gowork: str, directory: str) -> None:
 
 
 async def run_sync(ls: GomodServer, gowork: str) -> None:
-    if (why := refusal(ls)) is not None:
-        ls.show(why, types.MessageType.Error)
-        return
-    texts = editor_texts(ls)
-    versions = {doc.path: doc.version for doc in ls.documents}
-    try:
-        async with progress(ls, SYNC_LABEL, os.path.dirname(gowork)):
-            outcome = await work_sync(gowork, texts, environ(ls))
-    except asyncio.CancelledError:
-        ls.show(f"{SYNC_LABEL}: cancelled", types.MessageType.Info)
-        return
-    except GoNotFound as e:
-        ls.show(str(e), types.MessageType.Error)
-        return
-    except (NotRunnable, SandboxError) as e:
-        ls.show(f"{SYNC_LABEL}: {e}", types.MessageType.Error)
-        return
-    if not outcome.ok:
-        ls.show(outcome.result.failure(), types.MessageType.Error)
-        return
-    changes = [
-        fileedits.FileChange(p, before, after, versions.get(p))
-        for p, (before, after) in outcome.changed().items()
-    ]
-    if not changes:
-        ls.show(f"{SYNC_LABEL}: the workspace modules are in sync", types.MessageType.Info)
-        return
-    problem = await fileedits.apply(ls, changes, SYNC_LABEL)
-    if problem is not None:
-        ls.show(problem, types.MessageType.Warning)
+    await run_and_apply(
+        ls,
+        SYNC_LABEL,
+        os.path.dirname(gowork),
+        lambda texts, env: work_sync(gowork, texts, env),
+        f"{SYNC_LABEL}: the workspace modules are in sync",
+    )
 
 
 def register(server: GomodServer) -> None:
