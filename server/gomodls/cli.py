@@ -296,8 +296,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def _resolution_setup(directory: str) -> tuple[object, object, object, dict[str, object]]:
     """The Go environment, the roots and a resolver for `directory`, as the go command sees them."""
+    from gomodls.files import DiskFiles
     from gomodls.resolve.cache import ProxyCache
-    from gomodls.resolve.driver import DiskFiles, Resolver, SetupError, roots_for
+    from gomodls.resolve.driver import Resolver, SetupError, roots_for
     from gomodls.resolve.fetch import Fetcher
 
     if not os.path.isdir(directory):

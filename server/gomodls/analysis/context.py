@@ -5,30 +5,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Protocol
 
+from gomodls.files import DiskFiles, FileSource
 
-class FileSource(Protocol):
-    """Read-only access to other files. Paths are absolute."""
-
-    def read_text(self, path: str) -> str | None:
-        """The text of the file, or None when it does not exist or cannot be read."""
-
-    def is_dir(self, path: str) -> bool: ...
-
-
-class DiskFiles:
-    """Files as they are on disk (the CLI's source)."""
-
-    def read_text(self, path: str) -> str | None:
-        try:
-            with open(path, "rb") as fh:
-                return fh.read(16 * 1024 * 1024).decode("utf-8", "surrogateescape")
-        except OSError:
-            return None
-
-    def is_dir(self, path: str) -> bool:
-        return os.path.isdir(path)
+__all__ = ["CheckContext", "DiskFiles", "FileSource"]
 
 
 @dataclass(frozen=True, slots=True)

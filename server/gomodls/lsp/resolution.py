@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from lsprotocol import types
 
-from gomodls.analysis.context import FileSource
+from gomodls.files import FileSource
 from gomodls.lsp.documents import Document
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind

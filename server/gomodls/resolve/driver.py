@@ -27,22 +27,7 @@ from gomodls.resolve.proxies import FetchError
 from gomodls.resolve.summary import LoadError, ModSummary, NotLoaded, summary_from_text
 
 if TYPE_CHECKING:
-    from gomodls.analysis.context import FileSource
-
-
-class DiskFiles:
-    """Files as they are on disk: gomodls.analysis.context.DiskFiles, for `gomodls resolve` and
-    `why`, which start faster without importing the analysis package."""
-
-    def read_text(self, path: str) -> str | None:
-        try:
-            with open(path, "rb") as fh:
-                return fh.read(16 * 1024 * 1024).decode("utf-8", "surrogateescape")
-        except OSError:
-            return None
-
-    def is_dir(self, path: str) -> bool:
-        return os.path.isdir(path)
+    from gomodls.files import FileSource
 
 
 class SetupError(Exception):
