@@ -110,7 +110,7 @@ class ResolutionService:
         key = tuple(sorted(self.ls.settings.env.items()))
         if self._resolver is None or self.facts is None or key != self._env_key:
             self._fetcher = Fetcher(env, cache=ProxyCache())
-            self._resolver = Resolver(self._fetcher, self.ls.files)
+            self._resolver = Resolver(self._fetcher, self.ls.files, load_in_thread=True)
             self.facts = ModuleFactsService(self._fetcher)
             self._env_key = key
         return self._resolver, self.facts

@@ -169,10 +169,15 @@ class Resolver:
     """Fetches for `graph.load`; keeps proxy go.mod summaries and .info answers for the session
     (they never change); reads directory replacements fresh through `files` on every run."""
 
-    def __init__(self, fetcher: Fetcher, files: FileSource, cwd: str | None = None) -> None:
+    def __init__(
+        self, fetcher: Fetcher, files: FileSource, cwd: str | None = None, load_in_thread: bool = False
+    ) -> None:
         self.fetcher = fetcher
         self.files = files
         self.cwd = cwd
+        # A server runs `load` (pure, CPU-bound, tens of ms on a large graph) in a worker thread,
+        # so that requests are answered meanwhile.
+        self.load_in_thread = load_in_thread
         self._summaries: dict[ModuleVersion, ModSummary | LoadError] = {}
         self._infos: dict[ModuleVersion, Info | LoadError] = {}
         self._mod_hashes: dict[ModuleVersion, str] = {}
@@ -294,17 +299,19 @@ class Resolver:
             options["local_go"] = local_go
         rounds = 0
         while True:
+            load = functools.partial(
+                graph.load,
+                roots.mains,
+                roots.work,
+                source,
+                mod_mode=mod_mode,  # type: ignore[arg-type]
+                mod_explicit=mod_explicit,
+                info=self._info if with_info else None,
+                have_sum=have_sum,
+                **options,  # type: ignore[arg-type]
+            )
             try:
-                result = graph.load(
-                    roots.mains,
-                    roots.work,
-                    source,
-                    mod_mode=mod_mode,  # type: ignore[arg-type]
-                    mod_explicit=mod_explicit,
-                    info=self._info if with_info else None,
-                    have_sum=have_sum,
-                    **options,  # type: ignore[arg-type]
-                )
+                result = await asyncio.to_thread(load) if self.load_in_thread else load()
             except NotLoaded as e:
                 rounds += 1
                 await asyncio.gather(
