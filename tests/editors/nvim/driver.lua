@@ -129,13 +129,18 @@ local function run()
   local h = sc.hover
   vim.api.nvim_win_set_cursor(0, { h.line + 1, h.character })
   local params = vim.lsp.util.make_position_params(0, enc)
-  local hover, err = request(buf, 'textDocument/hover', params)
-  local text = hover and hover.contents and (hover.contents.value or '') or ''
+  -- The selected version appears once the module graph has loaded in the background: ask again.
+  local hover, err, text, has_all
+  vim.wait(10000, function()
+    hover, err = request(buf, 'textDocument/hover', params)
+    text = hover and hover.contents and (hover.contents.value or '') or ''
+    has_all = text ~= ''
+    for _, piece in ipairs(h.contains) do
+      has_all = has_all and plain(text):find(piece, 1, true) ~= nil
+    end
+    return has_all
+  end, 100)
   result.hover = text
-  local has_all = text ~= ''
-  for _, piece in ipairs(h.contains) do
-    has_all = has_all and plain(text):find(piece, 1, true) ~= nil
-  end
   check('hover text', has_all and hover.contents.kind == 'markdown', hover and text or err)
 
   -- K as a person presses it: mapped by Neovim 0.10+ itself, by the documented on_attach before

@@ -124,10 +124,18 @@ try {
   const h = sc.hover;
   const word = editor.locator('.view-line span', { hasText: h.word }).last();
   const box = await word.boundingBox();
-  await page.mouse.move(box.x + 12, box.y + box.height / 2);
   const hover = page.locator('.monaco-hover-content', { hasText: h.contains[0] });
-  const hoverOk = await visible(hover);
-  const hoverText = hoverOk ? await hover.first().innerText() : '';
+  // The selected version appears once the module graph has loaded in the background: hover again.
+  let hoverOk = false;
+  let hoverText = '';
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await page.mouse.move(box.x - 40, box.y - 60);
+    await page.mouse.move(box.x + 12, box.y + box.height / 2);
+    hoverOk = await visible(hover);
+    hoverText = hoverOk ? await hover.first().innerText() : '';
+    if (hoverOk && h.contains.every((piece) => plain(hoverText).includes(piece))) break;
+    await page.waitForTimeout(1000);
+  }
   result.hover = hoverText;
   check('hover text', hoverOk && h.contains.every((piece) => plain(hoverText).includes(piece)), hoverText);
   if (hoverOk) check('hover markdown rendered', (await hover.first().locator('strong, code, a').count()) > 0);
