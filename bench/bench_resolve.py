@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from gomodls.analysis.context import DiskFiles  # noqa: E402
+from gomodls.files import DiskFiles  # noqa: E402
 from gomodls.goenv import GoEnv  # noqa: E402
 from gomodls.modfile.model import ModFile  # noqa: E402
 from gomodls.modfile.parsed import FileKind, parse_text  # noqa: E402
