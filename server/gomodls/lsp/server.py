@@ -18,7 +18,7 @@ from pygls.uris import from_fs_path
 
 from gomodls import __version__
 from gomodls.analysis import CheckContext, Finding, analyze_parsed, analyze_sum
-from gomodls.goenv import GoEnv
+from gomodls.goenv import GoEnv, env_file_path
 from gomodls.lsp import codecache
 from gomodls.lsp.config import Settings, parse_settings
 from gomodls.lsp.convert import encoding_of
@@ -59,6 +59,7 @@ class GomodServer(LanguageServer):
         self.dependencies: dict[str, set[str]] = {}  # uri -> paths its analysis read
         self._background: set[asyncio.Task[Any]] = set()
         self._resolution: Any = None
+        self._goenv: tuple[object, GoEnv] | None = None
         # Findings beyond the offline checks (module graph, tidy), by source name: each source
         # computes them from what it knows now, for the document's current text, never waiting.
         self.finding_sources: dict[str, Callable[[GomodServer, Document], list[Finding]]] = {}
@@ -95,7 +96,18 @@ class GomodServer(LanguageServer):
 
     @property
     def goenv(self) -> GoEnv:
-        return GoEnv(overrides=self.settings.env, goroot=self.local.goroot if self.local else None)
+        """The Go environment, read again only when the settings, the local go or the go env
+        file (`go env -w`) change: features ask for it several times a request."""
+        goroot = self.local.goroot if self.local else None
+        env_file = env_file_path(os.environ)
+        try:
+            stamp = os.stat(env_file).st_mtime_ns if env_file else None
+        except OSError:
+            stamp = None
+        key = (tuple(sorted(self.settings.env.items())), goroot, env_file, stamp)
+        if self._goenv is None or self._goenv[0] != key:
+            self._goenv = (key, GoEnv(overrides=self.settings.env, goroot=goroot))
+        return self._goenv[1]
 
     def lines_of(self, path: str) -> Sequence[str] | None:
         text = self.files.read_text(path)
