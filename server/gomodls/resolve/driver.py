@@ -180,11 +180,16 @@ class Resolver:
         self.load_in_thread = load_in_thread
         self._summaries: dict[ModuleVersion, ModSummary | LoadError] = {}
         self._infos: dict[ModuleVersion, Info | LoadError] = {}
-        self._mod_hashes: dict[ModuleVersion, str] = {}
+        # go.mod contents as fetched, hashed when a go.sum check or an editor asks (hashing
+        # every file would cost a fifth of a resolution)
+        self._mod_data: dict[ModuleVersion, bytes | str] = {}
 
     def mod_hash(self, mv: ModuleVersion) -> str | None:
         """The h1: hash of mv's go.mod as fetched, if it was."""
-        return self._mod_hashes.get(mv)
+        got = self._mod_data.get(mv)
+        if isinstance(got, bytes):
+            got = self._mod_data[mv] = go_mod_hash(got)
+        return got
 
     def _source(
         self, sums: dict[tuple[str, str], set[str]], refused: dict[ModuleVersion, str], mv: ModuleVersion
@@ -197,7 +202,7 @@ class Resolver:
         if isinstance(got, LoadError):
             raise got
         recorded = sums.get((mv.path, mv.version + "/go.mod"))
-        downloaded = self._mod_hashes.get(mv)
+        downloaded = self.mod_hash(mv) if recorded else None
         if recorded and downloaded is not None and downloaded not in recorded:
             # Go refuses the content (and stops); so do we, for this module.
             refused[mv] = checksum_mismatch(mv, downloaded, min(recorded))
@@ -257,7 +262,7 @@ class Resolver:
         return info
 
     def _store_mod(self, mv: ModuleVersion, data: bytes) -> None:
-        self._mod_hashes[mv] = go_mod_hash(data)
+        self._mod_data[mv] = data
         try:
             self._summaries[mv] = summary_from_text(data.decode("utf-8", "surrogateescape"), mv)
         except LoadError as e:

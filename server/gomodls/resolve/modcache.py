@@ -27,6 +27,24 @@ def _escaped(s: str, is_path: bool) -> str | None:
     return e
 
 
+def read_file(path: str) -> bytes | None:
+    """A whole file, or None. (Without Python's buffered file objects: a resolution reads a
+    .mod and an .info file per module, and their set-up cost as much as the reading.)"""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        chunks = []
+        while chunk := os.read(fd, 1 << 16):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 class ModCache:
     def __init__(self, root: str) -> None:
         self.root = root
@@ -48,11 +66,7 @@ class ModCache:
         ev = _escaped(version, False)
         if d is None or ev is None or not self.root:
             return None
-        try:
-            with open(f"{d}{os.sep}{ev}{ext}", "rb") as fh:
-                return fh.read()
-        except OSError:
-            return None
+        return read_file(f"{d}{os.sep}{ev}{ext}")
 
     def file_path(self, path: str, version: str, ext: str) -> str | None:
         """Where the go command keeps path@version's `.info`/`.mod`/`.zip`, if it is there."""
