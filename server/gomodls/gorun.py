@@ -42,10 +42,15 @@ class GoResult:
 async def _read(stream: asyncio.StreamReader | None) -> bytes:
     if stream is None:
         return b""
-    data = await stream.read(MAX_OUTPUT)
-    while await stream.read(65536):  # drain the rest so the process never blocks on a full pipe
-        pass
-    return data
+    # read() answers with what has arrived so far: keep reading to the end, keeping at most
+    # MAX_OUTPUT, and drain the rest so that the process never blocks on a full pipe.
+    kept: list[bytes] = []
+    size = 0
+    while chunk := await stream.read(65536):
+        if size < MAX_OUTPUT:
+            kept.append(chunk[: MAX_OUTPUT - size])
+            size += len(kept[-1])
+    return b"".join(kept)
 
 
 async def run_go(
