@@ -19,12 +19,11 @@ from gomodls.module.paths import ModuleVersion
 from gomodls.resolve.driver import checksum_mismatch
 from gomodls.resolve.graph import GoModUpdate, Result
 from gomodls.resolve.moduleinfo import ModuleFacts, retracted_message, short_message
-from gomodls.resolve.upgrades import upgrades
+from gomodls.resolve.upgrades import Upgrades, upgrades
 from gomodls.textedit import TextEdit, line_edits
 
 UPGRADE_COMMAND = "gomodls.upgrade"
 OPEN_COMMAND = "gomodls.openModule"
-LEVELS = ("off", "patch", "minor", "latest")
 
 
 @dataclass(slots=True)
@@ -58,8 +57,9 @@ def _upgrade_fix(view: GraphView, title: str, targets: dict[str, str], preferred
 
 def check_go_mod(model: ModFile, path: str, view: GraphView) -> list[Finding]:
     out: list[Finding] = []
+    excluded = {(x.mod.path, x.mod.version) for x in model.exclude}
     for r in model.require:
-        out.extend(_requirement(r, view))
+        out.extend(_requirement(r, view, excluded))
     if view.result is not None and view.current:
         out.extend(_graph_errors(model, view.result))
         out.extend(_needs_updates(model, path, view))
@@ -67,7 +67,7 @@ def check_go_mod(model: ModFile, path: str, view: GraphView) -> list[Finding]:
     return out
 
 
-def _requirement(r: Require, view: GraphView) -> list[Finding]:
+def _requirement(r: Require, view: GraphView, excluded: set[tuple[str, str]]) -> list[Finding]:
     facts = view.facts(r.mod.path)
     if facts is None or not semver.is_valid(r.mod.version):
         return []
@@ -75,7 +75,10 @@ def _requirement(r: Require, view: GraphView) -> list[Finding]:
     rng = _version_token(r)
     retraction = facts.retraction(r.mod.version)
     up = upgrades(
-        r.mod.version, facts.versions, retracted=lambda v: facts.retraction(v) is not None
+        r.mod.version,
+        facts.versions,
+        excluded=lambda v: (r.mod.path, v) in excluded,
+        retracted=lambda v: facts.retraction(v) is not None,
     )
     if retraction is not None:
         fixes = []
@@ -127,7 +130,7 @@ def _named_module(message: str) -> str:
     return m.group(1).rstrip(".") if m else ""
 
 
-def _upgrade(r: Require, rng: Range, up, view: GraphView) -> list[Finding]:  # type: ignore[no-untyped-def]
+def _upgrade(r: Require, rng: Range, up: Upgrades, view: GraphView) -> list[Finding]:
     level = view.upgrade_level
     target = up.patch if level == "patch" else up.minor
     major = view.newer_major(r.mod.path) if level == "latest" else None
@@ -148,10 +151,10 @@ def _upgrade(r: Require, rng: Range, up, view: GraphView) -> list[Finding]:  # t
             "its packages are imported with the new path)"
         )
         fixes.append(
-            Fix(
+            _upgrade_fix(
+                view,
                 f"Add a requirement on {new_path} {version} (imports must change to the new path)",
-                {},
-                command=(UPGRADE_COMMAND, [{"uri": view.doc_uri, "version": view.doc_version, "targets": {new_path: version}}]),
+                {new_path: version},
             )
         )
     return [Finding(rng, Severity.HINT, "upgrade-available", "; ".join(parts), fixes)]
