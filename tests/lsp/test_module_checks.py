@@ -5,6 +5,7 @@ SECURITY ERROR is the go command's."""
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import os
 import shutil
@@ -328,3 +329,27 @@ async def test_an_upgrade_offered_for_an_older_text_is_refused(client: LanguageC
     )
     await wait_until(lambda: any("changed since" in m.message for m in client.messages))
     assert len(client.applied) == before  # type: ignore[attr-defined]
+
+
+OFF = {"env": ENV | {"GOPROXY": "off"}}
+
+
+@pytest.mark.init_options(OFF)
+@pytest.mark.configuration(OFF)
+async def test_offline_one_message_and_no_squiggles(client: LanguageClient, tmp_path: Path) -> None:
+    # (a module no test fetched: gomodls's own cache could answer for the others)
+    text = "module checks.example/m\n\ngo 1.22\n\nrequire offline.example/x v1.0.0 // keep\n"
+    doc = Doc.open(client, tmp_path / "go.mod", text)
+
+    def said() -> list[str]:
+        return [m.message for m in client.messages if "module proxies unavailable" in m.message]
+
+    await wait_until(said, what="the offline message")
+    assert said() == [
+        "gomodls: module proxies unavailable (GOPROXY=off): the module checks (versions, retractions, "
+        "deprecations, go.sum) use only what is cached"
+    ]
+    doc.replace("v1.0.0 // keep", "v1.0.0 // still")
+    await asyncio.sleep(0.5)  # a resolution again
+    assert len(said()) == 1
+    assert [d.code for d in await doc.diagnostics()] == []

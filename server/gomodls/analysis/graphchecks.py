@@ -160,13 +160,22 @@ def _upgrade(r: Require, rng: Range, up: Upgrades, view: GraphView) -> list[Find
     return [Finding(rng, Severity.HINT, "upgrade-available", "; ".join(parts), fixes)]
 
 
+# The proxies cannot be reached (offline, GOPROXY=off): not a problem of the file. The language
+# server says so once instead (a transport failure reads "reading URL: ConnectError: ...").
+_UNREACHABLE = re.compile(r"module lookup disabled by GOPROXY=off|reading \S+: [A-Z]\w*(?:Error|Timeout)\b")
+
+
+def unreachable(message: str) -> bool:
+    return _UNREACHABLE.search(message) is not None
+
+
 def _graph_errors(model: ModFile, result: Result) -> list[Finding]:
     """The go command's errors, on the requirement they name (else on the module line)."""
     out = []
     for message in result.errors:
         text = message.removeprefix("go: ")
-        if "updates to go.mod needed" in text:
-            continue  # reported per requirement by _needs_updates
+        if "updates to go.mod needed" in text or unreachable(text):
+            continue  # reported per requirement by _needs_updates; or not a problem of the file
         where = next(
             (r for r in model.require if f"{r.mod.path}@{r.mod.version}" in text), None
         )
@@ -247,7 +256,13 @@ def _missing_sums(model: ModFile, view: GraphView) -> list[Finding]:
     """go.mod hashes the go command checks under -mod=readonly that go.sum lacks."""
     assert view.result is not None
     have = view.sums.hashes() if view.sums is not None else {}
-    missing = sorted(mv for mv in view.result.required_sums if (mv.path, mv.version) not in have)
+    # (Only go.mod files that could be read: otherwise the go command fails on the read first.)
+    missing = sorted(
+        mv
+        for mv in view.result.required_sums
+        if (mv.path, mv.version) not in have
+        and view.mod_hash(ModuleVersion(mv.path, mv.version.removesuffix("/go.mod"))) is not None
+    )
     if not missing or not view.sum_path:
         return []
     add = add_sum_lines(view, missing)

@@ -15,7 +15,15 @@ from typing import Any
 from lsprotocol import types
 
 from gomodls.analysis.findings import Finding, Severity
-from gomodls.analysis.graphchecks import OPEN_COMMAND, UPGRADE_COMMAND, GraphView, check_go_mod, check_go_sum
+from gomodls.analysis.graphchecks import (
+    OPEN_COMMAND,
+    UPGRADE_COMMAND,
+    GraphView,
+    check_go_mod,
+    check_go_sum,
+    unreachable,
+)
+from gomodls.files import FileSource
 from gomodls.lsp.actions import SOURCE_ACTIONS
 from gomodls.lsp.documents import Document
 from gomodls.lsp.edits import workspace_edit
@@ -40,16 +48,16 @@ PLAN_TIMEOUT = 20.0  # seconds to fetch what an upgrade needs before giving up
 class Overlay:
     """Files as they are, except some replaced by unsaved text."""
 
-    base: object
+    base: FileSource
     texts: dict[str, str]
 
     def read_text(self, path: str) -> str | None:
         if path in self.texts:
             return self.texts[path]
-        return self.base.read_text(path)  # type: ignore[attr-defined,no-any-return]
+        return self.base.read_text(path)
 
     def is_dir(self, path: str) -> bool:
-        return self.base.is_dir(path)  # type: ignore[attr-defined,no-any-return]
+        return self.base.is_dir(path)
 
 
 def _gomod_of(ls: GomodServer, doc: Document) -> tuple[str, str | None]:
@@ -130,17 +138,25 @@ def findings(ls: GomodServer, doc: Document) -> list[Finding]:
         else:
             go = parsed.model.go.version if parsed.model.go else ""
             out = check_go_sum(doc.sum, view, go)
-    _say_once_if_offline(ls)
+    if state.resolution is not None:
+        _say_once_if_offline(ls, state.resolution.result.errors)
     doc.cache["graph-findings"] = (key, out)
     return out
 
 
-def _say_once_if_offline(ls: GomodServer) -> None:
-    if ls.goenv.get("GOPROXY") == "off" and not getattr(ls, "_said_offline", False):
-        ls._said_offline = True  # type: ignore[attr-defined]
+def _say_once_if_offline(ls: GomodServer, errors: list[str]) -> None:
+    """One message for the session when the proxies cannot be reached (no squiggles for it)."""
+    if ls.resolution.said_offline:
+        return
+    if ls.goenv.get("GOPROXY") == "off":
+        why = "GOPROXY=off"
+    else:
+        why = next((e.removeprefix("go: ") for e in errors if unreachable(e)), "")
+    if why:
+        ls.resolution.said_offline = True
         ls.show(
-            "gomodls: GOPROXY=off, so module checks (upgrades, retractions, deprecations) use only "
-            "the module cache",
+            f"gomodls: module proxies unavailable ({why.splitlines()[0]}): the module checks "
+            "(versions, retractions, deprecations, go.sum) use only what is cached",
             types.MessageType.Info,
         )
 

@@ -102,6 +102,7 @@ class ResolutionService:
         self._fetcher: Fetcher | None = None
         self._resolver: Resolver | None = None
         self.facts: ModuleFactsService | None = None
+        self.said_offline = False  # the "proxies unavailable" message is shown once a session
 
     # The fetching stack follows the Go environment (settings may change it).
 
