@@ -282,7 +282,7 @@ async def test_new_major_version_and_deprecation_actions(client: LanguageClient,
     await run_command(client, doc, add)
     assert "checks.example/b/v2 v2.1.0" in doc.text and "checks.example/b v1.2.0" in doc.text
 
-    [deprecated] = await by_code(doc, "deprecated-module")
+    [deprecated] = [d for d in await doc.diagnostics() if d.code == "deprecated-module"]  # of this version
     [open_e] = [a for a in await actions_for(client, doc, deprecated) if a.title.startswith("Open ")]
     assert open_e.title == "Open checks.example/e on pkg.go.dev"
     assert open_e.command is not None
@@ -353,3 +353,41 @@ async def test_offline_one_message_and_no_squiggles(client: LanguageClient, tmp_
     await asyncio.sleep(0.5)  # a resolution again
     assert len(said()) == 1
     assert [d.code for d in await doc.diagnostics()] == []
+
+
+@pytest.mark.init_options(SETTINGS)
+@pytest.mark.configuration(SETTINGS)
+async def test_upgrade_transitive_dependencies_like_go_get(client: LanguageClient, tmp_path: Path) -> None:
+    """a v1.0.0 brings b (selected v1.2.0, not required here): upgrading the transitive
+    dependencies sets a and b to their latest minor, like `go get a@v1.1.0 b@v1.3.0`."""
+    text = "module checks.example/m\n\ngo 1.22\n\nrequire checks.example/a v1.0.0\n"
+    (tmp_path / "go.sum").write_text(all_sums())
+    doc = Doc.open(client, tmp_path / "go.mod", text)
+    await by_code(doc, "upgrade-available")
+
+    async def transitive() -> types.CodeAction | None:
+        got = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=doc.ident,
+                range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+                context=types.CodeActionContext(diagnostics=[], only=["source.upgrade"]),
+            )
+        )
+        return next(
+            (a for a in got or [] if isinstance(a, types.CodeAction) and a.title.startswith("Upgrade transitive")),
+            None,
+        )
+
+    action = None
+    for _ in range(100):  # the facts of b are fetched when first asked for
+        if (action := await transitive()) is not None and "checks.example/b" in action.title:
+            break
+        await asyncio.sleep(0.05)
+    assert action is not None and action.title == (
+        "Upgrade transitive dependencies: checks.example/a v1.1.0, checks.example/b v1.3.0"
+    )
+    await run_command(client, doc, action)
+    copy = go_copy(tmp_path, text, all_sums())
+    got_go = go_run(["get", "checks.example/a@v1.1.0", "checks.example/b@v1.3.0"], copy)
+    assert got_go.returncode == 0, got_go.stderr
+    assert doc.text == (copy / "go.mod").read_text()

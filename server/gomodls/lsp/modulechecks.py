@@ -169,8 +169,13 @@ async def plan_upgrade(ls: GomodServer, doc: Document, targets: dict[str, str]) 
     requirements the new versions need are raised too. Returns the edits and a note."""
     text = doc.text
     ed = ModEditor.from_text(text, "go.mod")
+    required = {r.mod.path for r in ed.model.require}
     for path, version in targets.items():
-        ed.add_require(path, version)
+        if path in required:
+            ed.add_require(path, version)
+        else:
+            # As go get adds a module no package of this one imports (yet).
+            ed.add_new_require(path, version, True)
     new_text = ed.edited_text()
     directory = os.path.dirname(doc.path)
     note = ""
