@@ -20,7 +20,7 @@ from goproxy import ProxyDir
 
 from .helpers import GO, Doc, edits_for
 
-ROOT = Path(tempfile.mkdtemp(prefix="gomodls-go-actions-"))
+ROOT = Path(tempfile.mkdtemp(prefix="gomodls-fixture-"))  # (not the sandbox's prefix: a test looks for that)
 atexit.register(shutil.rmtree, ROOT, ignore_errors=True)
 PROXY = ProxyDir(ROOT / "proxy")
 MODCACHE = ROOT / "modcache"
