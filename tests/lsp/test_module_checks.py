@@ -391,3 +391,28 @@ async def test_upgrade_transitive_dependencies_like_go_get(client: LanguageClien
     got_go = go_run(["get", "checks.example/a@v1.1.0", "checks.example/b@v1.3.0"], copy)
     assert got_go.returncode == 0, got_go.stderr
     assert doc.text == (copy / "go.mod").read_text()
+
+
+SHARED_CACHE = PROXY_ROOT / "shared-modcache"
+WITH_CACHE = {"env": ENV | {"GOMODCACHE": str(SHARED_CACHE)}}
+
+
+@pytest.mark.init_options(WITH_CACHE)
+@pytest.mark.configuration(WITH_CACHE)
+async def test_added_go_sum_entries_are_what_go_mod_download_writes(client: LanguageClient, tmp_path: Path) -> None:
+    """With the module's zip in the module cache, the fix adds its hash too, as `go mod download`."""
+    text = "module checks.example/m\n\ngo 1.22\n\nrequire checks.example/r v1.1.0\n"
+    copy = go_copy(tmp_path, text, "")
+    env = dict(os.environ) | ENV | {"GOMODCACHE": str(SHARED_CACHE), "GOTOOLCHAIN": "local", "GOFLAGS": "-modcacherw"}
+    done = subprocess.run(
+        [str(GO), "mod", "download", "checks.example/r"], cwd=copy, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    go_sum = (copy / "go.sum").read_text()
+    assert len(go_sum.splitlines()) == 2  # the zip's hash and the go.mod's
+    gomod = Doc.open(client, tmp_path / "go.mod", text)
+    sums = Doc.open(client, tmp_path / "go.sum", "", write=True)
+    [missing] = await by_code(gomod, "missing-go-sum-entry")
+    [fix] = [a for a in await actions_for(client, gomod, missing) if a.title == "Add missing go.sum entries"]
+    sums.apply(edits_for(client, fix.edit, sums))  # type: ignore[arg-type]
+    assert sums.text == go_sum

@@ -39,6 +39,7 @@ class GraphView:
     sum_text: str = ""
     sum_path: str = ""
     mod_hash: Callable[[ModuleVersion], str | None] = lambda mv: None
+    zip_hash: Callable[[ModuleVersion], str | None] = lambda mv: None  # of a zip in the module cache
     go_mod_edits: list[TextEdit] | None = None  # what the go command would write, if it would
     go_mod_update: GoModUpdate | None = None
     doc_uri: str = ""
@@ -289,13 +290,19 @@ def _missing_sums(model: ModFile, view: GraphView) -> list[Finding]:
 
 
 def add_sum_lines(view: GraphView, keys: list[ModuleVersion]) -> list[TextEdit]:
-    """Edits adding the go.mod hashes we fetched for keys ("path", "version/go.mod"), keeping
-    go.sum sorted like the go command writes it."""
+    """Edits adding the go.mod hashes we fetched for keys ("path", "version/go.mod"), and the
+    module's own hash where its zip is in the module cache (what `go mod download M`, the go
+    command's advice, adds), keeping go.sum sorted like the go command writes it."""
+    have = view.sums.hashes() if view.sums is not None else {}
     new = []
     for key in keys:
-        h = view.mod_hash(ModuleVersion(key.path, key.version.removesuffix("/go.mod")))
+        mv = ModuleVersion(key.path, key.version.removesuffix("/go.mod"))
+        h = view.mod_hash(mv)
         if h is not None:
             new.append(f"{key.path} {key.version} {h}")
+        z = view.zip_hash(mv) if (mv.path, mv.version) not in have else None
+        if z is not None:
+            new.append(f"{mv.path} {mv.version} {z}")
     if not new:
         return []
     old = view.sum_text

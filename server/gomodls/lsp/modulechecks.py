@@ -7,6 +7,7 @@ wait for the network."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import os
 from dataclasses import dataclass
@@ -34,8 +35,10 @@ from gomodls.modfile.edit import ModEditor
 from gomodls.modfile.gosum import parse_sum
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind, parse_text
+from gomodls.module.paths import ModuleVersion
 from gomodls.resolve.driver import roots_for
 from gomodls.resolve.gomodwrite import go_mod_update_edits
+from gomodls.resolve.modcache import ModCache
 from gomodls.resolve.upgrades import upgrades
 from gomodls.textedit import TextEdit, apply_edits, line_edits
 
@@ -91,6 +94,7 @@ def graph_view(ls: GomodServer, doc: Document, state: RootState, model: ModFile,
         sum_text=sum_text or "",
         sum_path=sum_path,
         mod_hash=service.mod_hash,
+        zip_hash=functools.partial(_zip_hash, ModCache(ls.goenv.get("GOMODCACHE"))),
         doc_uri=doc.uri,
         doc_version=doc.version,
     )
@@ -101,6 +105,13 @@ def graph_view(ls: GomodServer, doc: Document, state: RootState, model: ModFile,
         except Exception:
             log.exception("go.mod update edits")
     return view
+
+
+def _zip_hash(cache: ModCache, mv: ModuleVersion) -> str | None:
+    """The h1: hash the go command wrote beside a zip it downloaded (the .ziphash file)."""
+    data = cache.read(mv.path, mv.version, ".ziphash")
+    text = data.decode("ascii", "replace").strip() if data else ""
+    return text if text.startswith("h1:") and len(text) == 47 else None
 
 
 def findings(ls: GomodServer, doc: Document) -> list[Finding]:
