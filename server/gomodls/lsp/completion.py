@@ -34,7 +34,7 @@ from gomodls.lsp.hover import DIRECTIVES
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.model import ModFile, WorkFile
 from gomodls.modfile.parsed import FileKind, parse_text
-from gomodls.modfile.rules import is_directory_path
+from gomodls.modfile.rules import MOD_VERBS, WORK_VERBS, is_directory_path
 from gomodls.module import semver
 from gomodls.module.paths import canonical_version
 from gomodls.module.pseudo import is_pseudo_version
@@ -42,32 +42,21 @@ from gomodls.resolve.moduleinfo import ModuleFacts, ModuleFactsService, short_me
 from gomodls.syntax.tree import FileSyntax, LineKind, SourceLine, TokenKind
 from gomodls.textedit import Range
 
-MOD_KEYWORDS = (
-    "module",
-    "go",
-    "toolchain",
-    "godebug",
-    "require",
-    "exclude",
-    "replace",
-    "retract",
-    "tool",
-    "ignore",
-)
-WORK_KEYWORDS = ("go", "toolchain", "godebug", "use", "replace")
-SNIPPETS = {
+SNIPPETS = {  # in the order keywords are offered
     "module": "module ${1:example.com/m}",
     "go": "go ${1:1.23.0}",
     "toolchain": "toolchain ${1:go1.23.0}",
     "godebug": "godebug ${1:key}=${2:value}",
     "require": "require ${1:module/path} ${2:version}",
     "exclude": "exclude ${1:module/path} ${2:version}",
+    "use": "use ${1:./dir}",
     "replace": "replace ${1:module/path} => ${2:../dir}",
     "retract": "retract ${1:version}",
     "tool": "tool ${1:package/path}",
     "ignore": "ignore ${1:./dir}",
-    "use": "use ${1:./dir}",
 }
+MOD_KEYWORDS = tuple(k for k in SNIPPETS if k in MOD_VERBS)
+WORK_KEYWORDS = tuple(k for k in SNIPPETS if k in WORK_VERBS)
 log = logging.getLogger(__name__)
 
 PATH_VERBS = ("require", "exclude", "replace", "tool")

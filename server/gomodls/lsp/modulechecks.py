@@ -78,12 +78,14 @@ def _is_current(state: RootState, gomod: str, model: ModFile) -> bool:
     return main is not None and main_key(main.model) == main_key(model)
 
 
-def graph_view(ls: GomodServer, doc: Document, state: RootState, model: ModFile, gomod: str) -> GraphView:
+def graph_view(
+    ls: GomodServer, doc: Document, state: RootState, model: ModFile, gomod: str, sum_text: str | None
+) -> GraphView:
+    """What the checks get to know; `sum_text` is go.sum's text beside `gomod` (None: none)."""
     service = ls.resolution
     facts = service.facts_service()
     current = _is_current(state, gomod, model)
     sum_path = os.path.join(os.path.dirname(gomod), "go.sum")
-    sum_text = ls.files.read_text(sum_path)
     view = GraphView(
         result=state.resolution.result if state.resolution is not None else None,
         current=current,
@@ -126,7 +128,8 @@ def findings(ls: GomodServer, doc: Document) -> list[Finding]:
     sum_path = os.path.join(os.path.dirname(gomod), "go.sum")
     # Edits to the other file re-check this one.
     ls.dependencies.setdefault(doc.uri, set()).update((gomod, sum_path))
-    sum_text = ls.files.read_text(sum_path) or ""
+    sum_file = ls.files.read_text(sum_path)
+    sum_text = sum_file or ""
     key = (
         doc.version,
         state.generation,
@@ -139,7 +142,7 @@ def findings(ls: GomodServer, doc: Document) -> list[Finding]:
     parsed = doc.parsed if doc.kind is FileKind.MOD else parse_text(text, FileKind.MOD, "go.mod")
     out: list[Finding] = []
     if parsed.ok and isinstance(parsed.model, ModFile):
-        view = graph_view(ls, doc, state, parsed.model, gomod)
+        view = graph_view(ls, doc, state, parsed.model, gomod, sum_file)
         if doc.kind is FileKind.MOD:
             out = check_go_mod(parsed.model, doc.path, view)
             offline = doc.cache.get("findings") or []
