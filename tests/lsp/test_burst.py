@@ -100,8 +100,7 @@ def shape(diags: list[types.Diagnostic]) -> list[tuple[object, ...]]:
     return [(d.range, d.code, d.severity, d.message, d.source, d.tags) for d in diags]
 
 
-async def test_burst_of_500_edits(client3: LanguageClient) -> None:
-    client = client3
+async def test_burst_of_500_edits(client: LanguageClient) -> None:
     root: Path = client.root  # type: ignore[attr-defined]
     (root / "b").mkdir()
     (root / "b" / "go.mod").write_text("module a.com/b\n")

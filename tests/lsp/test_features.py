@@ -1,5 +1,5 @@
-"""The editor features end to end (VS Code: UTF-16 and documentChanges; Neovim 0.11: UTF-8 and
-`changes`): document symbols, folding and selection ranges, semantic tokens (full and range),
+"""The editor features end to end, under the four client profiles (VS Code and Neovim 0.7: UTF-16;
+Neovim 0.11: UTF-8; Emacs: UTF-32; documentChanges or `changes`): document symbols, folding and selection ranges, semantic tokens (full and range),
 document links, go-to-definition, formatting and range formatting (checked against the real
 `go mod edit -print`), the "Format file" and "Sort blocks" source actions, hover."""
 
@@ -73,8 +73,7 @@ def setup_workspace(root: Path) -> Doc | None:
 # --------------------------------------------------------------------------- structure
 
 
-async def test_symbols_folding_selection(client2: LanguageClient) -> None:
-    client = client2
+async def test_symbols_folding_selection(client: LanguageClient) -> None:
     setup_workspace(client.root)  # type: ignore[attr-defined]
     doc = Doc.open(client, client.root / "go.mod", FEATURES)  # type: ignore[attr-defined]
     symbols = await client.text_document_document_symbol_async(
@@ -143,8 +142,7 @@ async def test_symbols_folding_selection(client2: LanguageClient) -> None:
 # --------------------------------------------------------------------------- semantic tokens
 
 
-async def test_semantic_tokens(client2: LanguageClient) -> None:
-    client = client2
+async def test_semantic_tokens(client: LanguageClient) -> None:
     doc = Doc.open(client, client.root / "go.mod", FEATURES)  # type: ignore[attr-defined]
     legend = client.init_result.capabilities.semantic_tokens_provider.legend  # type: ignore[attr-defined]
     full = await client.text_document_semantic_tokens_full_async(
@@ -232,8 +230,7 @@ async def test_semantic_tokens(client2: LanguageClient) -> None:
 
 
 @pytest.mark.init_options({"env": {"GOPRIVATE": "private.example.com"}})
-async def test_links_and_definition(client2: LanguageClient) -> None:
-    client = client2
+async def test_links_and_definition(client: LanguageClient) -> None:
     root: Path = client.root  # type: ignore[attr-defined]
     setup_workspace(root)
     (root / "b").mkdir()  # a directory without go.mod
@@ -316,8 +313,7 @@ async def test_links_and_definition(client2: LanguageClient) -> None:
 # --------------------------------------------------------------------------- formatting
 
 
-async def test_formatting_is_go_mod_edit_print(client2: LanguageClient, oracle) -> None:  # type: ignore[no-untyped-def]
-    client = client2
+async def test_formatting_is_go_mod_edit_print(client: LanguageClient, oracle) -> None:  # type: ignore[no-untyped-def]
     root: Path = client.root  # type: ignore[attr-defined]
     opts = types.FormattingOptions(tab_size=8, insert_spaces=False)
     expected = oracle.edit_print(UNFORMATTED).stdout_text
@@ -398,8 +394,7 @@ async def test_formatting_is_go_mod_edit_print(client2: LanguageClient, oracle) 
     assert not actions
 
 
-async def test_sort_blocks_action(client2: LanguageClient, oracle) -> None:  # type: ignore[no-untyped-def]
-    client = client2
+async def test_sort_blocks_action(client: LanguageClient, oracle) -> None:  # type: ignore[no-untyped-def]
     text = (
         "module example.com/m\n\ngo 1.21\n\nrequire (\n"
         "\t// z is last\n\tz.com/z v1.0.0\n\ta.com/a v1.0.0 // é😀\n\n\tm.com/m v1.0.0\n)\n\n"
@@ -431,8 +426,7 @@ async def test_sort_blocks_action(client2: LanguageClient, oracle) -> None:  # t
 # --------------------------------------------------------------------------- hover
 
 
-async def test_hover(client2: LanguageClient) -> None:
-    client = client2
+async def test_hover(client: LanguageClient) -> None:
     root: Path = client.root  # type: ignore[attr-defined]
     setup_workspace(root)
     h_zip, h_mod = go_mod_hash(b"zip"), go_mod_hash(b"mod")

@@ -73,8 +73,7 @@ async def assert_alive(client: LanguageClient, root: Path, name: str) -> None:
     assert answers["symbols"] and answers["tokens"].data and answers["hover"]  # type: ignore[union-attr]
 
 
-async def test_unknown_and_unopened_documents(client2: LanguageClient) -> None:
-    client = client2
+async def test_unknown_and_unopened_documents(client: LanguageClient) -> None:
     root: Path = client.root  # type: ignore[attr-defined]
     on_disk = root / "closed" / "go.mod"
     on_disk.parent.mkdir()
@@ -111,8 +110,7 @@ async def test_unknown_and_unopened_documents(client2: LanguageClient) -> None:
     assert all(empty(a) for a in (await every_request(client, other.uri)).values())
 
 
-async def test_binary_garbage_does_not_stop_the_server(client2: LanguageClient) -> None:
-    client = client2
+async def test_binary_garbage_does_not_stop_the_server(client: LanguageClient) -> None:
     root: Path = client.root  # type: ignore[attr-defined]
     rng = random.Random(3)
     junk = bytes(rng.randrange(256) for _ in range(1500)).decode("latin-1")
@@ -148,8 +146,7 @@ async def test_binary_garbage_does_not_stop_the_server(client2: LanguageClient) 
     await assert_alive(client, root, "after-junk")
 
 
-async def test_crlf_line_endings(client2: LanguageClient) -> None:
-    client = client2
+async def test_crlf_line_endings(client: LanguageClient) -> None:
     text = GOOD.replace("\n", "\r\n")
     doc = Doc.open(client, client.root / "go.mod", text)  # type: ignore[attr-defined]
     [diag] = await doc.diagnostics()
@@ -161,8 +158,7 @@ async def test_crlf_line_endings(client2: LanguageClient) -> None:
     assert (diag.code, doc.covered(diag.range)) == ("unknown-directive", "foo")
 
 
-async def test_malformed_messages_do_not_stop_the_server(client2: LanguageClient) -> None:
-    client = client2
+async def test_malformed_messages_do_not_stop_the_server(client: LanguageClient) -> None:
     for body in (
         "{not json",
         json.dumps(
