@@ -19,9 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_every_package_is_listed() -> None:
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     server = ROOT / "server"
-    found = {
-        ".".join(p.parent.relative_to(server).parts) for p in (server / "gomodls").rglob("__init__.py")
-    }
+    found = {".".join(p.parent.relative_to(server).parts) for p in (server / "gomodls").rglob("__init__.py")}
     assert listed == found | {"gomodls.grammar"}
 
 
@@ -49,7 +47,12 @@ def test_the_built_wheel_runs(tmp_path: Path) -> None:
     # lacks from the source tree); the dependencies come from site-packages on PYTHONPATH.
     env = dict(os.environ) | {"PYTHONPATH": os.pathsep.join([str(site), sysconfig.get_paths()["purelib"]])}
     where = subprocess.run(
-        [sys.executable, "-S", "-c", "import gomodls.lsp.app, gomodls.resolve.driver; print(gomodls.__file__)"],
+        [
+            sys.executable,
+            "-S",
+            "-c",
+            "import gomodls.lsp.app, gomodls.resolve.driver; print(gomodls.__file__)",
+        ],
         capture_output=True,
         text=True,
         env=env,
@@ -58,7 +61,11 @@ def test_the_built_wheel_runs(tmp_path: Path) -> None:
     assert where.returncode == 0, where.stderr
     assert where.stdout.startswith(str(site))  # the wheel's copy, not the source tree
     check = subprocess.run(
-        [sys.executable, "-S", "-m", "gomodls", "check", "examples/"], capture_output=True, text=True, env=env, cwd=ROOT
+        [sys.executable, "-S", "-m", "gomodls", "check", "examples/"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
     )
     assert check.returncode == 1 and "[version-major-mismatch]" in check.stdout, check.stderr
     resolve = subprocess.run(

@@ -42,6 +42,8 @@ def test_every_setting_is_documented() -> None:
     doc = (ROOT / "docs" / "settings.md").read_text()
     names = {"logLevel", "diagnostics.disabled", "diagnostics.severity", "env", "upgrades", "inlayHints"}
     assert all(f"`gomodls.{n}`" in doc for n in names)
-    settings, problems = parse_settings({"logLevel": "debug", "diagnostics": {"disabled": ["usage"]}, "env": {}})
+    settings, problems = parse_settings(
+        {"logLevel": "debug", "diagnostics": {"disabled": ["usage"]}, "env": {}}
+    )
     assert problems == [] and settings.severity_for("usage") == "off"
     assert parse_settings({"bogus": 1}, Settings())[1] == ["unknown setting gomodls.bogus"]

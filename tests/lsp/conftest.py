@@ -95,7 +95,9 @@ def make_client() -> LanguageClient:
 
     client.applied = []  # type: ignore[attr-defined]
 
-    def apply_edit(client: LanguageClient, params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+    def apply_edit(
+        client: LanguageClient, params: types.ApplyWorkspaceEditParams
+    ) -> types.ApplyWorkspaceEditResult:
         # Recorded, not applied: tests apply the edits to their documents (Doc.apply).
         client.applied.append(params)  # type: ignore[attr-defined]
         return types.ApplyWorkspaceEditResult(applied=True)

@@ -32,7 +32,9 @@ def _package(path: str, imports: Sequence[str] = ()) -> str:
     return f"package {name}\n\n{lines}"
 
 
-def add_module(path: str, version: str, requires: Mapping[str, str] = {}, imports: Sequence[str] = ()) -> None:
+def add_module(
+    path: str, version: str, requires: Mapping[str, str] = {}, imports: Sequence[str] = ()
+) -> None:
     reqs = "".join(f"require {p} {v}\n" for p, v in requires.items())
     gomod = f"module {path}\n\ngo 1.21\n" + (f"\n{reqs}" if reqs else "")
     PROXY.add_zip(path, version, {"go.mod": gomod, f"{path.rsplit('/', 1)[-1]}.go": _package(path, imports)})
@@ -97,7 +99,13 @@ def run_go(
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(text)
         proc = subprocess.run(
-            [GO, *args], cwd=copy / cwd, env=go_env(env), capture_output=True, text=True, timeout=120, check=False
+            [GO, *args],
+            cwd=copy / cwd,
+            env=go_env(env),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
         assert proc.returncode == 0, proc.stderr
         return {rel: (copy / rel).read_text() if (copy / rel).exists() else None for rel in collect}

@@ -59,9 +59,7 @@ def notify_disk(client: LanguageClient, root: Path, files: dict[str, str | None]
 
 SERVER = Path(__file__).resolve().parents[2] / "server" / "gomodls" / "analysis"
 BACKGROUND_CODES = {
-    c
-    for c in CODES
-    if any(f'"{c}"' in (SERVER / name).read_text() for name in ("graphchecks.py", "tidy.py"))
+    c for c in CODES if any(f'"{c}"' in (SERVER / name).read_text() for name in ("graphchecks.py", "tidy.py"))
 }
 
 

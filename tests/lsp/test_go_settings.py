@@ -12,7 +12,9 @@ DOCS = (Path(__file__).resolve().parents[2] / "docs" / "settings.md").read_text(
 def test_defaults_and_values() -> None:
     s = Settings()
     assert (s.go.allow_run, s.tidy.diagnostics, s.code_lenses) == (True, "onSave", True)
-    s, problems = parse_settings({"go": {"allowRun": False}, "tidy": {"diagnostics": "off"}, "codeLenses": False})
+    s, problems = parse_settings(
+        {"go": {"allowRun": False}, "tidy": {"diagnostics": "off"}, "codeLenses": False}
+    )
     assert problems == [] and (s.go.allow_run, s.tidy.diagnostics, s.code_lenses) == (False, "off", False)
 
 

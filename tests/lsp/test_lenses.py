@@ -18,7 +18,14 @@ async def lenses(client: LanguageClient, doc: Doc) -> list[tuple[int, str, str, 
     out = []
     for lens in found or []:
         assert lens.command is not None
-        out.append((lens.range.start.line, lens.command.title, lens.command.command, list(lens.command.arguments or [])))
+        out.append(
+            (
+                lens.range.start.line,
+                lens.command.title,
+                lens.command.command,
+                list(lens.command.arguments or []),
+            )
+        )
     return out
 
 

@@ -41,7 +41,10 @@ MODS = {
     ("checks.example/d", "v1.0.0"): "module checks.example/d\n\ngo 1.21\n",
     ("checks.example/b/v2", "v2.1.0"): "module checks.example/b/v2\n\ngo 1.21\n",
     ("checks.example/n", "v1.0.0"): "module checks.example/n\n\ngo 1.23.0\n",
-    ("checks.example/d", "v1.1.0"): "// Deprecated: use checks.example/e instead.\nmodule checks.example/d\n\ngo 1.21\n",
+    (
+        "checks.example/d",
+        "v1.1.0",
+    ): "// Deprecated: use checks.example/e instead.\nmodule checks.example/d\n\ngo 1.21\n",
 }
 for (p, v), text in MODS.items():
     # with a zip: `go get`, the judge of the upgrades, downloads the modules
@@ -63,12 +66,16 @@ require (
 
 
 def go_run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ) | ENV | {
-        "GOMODCACHE": str(cwd.parent / "go-cache"),
-        "GOTOOLCHAIN": "local",
-        "GOWORK": "off",
-        "GOFLAGS": "-modcacherw",
-    }
+    env = (
+        dict(os.environ)
+        | ENV
+        | {
+            "GOMODCACHE": str(cwd.parent / "go-cache"),
+            "GOTOOLCHAIN": "local",
+            "GOWORK": "off",
+            "GOFLAGS": "-modcacherw",
+        }
+    )
     return subprocess.run([str(GO), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
 
 
@@ -83,9 +90,7 @@ def go_copy(tmp: Path, gomod: str, gosum: str | None = None) -> Path:
 
 
 def all_sums() -> str:
-    return "".join(
-        f"{p} {v}/go.mod {go_mod_hash(t.encode())}\n" for (p, v), t in sorted(MODS.items())
-    )
+    return "".join(f"{p} {v}/go.mod {go_mod_hash(t.encode())}\n" for (p, v), t in sorted(MODS.items()))
 
 
 async def by_code(doc: Doc, code: str, present: bool = True, timeout: float = 20) -> list[types.Diagnostic]:
@@ -95,7 +100,9 @@ async def by_code(doc: Doc, code: str, present: bool = True, timeout: float = 20
     return [d for d in found if d.code == code]
 
 
-async def actions_for(client: LanguageClient, doc: Doc, diagnostic: types.Diagnostic) -> list[types.CodeAction]:
+async def actions_for(
+    client: LanguageClient, doc: Doc, diagnostic: types.Diagnostic
+) -> list[types.CodeAction]:
     got = await client.text_document_code_action_async(
         types.CodeActionParams(
             text_document=doc.ident,
@@ -146,7 +153,9 @@ async def test_retracted_deprecated_and_upgrades(client2: LanguageClient, tmp_pa
     # Upgrading a raises b as `go get checks.example/a@v1.1.0` does; the comment stays.
     before = doc.text
     [up_a] = [d for d in await by_code(doc, "upgrade-available") if "checks.example/a" in d.message]
-    [action] = [a for a in await actions_for(client2, doc, up_a) if a.title == "Upgrade to v1.1.0 (latest minor)"]
+    [action] = [
+        a for a in await actions_for(client2, doc, up_a) if a.title == "Upgrade to v1.1.0 (latest minor)"
+    ]
     await run_command(client2, doc, action)
     copy = go_copy(tmp_path, before, all_sums())
     got = go_run(["get", "checks.example/a@v1.1.0"], copy)
@@ -172,7 +181,9 @@ async def test_go_mod_needs_update_fix_equals_the_go_command(client: LanguageCli
     doc = Doc.open(client, tmp_path / "go.mod", text)
     [d] = await by_code(doc, "go-mod-needs-update")
     assert doc.covered(d.range) == "v1.0.0" and "selects, v1.2.0" in d.message
-    [fix] = [a for a in await actions_for(client, doc, d) if a.title == "Update go.mod as the go command would"]
+    [fix] = [
+        a for a in await actions_for(client, doc, d) if a.title == "Update go.mod as the go command would"
+    ]
     assert fix.edit is not None
     doc.apply(edits_for(client, fix.edit, doc))
     copy = go_copy(tmp_path, text, all_sums())
@@ -195,7 +206,9 @@ async def test_go_sum_missing_mismatch_and_unused(client: LanguageClient, tmp_pa
     go_says = go_run(["list", "-m", "all"], copy).stderr
     assert any(f"go: {d.message}\n" == go_says for d in missing), (go_says, [d.message for d in missing])
     sums = Doc.open(client, tmp_path / "go.sum", stale, write=False)
-    [fix] = [a for a in await actions_for(client, gomod, missing[0]) if a.title == "Add missing go.sum entries"]
+    [fix] = [
+        a for a in await actions_for(client, gomod, missing[0]) if a.title == "Add missing go.sum entries"
+    ]
     assert fix.edit is not None
     sums.apply(edits_for(client, fix.edit, sums))
     assert go_run(["list", "-m", "all"], go_copy(tmp_path, text, sums.text)).returncode == 0
@@ -236,7 +249,9 @@ async def test_upgrade_all_direct_dependencies(client: LanguageClient, tmp_path:
     before = doc.text
     await run_command(client, doc, direct)
     copy = go_copy(tmp_path, before, all_sums())
-    got_go = go_run(["get", "checks.example/a@v1.1.0", "checks.example/b@v1.3.0", "checks.example/r@v1.1.0"], copy)
+    got_go = go_run(
+        ["get", "checks.example/a@v1.1.0", "checks.example/b@v1.3.0", "checks.example/r@v1.1.0"], copy
+    )
     assert got_go.returncode == 0, got_go.stderr
     assert doc.text == (copy / "go.mod").read_text()
 
@@ -250,7 +265,9 @@ async def test_unknown_version_and_newer_go(client: LanguageClient, tmp_path: Pa
     [newer] = await by_code(doc, "dependency-needs-newer-go")
     assert doc.covered(newer.range) == "1.22"
     assert newer.message.startswith("checks.example/n@v1.0.0 requires go >= 1.23.0")
-    [fix] = [a for a in await actions_for(client, doc, newer) if a.title == "Update go.mod as the go command would"]
+    [fix] = [
+        a for a in await actions_for(client, doc, newer) if a.title == "Update go.mod as the go command would"
+    ]
     doc.apply(edits_for(client, fix.edit, doc))  # type: ignore[arg-type]
     copy = go_copy(tmp_path, text, all_sums())
     assert go_run(["list", "-mod=mod", "-m", "all"], copy).returncode == 0
@@ -271,7 +288,9 @@ LATEST = SETTINGS | {"upgrades": "latest"}
 async def test_new_major_version_and_deprecation_actions(client: LanguageClient, tmp_path: Path) -> None:
     (tmp_path / "go.sum").write_text(all_sums())
     doc = Doc.open(client, tmp_path / "go.mod", MAIN)
-    found = await doc.diagnostics_where(lambda ds: any("new major version" in d.message for d in ds), timeout=20)
+    found = await doc.diagnostics_where(
+        lambda ds: any("new major version" in d.message for d in ds), timeout=20
+    )
     [b] = [d for d in found if d.code == "upgrade-available" and "checks.example/b " in d.message]
     assert b.message == (
         "checks.example/b can be upgraded to v1.3.0; a new major version exists: checks.example/b/v2 v2.1.0 "
@@ -316,7 +335,9 @@ async def test_check_upgrades_command(client: LanguageClient, tmp_path: Path) ->
 
 @pytest.mark.init_options(SETTINGS)
 @pytest.mark.configuration(SETTINGS)
-async def test_an_upgrade_offered_for_an_older_text_is_refused(client: LanguageClient, tmp_path: Path) -> None:
+async def test_an_upgrade_offered_for_an_older_text_is_refused(
+    client: LanguageClient, tmp_path: Path
+) -> None:
     (tmp_path / "go.sum").write_text(all_sums())
     doc = Doc.open(client, tmp_path / "go.mod", MAIN)
     [up_a] = [d for d in await by_code(doc, "upgrade-available") if "checks.example/a" in d.message]
@@ -374,7 +395,11 @@ async def test_upgrade_transitive_dependencies_like_go_get(client: LanguageClien
             )
         )
         return next(
-            (a for a in got or [] if isinstance(a, types.CodeAction) and a.title.startswith("Upgrade transitive")),
+            (
+                a
+                for a in got or []
+                if isinstance(a, types.CodeAction) and a.title.startswith("Upgrade transitive")
+            ),
             None,
         )
 
@@ -399,11 +424,17 @@ WITH_CACHE = {"env": ENV | {"GOMODCACHE": str(SHARED_CACHE)}}
 
 @pytest.mark.init_options(WITH_CACHE)
 @pytest.mark.configuration(WITH_CACHE)
-async def test_added_go_sum_entries_are_what_go_mod_download_writes(client: LanguageClient, tmp_path: Path) -> None:
+async def test_added_go_sum_entries_are_what_go_mod_download_writes(
+    client: LanguageClient, tmp_path: Path
+) -> None:
     """With the module's zip in the module cache, the fix adds its hash too, as `go mod download`."""
     text = "module checks.example/m\n\ngo 1.22\n\nrequire checks.example/r v1.1.0\n"
     copy = go_copy(tmp_path, text, "")
-    env = dict(os.environ) | ENV | {"GOMODCACHE": str(SHARED_CACHE), "GOTOOLCHAIN": "local", "GOFLAGS": "-modcacherw"}
+    env = (
+        dict(os.environ)
+        | ENV
+        | {"GOMODCACHE": str(SHARED_CACHE), "GOTOOLCHAIN": "local", "GOFLAGS": "-modcacherw"}
+    )
     done = subprocess.run(
         [str(GO), "mod", "download", "checks.example/r"], cwd=copy, env=env, capture_output=True, text=True
     )

@@ -21,7 +21,12 @@ from .helpers import Doc
 PROXY_ROOT = Path(tempfile.mkdtemp(prefix="gomodls-lsp-proxy-"))
 atexit.register(shutil.rmtree, PROXY_ROOT, ignore_errors=True)
 PROXY = ProxyDir(PROXY_ROOT)
-PROXY.add("example.com/a", "v1.0.0", "module example.com/a\n\ngo 1.21\n\nrequire example.com/b v1.2.0\n", time="2023-05-06T07:08:09Z")
+PROXY.add(
+    "example.com/a",
+    "v1.0.0",
+    "module example.com/a\n\ngo 1.21\n\nrequire example.com/b v1.2.0\n",
+    time="2023-05-06T07:08:09Z",
+)
 PROXY.add("example.com/b", "v1.0.0", "module example.com/b\n\ngo 1.21\n")
 PROXY.add("example.com/b", "v1.2.0", "module example.com/b\n\ngo 1.22\n", time="2024-02-03T04:05:06Z")
 PROXY.add("example.com/b", "v1.2.1", "module example.com/b\n\ngo 1.22\n")
@@ -90,7 +95,9 @@ async def hover_until(client: LanguageClient, doc: Doc, needle: str, want: str, 
 
 @pytest.mark.init_options(SETTINGS)
 @pytest.mark.configuration(SETTINGS)
-async def test_go_sum_hover_says_whether_the_graph_needs_the_line(client2: LanguageClient, tmp_path: Path) -> None:
+async def test_go_sum_hover_says_whether_the_graph_needs_the_line(
+    client2: LanguageClient, tmp_path: Path
+) -> None:
     h = "h1:" + "A" * 43 + "="  # (zip hashes are not checked without the zips)
 
     def mod_hash(path: str, version: str) -> str:
@@ -109,7 +116,9 @@ async def test_go_sum_hover_says_whether_the_graph_needs_the_line(client2: Langu
     text = await hover_text(client2, doc, "example.com/b v1.2.0 h1")
     assert text.endswith("in the build list")
     text = await hover_text(client2, doc, "example.com/b v1.0.0 h1")
-    assert text.endswith("not needed by the module graph (the build list has v1.2.0): `go mod tidy` would remove it")
+    assert text.endswith(
+        "not needed by the module graph (the build list has v1.2.0): `go mod tidy` would remove it"
+    )
     text = await hover_text(client2, doc, "example.com/zzz")
     assert "not needed by the module graph: `go mod tidy` would remove it" in text
 

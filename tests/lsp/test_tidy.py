@@ -45,7 +45,9 @@ def real_tidy(m: Path, texts: dict[str, str | None]) -> dict[str, str | None]:
     return run_go(m, ["mod", "tidy"], texts=texts, collect=["go.mod", "go.sum"], env={"GOWORK": "off"})
 
 
-def edits_of(client: LanguageClient, edit: types.WorkspaceEdit, path: Path) -> tuple[list[types.TextEdit], bool]:
+def edits_of(
+    client: LanguageClient, edit: types.WorkspaceEdit, path: Path
+) -> tuple[list[types.TextEdit], bool]:
     """The edits a WorkspaceEdit makes to a file that is not open, and whether it creates it."""
     uri = path.as_uri()
     if client.profile in DOCUMENT_CHANGES:  # type: ignore[attr-defined]
@@ -104,7 +106,9 @@ async def test_tidy_command_writes_what_go_mod_tidy_writes(client2: LanguageClie
     # Now tidy: the diagnostics of the new text are empty, and tidy again changes nothing.
     (m / "go.sum").write_text(expected["go.sum"])
     await run_command(client, "gomodls.tidy", str(m / "go.mod"))
-    await wait_until(lambda: any("already tidy" in msg.message for msg in client.messages), what="already tidy")
+    await wait_until(
+        lambda: any("already tidy" in msg.message for msg in client.messages), what="already tidy"
+    )
     assert len(client.applied) == 1  # type: ignore[attr-defined]
 
 
@@ -116,7 +120,9 @@ async def test_tidy_edits_an_open_go_sum_and_keeps_minimal_edits(client2: Langua
     first = real_tidy(m, {})
     assert first["go.sum"] is not None
     # A go.sum with a line tidy drops and one it keeps; go.mod already partly tidy.
-    stale_sum = "example.com/old v0.1.0/go.mod h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n" + first["go.sum"]
+    stale_sum = (
+        "example.com/old v0.1.0/go.mod h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n" + first["go.sum"]
+    )
     (m / "go.sum").write_text(stale_sum)
     mod = Doc.open(client, m / "go.mod", GO_MOD, write=False)
     gosum = Doc.open(client, m / "go.sum", stale_sum, write=False, language_id="go.sum")
@@ -166,7 +172,10 @@ async def test_tidy_diagnostics_and_their_quick_fixes(client2: LanguageClient) -
         fix = next(
             a
             for a in actions
-            if isinstance(a, types.CodeAction) and a.is_preferred and a.edit and a.diagnostics
+            if isinstance(a, types.CodeAction)
+            and a.is_preferred
+            and a.edit
+            and a.diagnostics
             and a.diagnostics[0].code == target.code
         )
         doc.apply(edits_for(client, fix.edit, doc))  # type: ignore[arg-type]
@@ -229,7 +238,9 @@ async def test_an_edit_made_while_tidy_runs_is_not_overwritten(client2: Language
     doc.replace("// deps\n", "// deps (typed meanwhile)\n")
     await asyncio.wait_for(running, 60)
     assert client.applied == []  # type: ignore[attr-defined]
-    message = await wait_until(lambda: [x for x in client.messages if "go mod tidy" in x.message], what="message")
+    message = await wait_until(
+        lambda: [x for x in client.messages if "go mod tidy" in x.message], what="message"
+    )
     assert "not applied" in message[-1].message and "changed while it ran" in message[-1].message
 
 
@@ -278,7 +289,9 @@ async def test_progress_and_cancellation(client2: LanguageClient) -> None:
         return [
             token
             for token, reports in client.progress_reports.items()
-            if reports and isinstance(reports[0], types.WorkDoneProgressBegin) and reports[0].title == "go mod tidy"
+            if reports
+            and isinstance(reports[0], types.WorkDoneProgressBegin)
+            and reports[0].title == "go mod tidy"
         ]
 
     token = (await wait_until(begun, what="progress"))[0]

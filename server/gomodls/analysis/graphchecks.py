@@ -177,9 +177,7 @@ def _graph_errors(model: ModFile, result: Result) -> list[Finding]:
         text = message.removeprefix("go: ")
         if "updates to go.mod needed" in text or unreachable(text):
             continue  # reported per requirement by _needs_updates; or not a problem of the file
-        where = next(
-            (r for r in model.require if f"{r.mod.path}@{r.mod.version}" in text), None
-        )
+        where = next((r for r in model.require if f"{r.mod.path}@{r.mod.version}" in text), None)
         if where is not None:
             rng = _version_token(where)
         elif model.module is not None:
@@ -274,8 +272,10 @@ def _missing_sums(model: ModFile, view: GraphView) -> list[Finding]:
         mv = ModuleVersion(key.path, key.version.removesuffix("/go.mod"))
         chain = view.result.chain(mv.path)
         direct = written.get(mv.path) or (written.get(chain[1].path) if len(chain) > 1 else None)
-        rng = line_range(direct.syntax) if direct is not None else (
-            line_range(model.module.syntax) if model.module is not None else (0, 0, 0, 0)
+        rng = (
+            line_range(direct.syntax)
+            if direct is not None
+            else (line_range(model.module.syntax) if model.module is not None else (0, 0, 0, 0))
         )
         out.append(
             Finding(
@@ -370,4 +370,3 @@ def check_go_sum(sums: SumFile, view: GraphView, go_version: str) -> list[Findin
             )
         )
     return out
-

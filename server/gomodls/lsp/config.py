@@ -166,7 +166,9 @@ def _tidy(value: Any, where: str, problems: list[str]) -> TidySettings | None:
             if item in TIDY_DIAGNOSTICS:
                 out = replace(out, diagnostics=item)
             else:
-                problems.append(f"{where}.diagnostics must be one of {', '.join(TIDY_DIAGNOSTICS)}; using the default")
+                problems.append(
+                    f"{where}.diagnostics must be one of {', '.join(TIDY_DIAGNOSTICS)}; using the default"
+                )
         else:
             problems.append(f"unknown setting {where}.{key}")
     return out

@@ -90,7 +90,8 @@ async def run_and_apply(
     if before_apply is not None:
         before_apply(outcome)
     changes = [
-        fileedits.FileChange(p, before, after, versions.get(p)) for p, (before, after) in outcome.changed().items()
+        fileedits.FileChange(p, before, after, versions.get(p))
+        for p, (before, after) in outcome.changed().items()
     ]
     if not changes:
         ls.show(nothing_to_do, types.MessageType.Info)

@@ -218,7 +218,9 @@ def _changes(before: str, after: str) -> list[str]:
     for r in _requires(after):
         was = old.get(r.mod.path)
         if was != r.mod.version:
-            out.append(f"{r.mod.path} {was} → {r.mod.version}" if was else f"{r.mod.path} {r.mod.version} added")
+            out.append(
+                f"{r.mod.path} {was} → {r.mod.version}" if was else f"{r.mod.path} {r.mod.version} added"
+            )
     return out
 
 
@@ -250,10 +252,14 @@ async def upgrade(ls: GomodServer, argument: object) -> None:
         return
     after = apply_edits(before, edits)
     result = await ls.workspace_apply_edit_async(
-        types.ApplyWorkspaceEditParams(edit=workspace_edit(ls, {doc.path: edits}), label="Upgrade requirements")
+        types.ApplyWorkspaceEditParams(
+            edit=workspace_edit(ls, {doc.path: edits}), label="Upgrade requirements"
+        )
     )
     if not result.applied:
-        ls.show(f"gomodls: the editor did not apply the upgrade ({result.failure_reason or 'no reason given'})")
+        ls.show(
+            f"gomodls: the editor did not apply the upgrade ({result.failure_reason or 'no reason given'})"
+        )
         return
     summary = ", ".join(_changes(before, after)) or "go.mod updated"
     ls.show(f"gomodls: {summary}" + (f" ({note})" if note else ""), types.MessageType.Info)
@@ -341,7 +347,9 @@ async def check_upgrades(ls: GomodServer, gomod: object) -> list[str]:
         if up.minor:
             lines.append(f"{r.mod.path} {r.mod.version} → {up.minor}")
     ls.show(
-        f"gomodls: {len(lines)} upgrade(s) available: " + ", ".join(lines) if lines else "gomodls: all requirements are up to date",
+        f"gomodls: {len(lines)} upgrade(s) available: " + ", ".join(lines)
+        if lines
+        else "gomodls: all requirements are up to date",
         types.MessageType.Info,
     )
     for doc in ls.documents:
