@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,11 @@ class ProxyCache:
         self.directory = directory or default_directory()
         self._cache: diskcache.Cache | None = None
         self._size_limit = size_limit
+
+    @property
+    def known_directory(self) -> str:
+        """Where gomodls.resolve.known keeps its files (diskcache's own are in hex-named ones)."""
+        return os.path.join(self.directory, "known")
 
     def _open(self) -> diskcache.Cache | None:
         if self._cache is None:
@@ -97,6 +103,7 @@ class ProxyCache:
         cache = self._open()
         if cache is not None:
             cache.clear()
+        shutil.rmtree(self.known_directory, ignore_errors=True)
 
     def close(self) -> None:
         if self._cache is not None:

@@ -22,7 +22,9 @@ from gomodls.module.paths import ModuleVersion
 from gomodls.module.sumhash import go_mod_hash
 from gomodls.resolve import graph
 from gomodls.resolve.fetch import Fetcher, Info, parse_info
+from gomodls.resolve.known import KnownModules
 from gomodls.resolve.mainmods import MainModule, Workspace
+from gomodls.resolve.modcache import Stamp
 from gomodls.resolve.proxies import FetchError
 from gomodls.resolve.summary import LoadError, ModSummary, NotLoaded, summary_from_text
 
@@ -183,6 +185,16 @@ class Resolver:
         # go.mod contents as fetched, hashed when a go.sum check or an editor asks (hashing
         # every file would cost a fifth of a resolution)
         self._mod_data: dict[ModuleVersion, bytes | str] = {}
+        self._known: dict[str, KnownModules] = {}
+
+    def _known_for(self, roots: Roots) -> KnownModules | None:
+        """What earlier processes derived for these main modules (needs gomodls's disk cache)."""
+        if self.fetcher.cache is None:
+            return None
+        key = "\x00".join([m.dir for m in roots.mains] + ([roots.work.path] if roots.work else []))
+        if key not in self._known:
+            self._known[key] = KnownModules(self.fetcher.cache.known_directory, self.fetcher.modcache, key)
+        return self._known[key]
 
     def mod_hash(self, mv: ModuleVersion) -> str | None:
         """The h1: hash of mv's go.mod as fetched, if it was."""
@@ -192,11 +204,15 @@ class Resolver:
         return got
 
     def _source(
-        self, sums: dict[tuple[str, str], set[str]], refused: dict[ModuleVersion, str], mv: ModuleVersion
+        self,
+        sums: dict[tuple[str, str], set[str]],
+        refused: dict[ModuleVersion, str],
+        known: KnownModules | None,
+        mv: ModuleVersion,
     ) -> ModSummary:
         if not mv.version:
             return self._directory(mv.path)
-        got = self._summaries.get(mv) or self._take_local_mod(mv)
+        got = self._summaries.get(mv) or self._take_local_mod(mv, known)
         if got is None:
             raise NotLoaded(mv)
         if isinstance(got, LoadError):
@@ -221,21 +237,21 @@ class Resolver:
             raise LoadError(f"reading {name}: open {gomod}: no such file or directory")
         return summary_from_text(text, None, name)
 
-    def _info(self, mv: ModuleVersion) -> Info:
-        got = self._infos.get(mv) or self._take_local_info(mv)
+    def _info(self, known: KnownModules | None, mv: ModuleVersion) -> Info:
+        got = self._infos.get(mv) or self._take_local_info(mv, known)
         if got is None:
             raise NotLoaded(missing_info=[mv])
         if isinstance(got, LoadError):
             raise got
         return got
 
-    async def _fetch_mod(self, mv: ModuleVersion) -> None:
+    async def _fetch_mod(self, mv: ModuleVersion, known: KnownModules | None) -> None:
         try:
             data = await self.fetcher.mod(mv.path, mv.version)
         except FetchError as e:
             self._summaries[mv] = LoadError(version_error(mv.path, mv.version, GoError(str(e))))
             return
-        self._store_mod(mv, data)
+        self._store_mod(mv, data, None, known)
 
     # What the local caches hold (the module cache, gomodls's disk cache) is taken the moment
     # `load` asks for it: a file read, no task, no request. Only what must be fetched from a
@@ -243,34 +259,51 @@ class Resolver:
     # (otherwise each run gets one requirement level further, and a run over hundreds of modules
     # costs more than the files it reads).
 
-    def _take_local_mod(self, mv: ModuleVersion) -> ModSummary | LoadError | None:
-        data = self.fetcher.cached(mv.path, mv.version, ".mod")
-        if data is None:
+    def _take_local_mod(self, mv: ModuleVersion, known: KnownModules | None) -> ModSummary | LoadError | None:
+        fact = known.mod(mv) if known else None
+        if fact:
+            self._summaries[mv], self._mod_data[mv] = fact
+            return fact[0]
+        got = self.fetcher.cached(mv.path, mv.version, ".mod")
+        if got is None:
             return None
-        self._store_mod(mv, data)
+        self._store_mod(mv, *got, known)
         return self._summaries[mv]
 
-    def _take_local_info(self, mv: ModuleVersion) -> Info | None:
-        data = self.fetcher.cached(mv.path, mv.version, ".info")
-        if data is None:
+    def _take_local_info(self, mv: ModuleVersion, known: KnownModules | None) -> Info | None:
+        info = known.info(mv) if known else None
+        if info:
+            self._infos[mv] = info
+            return info
+        got = self.fetcher.cached(mv.path, mv.version, ".info")
+        if got is None:
             return None
         try:
-            info = parse_info(data)
+            info = parse_info(got[0])
         except FetchError:
             return None  # (a broken file: the fetcher's own answer)
-        self._infos[mv] = info
+        self._store_info(mv, info, got[1], known)
         return info
 
-    def _store_mod(self, mv: ModuleVersion, data: bytes) -> None:
+    def _store_mod(self, mv: ModuleVersion, data: bytes, stamp: Stamp, known: KnownModules | None) -> None:
         self._mod_data[mv] = data
         try:
-            self._summaries[mv] = summary_from_text(data.decode("utf-8", "surrogateescape"), mv)
+            summary = self._summaries[mv] = summary_from_text(data.decode("utf-8", "surrogateescape"), mv)
         except LoadError as e:
             self._summaries[mv] = e
+            return
+        if known:
+            known.learn_mod(mv, stamp, summary, data)
 
-    async def _fetch_info(self, mv: ModuleVersion) -> None:
+    def _store_info(self, mv: ModuleVersion, info: Info, stamp: Stamp, known: KnownModules | None) -> None:
+        self._infos[mv] = info
+        if known:
+            known.learn_info(mv, stamp, info)
+
+    async def _fetch_info(self, mv: ModuleVersion, known: KnownModules | None) -> None:
         try:
-            self._infos[mv] = await self.fetcher.info(mv.path, mv.version)
+            # (fetched: not in the module cache, or it would have been taken)
+            self._store_info(mv, await self.fetcher.info(mv.path, mv.version), None, known)
         except FetchError as e:
             err = GoError(str(e))
             self._infos[mv] = LoadError(err if e.bare else version_error(mv.path, mv.version, err))
@@ -296,7 +329,8 @@ class Resolver:
         started = time.perf_counter()
         recorded = sum_hashes(roots, self.files)
         refused: dict[ModuleVersion, str] = {}
-        source = functools.partial(self._source, recorded, refused)
+        known = self._known_for(roots)
+        source = functools.partial(self._source, recorded, refused, known)
         wants_sums = check_sums and mod_mode == "readonly" and roots.work is None
         have_sum = (lambda mv: (mv.path, mv.version) in recorded) if wants_sums else None
         options: dict[str, object] = {"gotoolchain": gotoolchain, "cwd": self.cwd}
@@ -311,7 +345,7 @@ class Resolver:
                 source,
                 mod_mode=mod_mode,  # type: ignore[arg-type]
                 mod_explicit=mod_explicit,
-                info=self._info if with_info else None,
+                info=functools.partial(self._info, known) if with_info else None,
                 have_sum=have_sum,
                 **options,  # type: ignore[arg-type]
             )
@@ -320,8 +354,10 @@ class Resolver:
             except NotLoaded as e:
                 rounds += 1
                 await asyncio.gather(
-                    *(self._fetch_mod(mv) for mv in e.missing if mv not in self._summaries),
-                    *(self._fetch_info(mv) for mv in e.missing_info if mv not in self._infos),
+                    *(self._fetch_mod(mv, known) for mv in e.missing if mv not in self._summaries),
+                    *(self._fetch_info(mv, known) for mv in e.missing_info if mv not in self._infos),
                 )
                 continue
+            if known:
+                known.save()
             return Resolution(result, rounds, time.perf_counter() - started, list(refused.values()))

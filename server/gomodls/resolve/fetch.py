@@ -16,7 +16,7 @@ from gomodls.module import semver
 from gomodls.module.errors import GoError
 from gomodls.module.paths import escape_path, escape_version
 from gomodls.resolve.cache import ABSENT_TTL, DEFAULT_LIST_TTL, ProxyCache
-from gomodls.resolve.modcache import ModCache
+from gomodls.resolve.modcache import ModCache, Stamp
 from gomodls.resolve.proxies import BadGoProxy, FetchError, ProxySpec, better, parse_goproxy, route
 from gomodls.resolve.transport import Response, Transport, TransportError
 
@@ -67,19 +67,19 @@ class Fetcher:
     async def info(self, path: str, version: str) -> Info:
         return parse_info(await self._immutable(path, version, ".info"))
 
-    def cached(self, path: str, version: str, ext: str) -> bytes | None:
+    def cached(self, path: str, version: str, ext: str) -> tuple[bytes, Stamp] | None:
         """The `.mod` or `.info` of path@version if the module cache or gomodls's cache has it:
-        no request, no waiting."""
-        local = self.modcache.read(path, version, ext)
+        no request, no waiting. With the module cache file's stamp (None: from gomodls's cache)."""
+        local = self.modcache.read_stamped(path, version, ext)
         if local is not None:
             return local
         hit = self.cache.get(f"v1|{ext}|{path}|{version}") if self.cache else None
-        return hit.data if hit is not None else None
+        return (hit.data, None) if hit is not None and hit.data is not None else None
 
     async def _immutable(self, path: str, version: str, ext: str) -> bytes:
         local = self.cached(path, version, ext)
         if local is not None:
-            return local
+            return local[0]
         key = f"v1|{ext}|{path}|{version}"
         # The content of a version is the same at every proxy; its absence is not: another
         # GOPROXY may have it (and the message names the proxy).

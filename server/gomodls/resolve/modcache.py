@@ -27,18 +27,23 @@ def _escaped(s: str, is_path: bool) -> str | None:
     return e
 
 
-def read_file(path: str) -> bytes | None:
-    """A whole file, or None. (Without Python's buffered file objects: a resolution reads a
-    .mod and an .info file per module, and their set-up cost as much as the reading.)"""
+# A module cache file as it was when read: (size, modification time in ns). None: no such file.
+Stamp = tuple[int, int] | None
+
+
+def read_stamped(path: str) -> tuple[bytes, Stamp] | None:
+    """A whole file and its stamp, or None. (Without Python's buffered file objects: a resolution
+    reads a .mod and an .info file per module, and their set-up cost as much as the reading.)"""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     except OSError:
         return None
     try:
+        st = os.fstat(fd)  # of the file read, even if another replaces it meanwhile
         chunks = []
         while chunk := os.read(fd, 1 << 16):
             chunks.append(chunk)
-        return b"".join(chunks)
+        return b"".join(chunks), (st.st_size, st.st_mtime_ns)
     except OSError:
         return None
     finally:
@@ -60,13 +65,32 @@ class ModCache:
         self._dirs[path] = d
         return d
 
-    def read(self, path: str, version: str, ext: str) -> bytes | None:
-        """The cached `.info`, `.mod` or `.zip` of path@version, if the go command downloaded it."""
+    def _file(self, path: str, version: str, ext: str) -> str | None:
         d = self._dir(path)
         ev = _escaped(version, False)
         if d is None or ev is None or not self.root:
             return None
-        return read_file(f"{d}{os.sep}{ev}{ext}")
+        return f"{d}{os.sep}{ev}{ext}"
+
+    def read(self, path: str, version: str, ext: str) -> bytes | None:
+        """The cached `.info`, `.mod`, `.ziphash`... of path@version, if the go command
+        downloaded it."""
+        got = self.read_stamped(path, version, ext)
+        return None if got is None else got[0]
+
+    def read_stamped(self, path: str, version: str, ext: str) -> tuple[bytes, Stamp] | None:
+        f = self._file(path, version, ext)
+        return None if f is None else read_stamped(f)
+
+    def stamp(self, path: str, version: str, ext: str) -> Stamp:
+        f = self._file(path, version, ext)
+        if f is None:
+            return None
+        try:
+            st = os.stat(f)
+        except OSError:
+            return None
+        return (st.st_size, st.st_mtime_ns)
 
     def file_path(self, path: str, version: str, ext: str) -> str | None:
         """Where the go command keeps path@version's `.info`/`.mod`/`.zip`, if it is there."""
