@@ -219,7 +219,9 @@ def _check_context() -> CheckContext:
 
     env = GoEnv()
     go = local_go()
-    return CheckContext("", DiskFiles(), go.version if go else None, env.get("GOTOOLCHAIN"))
+    return CheckContext(
+        "", DiskFiles(), go.version if go else None, env.get("GOTOOLCHAIN"), env.get("GOWORK")
+    )
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -73,8 +73,12 @@ async def run_go(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+    reading = asyncio.gather(_read(proc.stdout), _read(proc.stderr))
+    # Once cancelled (a timeout, the user), its outcome is not wanted: retrieved here so that
+    # asyncio does not log "exception was never retrieved".
+    reading.add_done_callback(lambda f: f.cancelled() or f.exception())
     try:
-        out, err = await asyncio.wait_for(asyncio.gather(_read(proc.stdout), _read(proc.stderr)), timeout)
+        out, err = await asyncio.wait_for(reading, timeout)
         await asyncio.wait_for(proc.wait(), timeout)
     except TimeoutError:
         proc.kill()

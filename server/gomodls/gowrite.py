@@ -1,7 +1,8 @@
-"""What `go mod tidy` and `go work sync` would write, found by running them in a sandbox
-(gomodls.sandbox: copies of the files they write, an overlay of the .go files they read), never
-on the user's files: the new text of every file they may change, to turn into edits of the
-editor's documents."""
+"""What `go mod tidy`, `go work sync` and `go mod vendor` / `go work vendor` would write, found
+by running them in a sandbox (gomodls.sandbox: copies of the files they write, an overlay of the
+.go files they read), never on the user's files: the new text of every file they may change, to
+turn into edits of the editor's documents (and, for vendoring, a vendor directory written where
+the caller says)."""
 
 from __future__ import annotations
 
@@ -78,9 +79,10 @@ async def _in_sandbox(
     written: list[str],
     timeout: float,
     need_go_files: bool = False,
+    links: list[str] | None = None,
 ) -> Outcome:
     loop = asyncio.get_running_loop()
-    creating = loop.run_in_executor(None, sandbox.create, trees, texts, extra_files)
+    creating = loop.run_in_executor(None, sandbox.create, trees, texts, extra_files, links or [])
     try:
         box = await asyncio.shield(creating)
     except asyncio.CancelledError:
@@ -90,7 +92,8 @@ async def _in_sandbox(
     started = time.perf_counter()
     try:
         before = {p: texts[p] if p in texts else _read(p) for p in written}
-        outcome = Outcome(GoResult(tuple(args), 0, "", ""), before, go_files=box.go_files.get(trees[0], 0))
+        first = trees[0] if trees else ""
+        outcome = Outcome(GoResult(tuple(args), 0, "", ""), before, go_files=box.go_files.get(first, 0))
         if need_go_files and not outcome.go_files:
             return outcome
         env = command_env(environ, box.place(gowork) if gowork else "off")
@@ -144,32 +147,104 @@ async def tidy(
     )
 
 
-async def work_sync(
-    gowork: str, texts: Mapping[str, str | None], environ: Mapping[str, str], timeout: float = DEFAULT_TIMEOUT
-) -> Outcome:
-    """`go work sync` on a copy of the workspace: the used modules' go.mod and go.sum files,
-    and go.work itself (its go line), as the command leaves them."""
+def _workspace(
+    gowork: str, texts: Mapping[str, str | None], command: str
+) -> tuple[list[str], list[str], list[str]]:
+    """The used module directories, the files the go command may write (go.work, go.work.sum,
+    each used module's go.mod and go.sum) and the relative replacement directories."""
     work_dir = os.path.dirname(os.path.abspath(gowork))
     text = _text(gowork, texts)
     if text is None:
         raise NotRunnable(f"{gowork} does not exist")
     work = parse_text(text, FileKind.WORK, gowork).model
     assert isinstance(work, WorkFile)
-    trees: list[str] = []
+    modules: list[str] = []
+    replaced: list[str] = []
     written = [gowork, gowork + ".sum"]
     for use in work.use:
         if os.path.isabs(use.path):
             # The go command would write there: only relative uses can be redirected to the copy.
-            raise NotRunnable(f"go work sync: the workspace uses a module by absolute path ({use.path})")
+            raise NotRunnable(f"{command}: the workspace uses a module by absolute path ({use.path})")
         directory = os.path.normpath(os.path.join(work_dir, use.path))
         gomod = os.path.join(directory, "go.mod")
         mod_text = _text(gomod, texts)
         if mod_text is None:
             continue
-        trees.append(directory)
+        modules.append(directory)
         written += [gomod, os.path.join(directory, "go.sum")]
-        trees += relative_replacements(parse_text(mod_text, FileKind.MOD, gomod).model, directory)
-    trees += relative_replacements(work, work_dir)
+        replaced += relative_replacements(parse_text(mod_text, FileKind.MOD, gomod).model, directory)
+    replaced += relative_replacements(work, work_dir)
+    return modules, written, replaced
+
+
+async def work_sync(
+    gowork: str, texts: Mapping[str, str | None], environ: Mapping[str, str], timeout: float = DEFAULT_TIMEOUT
+) -> Outcome:
+    """`go work sync` on a copy of the workspace: the used modules' go.mod and go.sum files,
+    and go.work itself (its go line), as the command leaves them."""
+    work_dir = os.path.dirname(os.path.abspath(gowork))
+    modules, written, replaced = _workspace(gowork, texts, "go work sync")
     return await _in_sandbox(
-        trees, texts, [gowork, gowork + ".sum"], ["work", "sync"], work_dir, environ, gowork, written, timeout
+        modules + replaced,
+        texts,
+        [gowork, gowork + ".sum"],
+        ["work", "sync"],
+        work_dir,
+        environ,
+        gowork,
+        written,
+        timeout,
+    )
+
+
+# Vendoring. The go command writes the vendor directory at `output` (an absolute path the
+# caller chooses, outside the sandbox), with -o. Replacement directories are linked into the
+# sandbox rather than overlaid: go mod vendor copies the files of the packages it vendors
+# with plain reads, past the overlay.
+
+
+async def mod_vendor(
+    gomod: str,
+    texts: Mapping[str, str | None],
+    environ: Mapping[str, str],
+    output: str,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> Outcome:
+    """`go mod vendor -o OUTPUT` on a copy of the module whose go.mod is `gomod` (outside any
+    workspace), with the editor's texts; go.mod and go.sum as the command leaves them."""
+    module_dir = os.path.dirname(os.path.abspath(gomod))
+    text = _text(gomod, texts)
+    if text is None:
+        raise NotRunnable(f"{gomod} does not exist")
+    replaced = relative_replacements(parse_text(text, FileKind.MOD, gomod).model, module_dir)
+    written = [gomod, os.path.join(module_dir, "go.sum")]
+    args = ["mod", "vendor", "-o", output]
+    return await _in_sandbox(
+        [module_dir], texts, [], args, module_dir, environ, None, written, timeout, links=replaced
+    )
+
+
+async def work_vendor(
+    gowork: str,
+    texts: Mapping[str, str | None],
+    environ: Mapping[str, str],
+    output: str,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> Outcome:
+    """`go work vendor -o OUTPUT` on a copy of the workspace, with the editor's texts; the files
+    the command may write (go.work.sum, the used modules' go.mod and go.sum) as it leaves them."""
+    work_dir = os.path.dirname(os.path.abspath(gowork))
+    modules, written, replaced = _workspace(gowork, texts, "go work vendor")
+    args = ["work", "vendor", "-o", output]
+    return await _in_sandbox(
+        modules,
+        texts,
+        [gowork, gowork + ".sum"],
+        args,
+        work_dir,
+        environ,
+        gowork,
+        written,
+        timeout,
+        links=replaced,
     )

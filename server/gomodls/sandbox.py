@@ -7,7 +7,11 @@ temporary directory. The .go files it only reads are not copied: an overlay (the
 file and reads only what the go command reads. Only what it reads when it loads packages is
 listed, skipping what it skips (directories named testdata or starting with "." or "_", vendor
 directories, nested modules, symlinked directories). Directories keep their positions relative
-to each other, so relative paths (replace => ../x, use ./x) still point where they did."""
+to each other, so relative paths (replace => ../x, use ./x) still point where they did.
+
+Directories the go command only reads with plain file reads, past the overlay, can be linked
+instead (`links`): a symbolic link to the real directory (go mod vendor copies the files of the
+packages it vendors, assembly, C, embedded and LICENSE files included, with os.ReadDir/os.Open)."""
 
 from __future__ import annotations
 
@@ -53,14 +57,21 @@ class Sandbox:
         shutil.rmtree(os.path.dirname(self.root), ignore_errors=True)
 
 
-def create(trees: Iterable[str], texts: Mapping[str, str | None], extra_files: Iterable[str] = ()) -> Sandbox:
+def create(
+    trees: Iterable[str],
+    texts: Mapping[str, str | None],
+    extra_files: Iterable[str] = (),
+    links: Iterable[str] = (),
+) -> Sandbox:
     """Copy each module tree (a directory holding go.mod) and each extra file (go.work,
     go.work.sum) into a new temporary directory, and write the overlay of their .go files.
     `texts` gives the content of files by real path (open documents), taking precedence over
-    the disk; None means the file does not exist."""
+    the disk; None means the file does not exist. Each directory of `links` (read only) is a
+    symbolic link to the real one."""
     trees = [os.path.abspath(t) for t in trees]
     extra = [os.path.abspath(f) for f in extra_files]
-    anchors = trees + [os.path.dirname(f) for f in extra]
+    linked = [os.path.abspath(d) for d in links]
+    anchors = trees + [os.path.dirname(f) for f in extra] + linked
     if not anchors:
         raise SandboxError("nothing to copy")
     tmp = tempfile.mkdtemp(prefix="gomodls-go-")
@@ -72,6 +83,8 @@ def create(trees: Iterable[str], texts: Mapping[str, str | None], extra_files: I
             _add_tree(box, tree, overlay)
         for path in extra:
             _put(box, path, overlay)
+        for directory in dict.fromkeys(linked):
+            _link(box, directory, overlay)
         with open(box.overlay_file, "w", encoding="utf-8") as fh:
             json.dump({"Replace": box.overlay}, fh)
     except BaseException:
@@ -105,6 +118,21 @@ def _add_tree(box: Sandbox, top: str, overlay: Mapping[str, str | None]) -> None
                         f"the module is too big for gomodls to run the go command on (over {MAX_FILES} .go files)"
                     )
     box.go_files[top] = box.go_files.get(top, 0) + count
+
+
+def _link(box: Sandbox, directory: str, overlay: Mapping[str, str | None]) -> None:
+    if not os.path.isdir(directory):
+        return  # the go command reports it
+    target = box.place(directory)
+    if os.path.lexists(target):
+        # Already there as a directory (a tree holds it): its files come through the overlay.
+        _add_tree(box, directory, overlay)
+        return
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    try:
+        os.symlink(directory, target, target_is_directory=True)
+    except OSError:  # no symbolic links here: the overlay then
+        _add_tree(box, directory, overlay)
 
 
 def _skipped_dir(name: str) -> bool:

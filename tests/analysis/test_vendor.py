@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gomodls.analysis import Severity
+from gomodls.analysis import CheckContext, Severity, analyze
+from gomodls.analysis.context import DiskFiles
 from gomodls.analysis.vendor import VENDOR_COMMAND, parse_modules_txt
 from gomodls.modfile.model import ModuleVersion
 from oracle import oracle_fixture  # noqa: F401
@@ -124,6 +125,38 @@ def test_no_vendor_checks_before_go_1_14_or_without_modules_txt(tmp_path: Path) 
     assert codes(check(tmp_path)) == ["inconsistent-vendoring"]
     write(tmp_path, {"go.mod": "go 1.21\n"})
     assert codes(check(tmp_path)) == ["missing-module"]
+
+
+def test_no_vendor_checks_for_a_workspace_module(oracle, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """In workspace mode the go command ignores a module's own vendor directory (it reads the
+    workspace's): no vendor finding for a go.mod that the go.work in effect uses."""
+    gomod = "module example.com/m\n\ngo 1.22\n\nrequire a.com/b v1.0.0\n\nreplace a.com/b => ./b\n"
+    files = {
+        "go.work": "go 1.22\n\nuse ./m\n",
+        "m/go.mod": gomod,
+        "m/main.go": 'package main\n\nimport _ "a.com/b"\n\nfunc main() {}\n',
+        "m/b/go.mod": "module a.com/b\n\ngo 1.21\n",
+        "m/b/b.go": "package b\n",
+        "m/vendor/modules.txt": "# a.com/b v1.0.0\na.com/b\n",  # inconsistent
+    }
+    write(tmp_path, files)
+    path = str(tmp_path / "m" / "go.mod")
+
+    def found(gowork: str) -> list[str]:
+        return codes(analyze(gomod, CheckContext(path, DiskFiles(), LOCAL_GO, "local", gowork)))
+
+    # The go command builds in the workspace (vendor mode is its default at go 1.22: had it read
+    # m/vendor it would fail), and fails on m/vendor outside it.
+    inside = oracle.run(["build", "./..."], files, cwd="m", env={"GOFLAGS": ""})
+    assert inside.rc == 0, inside.summary()
+    outside = oracle.run(["build", "./..."], files, cwd="m", env={"GOFLAGS": "", "GOWORK": "off"})
+    assert outside.rc == 1 and "inconsistent vendoring" in outside.stderr_text, outside.summary()
+    assert found("") == []  # go.work found above the module
+    assert found(str(tmp_path / "go.work")) == []  # GOWORK names it
+    assert found("off") == ["inconsistent-vendoring", "inconsistent-vendoring"]
+    # A go.work that does not use the module: the module is not a workspace module.
+    write(tmp_path, {"go.work": "go 1.22\n\nuse ./other\n"})
+    assert found("") == ["inconsistent-vendoring", "inconsistent-vendoring"]
 
 
 def test_fix_runs_go_mod_vendor(oracle, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -17,6 +17,7 @@ class CheckContext:
     files: FileSource
     local_go: str | None = None  # version of the go command on PATH ("1.27.3"), if any
     gotoolchain: str = "auto"  # the user's GOTOOLCHAIN
+    gowork: str = ""  # the user's GOWORK: "" (look for go.work upwards), "off", or a go.work path
 
     @property
     def dir(self) -> str:

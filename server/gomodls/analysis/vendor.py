@@ -1,5 +1,7 @@
 """vendor/modules.txt against go.mod: modload's readVendorList and checkVendorConsistency
-(single-module mode). The go command refuses to build ("inconsistent vendoring") on any of these."""
+(single-module mode). The go command refuses to build ("inconsistent vendoring") on any of these.
+In workspace mode (a go.work that uses the module) the go command ignores the module's own
+vendor directory (it uses the workspace's, made by go work vendor), so nothing is reported."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ from dataclasses import dataclass, field
 from gomodls.analysis.context import CheckContext
 from gomodls.analysis.findings import Finding, Fix, Severity
 from gomodls.analysis.lines import line_range
-from gomodls.modfile.model import ModFile, ModuleVersion
-from gomodls.modfile.parsed import ParsedFile
+from gomodls.files import FileSource
+from gomodls.modfile.model import ModFile, ModuleVersion, WorkFile
+from gomodls.modfile.parsed import FileKind, ParsedFile, parse_text
 from gomodls.module import gover, semver
 from gomodls.module.errors import GoError
 from gomodls.module.paths import check_import_path
@@ -97,7 +100,45 @@ def check_vendor(parsed: ParsedFile, ctx: CheckContext) -> list[Finding]:
     go_version = f.go.version if f.go else gover.DEFAULT_GO_MOD_VERSION
     if gover.compare(go_version, "1.14") < 0:
         return []  # vendor/modules.txt had too little information before Go 1.14
+    if workspace_using(ctx.dir, ctx.gowork, ctx.files) is not None:
+        return []
     return list(_inconsistencies(f, parse_modules_txt(text), ctx))
+
+
+def find_work_file(directory: str, gowork: str, files: FileSource) -> str | None:
+    """modload's findWorkspaceFile through `files` (so that a go.work created later counts):
+    GOWORK=off means none, another GOWORK value names it (it must be absolute), else the first
+    go.work in the directory or above."""
+    if gowork == "off":
+        return None
+    if gowork:
+        return gowork if os.path.isabs(gowork) else None
+    d = os.path.abspath(directory)
+    while True:
+        candidate = os.path.join(d, "go.work")
+        if files.read_text(candidate) is not None:
+            return candidate
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        d = parent
+
+
+def workspace_using(module_dir: str, gowork: str, files: FileSource) -> str | None:
+    """The go.work the go command runs in for the module in `module_dir`, if it uses the module."""
+    path = find_work_file(module_dir, gowork, files)
+    text = files.read_text(path) if path else None
+    if path is None or text is None:
+        return None
+    work = parse_text(text, FileKind.WORK, path).model
+    if not isinstance(work, WorkFile):
+        return None
+    work_dir = os.path.dirname(path)
+    target = os.path.normpath(os.path.abspath(module_dir))
+    for use in work.use:
+        if os.path.normpath(os.path.join(work_dir, use.path)) == target:
+            return path
+    return None
 
 
 def _finding(rng: tuple[int, int, int, int], detail: str, ctx: CheckContext) -> Finding:

@@ -62,11 +62,16 @@ async def run_and_apply(
     label: str,
     directory: str,
     run: Callable[[dict[str, str | None], dict[str, str]], Awaitable[Outcome]],
-    nothing_to_do: str,
+    nothing_to_do: str | None,
     before_apply: Callable[[Outcome], None] | None = None,
+    unchanged_inputs: bool = False,
 ) -> Outcome | None:
     """Run a go command in the sandbox (with progress; one message for whatever goes wrong),
-    then apply what it changed as one edit tied to the document versions it started from."""
+    then apply what it changed as one edit tied to the document versions it started from.
+    The outcome once its changes are applied (or it changed nothing: `nothing_to_do` is then
+    shown, if given); None when it did not run, failed, or its changes were not applied.
+    With `unchanged_inputs`, an outcome that changed nothing is also refused when the files it
+    started from changed while it ran (the caller writes something made from them)."""
     if (why := refusal(ls)) is not None:
         ls.show(why, types.MessageType.Error)
         return None
@@ -94,9 +99,23 @@ async def run_and_apply(
         for p, (before, after) in outcome.changed().items()
     ]
     if not changes:
-        ls.show(nothing_to_do, types.MessageType.Info)
+        if unchanged_inputs:
+            same = [
+                fileedits.FileChange(p, before, before or "", versions.get(p))
+                for p, before in outcome.before.items()
+            ]
+            if changed := fileedits.stale(ls, same):
+                names = ", ".join(sorted(changed))
+                ls.show(
+                    f"{label}: not applied, {names} changed while it ran; run it again",
+                    types.MessageType.Warning,
+                )
+                return None
+        if nothing_to_do is not None:
+            ls.show(nothing_to_do, types.MessageType.Info)
         return outcome
     problem = await fileedits.apply(ls, changes, label)
     if problem is not None:
         ls.show(problem, types.MessageType.Warning)
+        return None
     return outcome

@@ -116,7 +116,11 @@ class GomodServer(LanguageServer):
     def context(self, doc: Document, files: Any = None) -> CheckContext:
         env = self.goenv
         return CheckContext(
-            doc.path, files or self.files, self.local.version if self.local else None, env.get("GOTOOLCHAIN")
+            doc.path,
+            files or self.files,
+            self.local.version if self.local else None,
+            env.get("GOTOOLCHAIN"),
+            env.get("GOWORK"),
         )
 
     def findings(self, doc: Document) -> list[Finding]:
