@@ -293,7 +293,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if profile_to:
             profiler.disable()
             profiler.dump_stats(profile_to)
-    return 0
+    return server.exit_status
 
 
 def _resolution_setup(directory: str) -> tuple[object, object, object, dict[str, object]]:

@@ -6,7 +6,6 @@ asking for its version never downloads a toolchain."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import shutil
@@ -66,28 +65,3 @@ def local_go(environ: Mapping[str, str] | None = None) -> LocalGo | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return _parse(binary, proc.stdout) if proc.returncode == 0 else None
-
-
-async def local_go_async(environ: Mapping[str, str] | None = None) -> LocalGo | None:
-    environ = os.environ if environ is None else environ
-    binary = find_go(environ)
-    if binary is None:
-        return None
-    try:
-        proc = await asyncio.create_subprocess_exec(
-            *_command(binary),
-            env=_env(environ),
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.DEVNULL,
-            stdin=asyncio.subprocess.DEVNULL,
-            cwd=os.sep,
-        )
-    except OSError:
-        return None
-    try:
-        out, _ = await asyncio.wait_for(proc.communicate(), VERSION_TIMEOUT)
-    except TimeoutError:
-        proc.kill()
-        await proc.wait()
-        return None
-    return _parse(binary, out) if proc.returncode == 0 else None

@@ -27,7 +27,7 @@ from gomodls.lsp.documents import Document, DocumentStore, served_kind
 from gomodls.lsp.files import RecordingFiles, WorkspaceFiles
 from gomodls.modfile.parsed import FileKind
 from gomodls.syntax.positions import Encoding
-from gomodls.toolchain import LocalGo, local_go_async
+from gomodls.toolchain import LocalGo, local_go
 
 log = logging.getLogger("gomodls")
 
@@ -48,6 +48,24 @@ class GomodProtocol(LanguageServerProtocol):
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
             yield handler, (params,), None
 
+    @lsp_method(types.EXIT)
+    def lsp_exit(self, *args: Any) -> Any:
+        """pygls ends the process with sys.exit from inside the handler. Over stdio its reader
+        loop catches that; over TCP the SystemExit escapes from the connection's task, and
+        asyncio logs it as an unhandled exception with its traceback. Over TCP the server is
+        stopped instead (start_tcp then returns). Either way `gomodls serve` exits with the
+        status the LSP asks for: 0 after a shutdown request, else 1."""
+        server = self._server
+        server.exit_status = 0 if self._shutdown else 1
+        if not isinstance(self.writer, asyncio.StreamWriter):
+            yield from super().lsp_exit(*args)
+            return
+        if (handler := self.fm.features.get(types.EXIT)) is not None:
+            yield handler, args, None
+        log.info("exit (status %d)", server.exit_status)
+        self.writer.close()
+        server.shutdown()
+
 
 class GomodServer(LanguageServer):
     def __init__(self) -> None:
@@ -60,6 +78,7 @@ class GomodServer(LanguageServer):
         self._background: set[asyncio.Task[Any]] = set()
         self._resolution: Any = None
         self._goenv: tuple[object, GoEnv] | None = None
+        self.exit_status = 0  # of `gomodls serve`, set by the exit notification
         # Findings beyond the offline checks (module graph, tidy), by source name: each source
         # computes them from what it knows now, for the document's current text, never waiting.
         self.finding_sources: dict[str, Callable[[GomodServer, Document], list[Finding]]] = {}
@@ -329,7 +348,10 @@ def _supports_configuration(ls: GomodServer) -> bool:
 
 
 async def _detect_go(ls: GomodServer) -> None:
-    ls.local = await local_go_async(dict(os.environ) | ls.settings.env)
+    # In a thread, not as an asyncio subprocess: an exit notification that arrives while
+    # asyncio is still creating the subprocess left the event loop's shutdown waiting forever
+    # (its pipe connection never completes once cancelled); a thread is simply waited for.
+    ls.local = await asyncio.to_thread(local_go, dict(os.environ) | ls.settings.env)
     log.info("go command: %s", f"go {ls.local.version} at {ls.local.binary}" if ls.local else "not found")
     if ls.local is not None:
         ls.refresh()
