@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from gomodls import __version__
 from gomodls.goenv import GoEnv
+from gomodls.gofilepath import short_path
 from gomodls.modfile.parsed import FileKind, NotParsable, format_parsed, json_parsed, parse_text
 from gomodls.toolchain import local_go
 
@@ -69,15 +70,6 @@ def _looks_binary(data: bytes) -> bool:
         return False
     controls = sum(1 for b in sample if (b < 0x20 and b not in _TEXT_CONTROLS) or b == 0x7F)
     return controls * 10 > len(sample)
-
-
-def short_path(path: str) -> str:
-    """base.ShortPath: the relative form when it is shorter."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return rel if len(rel) < len(path) else path
 
 
 def _parse_error_report(kind: FileKind, path: str, errors: list[ModError]) -> str:
