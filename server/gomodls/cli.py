@@ -168,6 +168,7 @@ class Report:
     severity: str
     message: str
     code: str
+    go: bool = False  # one of the errors the go command reports for this file
 
     def text(self) -> str:
         message = self.message.replace("\n\t", " ").replace("\n", " ")
@@ -175,14 +176,18 @@ class Report:
 
 
 def check_file(path: str, ctx_base: CheckContext) -> list[Report]:
+    """The file's findings: the errors the go command reports first, in its order (for a
+    go.mod with a syntax error, only that error, wherever it is), then the rest by position."""
     from gomodls.analysis import analyze
 
     source = read_source(path, reject_binary=True)
     ctx = replace(ctx_base, path=os.path.abspath(path))
-    findings = analyze(source, ctx)
-    findings.sort(key=lambda f: (f.range[0], f.range[1]))
+    findings = analyze(source, ctx, path)
+    go_first = [f for f in findings if f.go]
+    rest = sorted((f for f in findings if not f.go), key=lambda f: (f.range[0], f.range[1]))
     return [
-        Report(path, f.range[0] + 1, f.range[1] + 1, f.severity.label, f.message, f.code) for f in findings
+        Report(path, f.range[0] + 1, f.range[1] + 1, f.severity.label, f.message, f.code, f.go)
+        for f in go_first + rest
     ]
 
 

@@ -89,6 +89,7 @@ def test_check_reports_positions_codes_and_status(tmp_path: Path) -> None:
         "severity": "error",
         "message": "usage: require module/path v1.2.3",
         "code": "usage",
+        "go": True,  # `go mod edit` reports it
     }
 
 

@@ -26,15 +26,20 @@ SUM_SEVERITY = {
 UNNECESSARY_SUM_CODES = frozenset({"duplicate-sum-line", "ignored-sum-hash"})
 
 
-def analyze(text: str, ctx: CheckContext) -> list[Finding]:
+def analyze(text: str, ctx: CheckContext, name: str | None = None) -> list[Finding]:
+    """`name`: the file's name in messages (Go's unterminated-block error quotes it), by
+    default ctx.path; `gomodls check` passes the path as given, as the go command prints it."""
     kind = FileKind.of(ctx.path)
     if kind is FileKind.SUM:
         return analyze_sum(parse_sum(text, ctx.path), ctx)
-    return analyze_parsed(parse_text(text, kind, ctx.path), ctx)
+    return analyze_parsed(parse_text(text, kind, name or ctx.path), ctx)
 
 
 def analyze_parsed(parsed: ParsedFile, ctx: CheckContext) -> list[Finding]:
-    out = [_from_error(parsed, e, ctx) for e in parsed.errors]
+    # parsed.errors lists Go's own report first (its first syntax error, or every semantic error
+    # when there is none): marked, so that `check` can put them first whatever their position.
+    reported = {id(e) for e in parsed.go_errors}
+    out = [_from_error(parsed, e, ctx, go=id(e) in reported) for e in parsed.errors]
     if parsed.kind is FileKind.WORK:
         out += check_work(parsed, ctx)
     else:
@@ -45,6 +50,8 @@ def analyze_parsed(parsed: ParsedFile, ctx: CheckContext) -> list[Finding]:
 
 def analyze_sum(sumfile: SumFile, ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
+    # The go command stops at the first line without three fields (modfetch.readGoSum).
+    go_error = next((e for e in sumfile.errors if e.code == "malformed-go-sum"), None)
     for e in sumfile.errors:
         fixes: list[Fix] = []
         if e.code in UNNECESSARY_SUM_CODES:
@@ -61,12 +68,13 @@ def analyze_sum(sumfile: SumFile, ctx: CheckContext) -> list[Finding]:
                 e.message,
                 fixes,
                 unnecessary=e.code in UNNECESSARY_SUM_CODES,
+                go=e is go_error,
             )
         )
     return out
 
 
-def _from_error(parsed: ParsedFile, e: ModError, ctx: CheckContext) -> Finding:
+def _from_error(parsed: ParsedFile, e: ModError, ctx: CheckContext, go: bool = False) -> Finding:
     fixes: list[Fix] = []
     if e.code == "version-major-mismatch":
         line = _line_at(parsed, e.line)
@@ -77,7 +85,7 @@ def _from_error(parsed: ParsedFile, e: ModError, ctx: CheckContext) -> Finding:
             fixes = major_fixes(
                 path_tok.text.strip('"'), version_tok.text.strip('"'), path_tok, version_tok, ctx.path
             )
-    return Finding(e.range, Severity.ERROR, e.code, e.message, fixes)
+    return Finding(e.range, Severity.ERROR, e.code, e.message, fixes, go=go)
 
 
 def _line_at(parsed: ParsedFile, line_no: int) -> Line | None:

@@ -50,3 +50,4 @@ class Finding:
     related: list[Related] = field(default_factory=list)
     unnecessary: bool = False  # the text has no effect (editors fade it)
     deprecated: bool = False  # names something deprecated (editors strike it through)
+    go: bool = False  # one of the errors the go command itself reports for this file (`go mod edit`)
