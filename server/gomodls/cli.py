@@ -10,10 +10,11 @@ import argparse
 import difflib
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from gomodls import __version__
 from gomodls.goenv import GoEnv
@@ -35,26 +36,65 @@ class InputError(Exception):
     """Input the command cannot use: reported as `gomodls: <path>: <reason>`."""
 
 
-def read_source(path: str, *, reject_binary: bool = False) -> str:
+def write_bytes(stream: TextIO, text: str) -> None:
+    """Write `text` to stdout or stderr as bytes: UTF-8, with the invalid bytes read from a file
+    (kept as surrogates, see read_source) written back as they were. The go command writes
+    bytes, whatever the locale; Python's text layer would fail on them (UnicodeEncodeError under
+    PYTHONIOENCODING=utf-8) or transcode them. A stream without a byte layer (a StringIO in a
+    test) gets the text."""
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:
+        stream.write(text)
+        return
+    stream.flush()  # whatever went through the text layer first (argparse) stays first
+    buffer.write(_bytes(text))
+
+
+def _bytes(text: str) -> bytes:
+    return text.encode("utf-8", "surrogateescape")
+
+
+def out(text: str) -> None:
+    write_bytes(sys.stdout, text)
+
+
+def err(text: str) -> None:
+    write_bytes(sys.stderr, text)
+
+
+def _reason(e: OSError) -> str:
+    if isinstance(e, PermissionError):
+        return "permission denied"
+    if isinstance(e, FileNotFoundError):
+        return "no such file or directory"
+    reason = e.strerror or str(e)
+    return reason[:1].lower() + reason[1:]  # as Go words them: "no space left on device"
+
+
+def read_source(path: str, *, check: bool = False) -> str:
     """Read a go.mod / go.work / go.sum as text, keeping invalid UTF-8 bytes (as Go does).
 
     `parse` and `fmt` print only Go's first error, so binary data already gives one message
-    there; `check` reports every error and so refuses binary data up front."""
+    there, and they read pipes (`gomodls fmt <(...)`) as the go command does. `check` reports
+    every error, so it refuses binary data up front, and it reads regular files only: a FIFO
+    found in a tree would otherwise block it until some process writes to it."""
     try:
         if os.path.isdir(path):
             raise InputError(f"{path}: is a directory")
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            raise InputError(f"{path}: file too large ({size / 1048576:.1f} MB; the limit is 16 MB)")
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file or directory") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
+        fd = os.open(path, os.O_RDONLY | (os.O_NONBLOCK if check else 0))
+        with open(fd, "rb") as fh:
+            st = os.fstat(fd)
+            if check and not stat.S_ISREG(st.st_mode):
+                raise InputError(f"{path}: not a regular file, skipped")
+            if check:
+                os.set_blocking(fd, True)
+            data = fh.read(MAX_FILE_BYTES + 1)
+            if len(data) > MAX_FILE_BYTES:
+                size = max(st.st_size, len(data))
+                raise InputError(f"{path}: file too large ({size / 1048576:.1f} MB; the limit is 16 MB)")
     except OSError as e:
-        raise InputError(f"{path}: {e.strerror or e}") from None
-    if reject_binary and _looks_binary(data):
+        raise InputError(f"{path}: {_reason(e)}") from None
+    if check and _looks_binary(data):
         raise InputError(f"{path}: binary data, not a go.mod, go.work or go.sum file")
     return data.decode("utf-8", "surrogateescape")
 
@@ -96,9 +136,9 @@ def cmd_parse(args: argparse.Namespace) -> int:
     kind = _kind(args.file, args.work)
     parsed = parse_text(read_source(args.file), kind, args.file)
     if parsed.go_errors:
-        sys.stderr.write(_parse_error_report(kind, args.file, parsed.go_errors))
+        err(_parse_error_report(kind, args.file, parsed.go_errors))
         return 1
-    sys.stdout.write(json_parsed(parsed))
+    out(json_parsed(parsed))
     return 0
 
 
@@ -128,33 +168,35 @@ def cmd_fmt(args: argparse.Namespace) -> int:
             try:
                 formatted = format_parsed(parsed)
             except NotParsable as e:
-                sys.stderr.write(_parse_error_report(kind, path, e.errors))
+                err(_parse_error_report(kind, path, e.errors))
                 status = 1
                 continue
         except InputError as e:
-            print(f"gomodls: {e}", file=sys.stderr)
+            err(f"gomodls: {e}\n")
             status = max(status, 2)
             continue
         changed = formatted != source
         if args.list:
             if changed:
-                print(path)
+                out(path + "\n")
                 status = max(status, 1)
         elif args.diff:
             if changed:
-                sys.stdout.writelines(
-                    difflib.unified_diff(
-                        source.splitlines(keepends=True),
-                        formatted.splitlines(keepends=True),
-                        f"{path}.orig",
-                        path,
+                out(
+                    "".join(
+                        difflib.unified_diff(
+                            source.splitlines(keepends=True),
+                            formatted.splitlines(keepends=True),
+                            f"{path}.orig",
+                            path,
+                        )
                     )
                 )
         elif args.write:
             if changed:
                 _write_atomically(path, formatted)
         else:
-            sys.stdout.write(formatted)
+            out(formatted)
     return status
 
 
@@ -180,7 +222,7 @@ def check_file(path: str, ctx_base: CheckContext) -> list[Report]:
     go.mod with a syntax error, only that error, wherever it is), then the rest by position."""
     from gomodls.analysis import analyze
 
-    source = read_source(path, reject_binary=True)
+    source = read_source(path, check=True)
     ctx = replace(ctx_base, path=os.path.abspath(path))
     findings = analyze(source, ctx, path)
     go_first = [f for f in findings if f.go]
@@ -191,20 +233,30 @@ def check_file(path: str, ctx_base: CheckContext) -> list[Report]:
     ]
 
 
-def _walk(root: str) -> Iterator[str]:
-    for dirpath, dirnames, filenames in os.walk(root):
+def _walk(root: str, problems: list[str]) -> Iterator[str]:
+    """The files to check under `root`; directories that cannot be read go to `problems`."""
+
+    def failed(e: OSError) -> None:
+        where = e.filename if e.filename is not None else root
+        reason = "permission denied" if isinstance(e, PermissionError) else (e.strerror or str(e))
+        problems.append(f"{where}: {reason}")
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=failed):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")) and d not in SKIPPED_DIRS)
         for name in sorted(filenames):
             if name in CHECKED_NAMES:
                 yield os.path.join(dirpath, name)
 
 
-def _targets(paths: Sequence[str]) -> Iterator[str]:
+def _targets(paths: Sequence[str]) -> Iterator[str | InputError]:
+    """Files to check, and the problems met finding them (each reported, the rest still checked)."""
     for path in paths:
         if os.path.isdir(path):
-            found = list(_walk(path))
-            if not found:
-                raise InputError(f"{path}: no go.mod, go.work or go.sum files found")
+            problems: list[str] = []
+            found = list(_walk(path, problems))
+            yield from (InputError(p) for p in problems)
+            if not found and not problems:
+                yield InputError(f"{path}: no go.mod, go.work or go.sum files found")
             yield from found
         else:
             yield path
@@ -226,25 +278,35 @@ def cmd_check(args: argparse.Namespace) -> int:
     status = 0
     ctx = _check_context()
     shown = SEVERITIES[: SEVERITIES.index(args.severity) + 1]
-    for path in _targets(args.paths):
+    for target in _targets(args.paths):
         try:
-            findings.extend(r for r in check_file(path, ctx) if r.severity in shown)
+            if isinstance(target, InputError):
+                raise target
+            findings.extend(r for r in check_file(target, ctx) if r.severity in shown)
         except InputError as e:
-            print(f"gomodls: {e}", file=sys.stderr)
+            err(f"gomodls: {e}\n")
             status = 2
     if args.format == "json":
-        json.dump([_finding_dict(f) for f in findings], sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        out(json.dumps([_finding_dict(f) for f in findings], indent=2) + "\n")
     else:
-        for f in findings:
-            print(f.text())
+        out("".join(f.text() + "\n" for f in findings))
     if any(f.severity == "error" for f in findings):
         status = max(status, 1)
     return status
 
 
 def _finding_dict(f: Report) -> dict[str, object]:
-    return {name: getattr(f, name) for name in Report.__slots__}
+    """A finding as JSON. Text from the file may hold invalid UTF-8, which JSON cannot carry:
+    those bytes become U+FFFD, as in Go's encoding/json (and `go mod edit -json`)."""
+    return {
+        name: _valid_text(value) if isinstance(value, str) else value
+        for name in Report.__slots__
+        if (value := getattr(f, name)) is not None
+    }
+
+
+def _valid_text(text: str) -> str:
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -307,11 +369,11 @@ def _resolution_setup(directory: str) -> tuple[object, object, object, dict[str,
     try:
         roots = roots_for(directory, env, files)
     except SetupError as e:
-        print(f"go: {e}", file=sys.stderr)
+        err(f"go: {e}\n")
         raise SystemExit(1) from None
     mod = env.goflag("mod")
     if roots.work is not None and mod not in (None, "readonly", "vendor"):
-        print("go: -mod may only be set to readonly or vendor when in workspace mode", file=sys.stderr)
+        err("go: -mod may only be set to readonly or vendor when in workspace mode\n")
         raise SystemExit(1)
     go = local_go()
     options: dict[str, object] = {
@@ -350,10 +412,10 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     env, roots, resolver, options = _resolution_setup(args.dir)
     resolution = _resolve(resolver, roots, options)
     if resolution.security_errors:
-        sys.stderr.write(resolution.security_errors[0] + "\n")  # Go stops at the first one
+        err(resolution.security_errors[0] + "\n")  # Go stops at the first one
         return 1
     result = resolution.result
-    sys.stderr.write(result.stderr)
+    err(result.stderr)
     if not result.ok:
         return 1
     if args.json:
@@ -370,9 +432,9 @@ def cmd_resolve(args: argparse.Namespace) -> int:
             module_dir=lambda mv: cache.download_dir(mv.path, mv.version),
             recorded_sum=recorded_sum,
         )
-        sys.stdout.write(render_json(result.modules, hooks))
+        out(render_json(result.modules, hooks))
     else:
-        sys.stdout.write(render_text(result.modules))
+        out(render_text(result.modules))
     return 0
 
 
@@ -380,20 +442,18 @@ def cmd_why(args: argparse.Namespace) -> int:
     _, roots, resolver, options = _resolution_setup(args.dir)
     resolution = _resolve(resolver, roots, options)
     if resolution.security_errors:
-        sys.stderr.write(resolution.security_errors[0] + "\n")
+        err(resolution.security_errors[0] + "\n")
         return 1
     result = resolution.result
-    sys.stderr.write(result.stderr)
+    err(result.stderr)
     if not result.ok:
         return 1
     chain = result.chain(args.module)
     if not chain:
-        print(f"# {args.module}\n(the build list does not contain module {args.module})")
+        out(f"# {args.module}\n(the build list does not contain module {args.module})\n")
         return 1
     selected = chain[-1]
-    print(f"# {selected}")
-    for mv in chain:
-        print(mv)
+    out(f"# {selected}\n" + "".join(f"{mv}\n" for mv in chain))
     return 0
 
 
@@ -482,7 +542,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _exit_now(status)
         return status
     except InputError as e:
-        print(f"gomodls: {e}", file=sys.stderr)
+        err(f"gomodls: {e}\n")
         return 2
     except KeyboardInterrupt:
         return 130

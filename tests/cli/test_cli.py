@@ -138,14 +138,14 @@ def test_binary_data(tmp_path: Path) -> None:
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "go.mod"
     path.write_text("module m\n")
-    real_open = open
+    real_open = os.open
 
     def deny(file, *args, **kwargs):  # type: ignore[no-untyped-def]
         if str(file) == str(path):
             raise PermissionError(13, "Permission denied")
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr("builtins.open", deny)
+    monkeypatch.setattr(os, "open", deny)  # tests/cli/test_check_inputs.py does it for real
     assert run("check", str(path)) == (2, "", f"gomodls: {path}: permission denied\n")
 
 
