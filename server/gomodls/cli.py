@@ -142,20 +142,64 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_atomically(path: str, text: str) -> None:
-    """Replace the file only once the new content is safely on disk, keeping its mode."""
-    mode = os.stat(path).st_mode & 0o7777
-    tmp = f"{path}.gomodls-{os.getpid()}.tmp"
+def _write_all(fd: int, data: bytes, offset: int = 0) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.pwrite(fd, view, offset)
+        view, offset = view[n:], offset + n
+
+
+def write_in_place(path: str, original: bytes, formatted: bytes) -> None:
+    """gofmt -w's writeFile: the file is rewritten in place, so it keeps its mode, owner, hard
+    links and ACLs, and a symbolic link keeps pointing at it (the target is what changes); a
+    file the user may not write is not written (permission denied), whatever the directory
+    allows. As gofmt does, a backup copy next to it comes first (so a directory the user may
+    not write fails too), restores the file if the write fails half way, and is removed after."""
+    import tempfile
+
     try:
-        with open(tmp, "wb") as fh:
-            fh.write(text.encode("utf-8", "surrogateescape"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        st = os.stat(path)
+    except OSError as e:
+        raise InputError(f"{path}: {_reason(e)}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"{path}: not a regular file, not written")
+    directory = os.path.dirname(path) or "."
+    try:
+        fd, backup = tempfile.mkstemp(prefix=os.path.basename(path) + ".", dir=directory)
+    except OSError as e:
+        raise InputError(f"{path}: cannot write a backup copy in {directory}: {_reason(e)}") from None
+    try:
+        os.fchmod(fd, stat.S_IMODE(st.st_mode))
+        _write_all(fd, original)
+    except OSError as e:
+        os.close(fd)
+        os.unlink(backup)
+        raise InputError(f"{path}: cannot write a backup copy in {directory}: {_reason(e)}") from None
+    os.close(fd)
+    try:
+        fd = os.open(path, os.O_WRONLY)
+    except OSError as e:
+        os.unlink(backup)  # nothing was written
+        raise InputError(f"{path}: {_reason(e)}") from None
+    try:
+        try:
+            _write_all(fd, formatted)
+            os.ftruncate(fd, len(formatted))
+            os.fsync(fd)
+        except OSError as e:
+            try:
+                _write_all(fd, original)
+                os.ftruncate(fd, len(original))
+            except OSError as e2:
+                raise InputError(
+                    f"{path}: {_reason(e)}; restoring the original failed ({_reason(e2)}): "
+                    f"it is saved in {backup}"
+                ) from None
+            os.unlink(backup)
+            raise InputError(f"{path}: {_reason(e)} (the file is unchanged)") from None
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        os.close(fd)
+    os.unlink(backup)
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
@@ -194,7 +238,11 @@ def cmd_fmt(args: argparse.Namespace) -> int:
                 )
         elif args.write:
             if changed:
-                _write_atomically(path, formatted)
+                try:
+                    write_in_place(path, _bytes(source), _bytes(formatted))
+                except InputError as e:
+                    err(f"gomodls: {e}\n")
+                    status = max(status, 2)
         else:
             out(formatted)
     return status
