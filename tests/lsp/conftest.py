@@ -9,6 +9,9 @@ Fixtures (each starts a fresh `gomodls serve --stdio` per test and profile):
   documentChanges, pull, dynamic watchers, no related information).
 * ``client2`` — VS Code and Neovim 0.11 (the two edit shapes, UTF-16 and UTF-8), for the
   heavier feature checks; ``client3`` adds Emacs (the three encodings).
+* ``logged_client`` — the four profiles, with the server of ``failing_server.py``: its log in a
+  file (``server_log(client)``), and two features that fail on purpose for paths containing
+  ``fail-here``.
 
 Markers: ``@pytest.mark.init_options({...})`` sends initializationOptions,
 ``@pytest.mark.configuration({...})`` is what the client answers to workspace/configuration
@@ -127,6 +130,21 @@ CONFIG = ClientServerConfig(
 )
 
 
+LOG_DIR = tempfile.mkdtemp(prefix="gomodls-lsp-logs-")
+atexit.register(shutil.rmtree, LOG_DIR, ignore_errors=True)
+LOGGED = ClientServerConfig(
+    server_command=[sys.executable, str(Path(__file__).with_name("failing_server.py"))],
+    client_factory=make_client,
+    server_env={**CONFIG.server_env, "GOMODLS_TEST_LOG_DIR": LOG_DIR},
+)
+
+
+def server_log(client: LanguageClient) -> str:
+    """What the ``logged_client`` server has logged so far."""
+    path = Path(LOG_DIR, f"server-{client._server.pid}.log")  # type: ignore[union-attr]
+    return path.read_text() if path.exists() else ""
+
+
 def _marker(request: pytest.FixtureRequest, name: str) -> Any:
     marker = request.node.get_closest_marker(name)
     return marker.args[0] if marker else None
@@ -170,6 +188,12 @@ async def client2(lsp_client: LanguageClient, request: pytest.FixtureRequest, tm
 
 @pytest_lsp.fixture(config=CONFIG, params=["visual-studio-code", "neovim", "emacs"])
 async def client3(lsp_client: LanguageClient, request: pytest.FixtureRequest, tmp_path: Path):
+    async for _ in _session(lsp_client, request, tmp_path):
+        yield
+
+
+@pytest_lsp.fixture(config=LOGGED, params=CLIENTS)
+async def logged_client(lsp_client: LanguageClient, request: pytest.FixtureRequest, tmp_path: Path):
     async for _ in _session(lsp_client, request, tmp_path):
         yield
 

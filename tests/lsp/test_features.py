@@ -310,6 +310,31 @@ async def test_links_and_definition(client: LanguageClient) -> None:
     ]
 
 
+@pytest.mark.init_options({"env": {"GONOPROXY": "private.example.com,*.corp.example"}})
+async def test_no_links_for_modules_matching_gonoproxy(client: LanguageClient) -> None:
+    # GONOPROXY alone (GOPRIVATE unset) hides them as GOPRIVATE does; GONOSUMDB does not.
+    text = (
+        "module example.com/m\n\ngo 1.21\n\nrequire (\n\tprivate.example.com/p v1.2.3\n"
+        "\tgit.corp.example/x/y v1.0.0\n\tgolang.org/x/text v0.14.0\n)\n"
+    )
+    doc = Doc.open(client, client.root / "go.mod", text)  # type: ignore[attr-defined]
+    links = await client.text_document_document_link_async(types.DocumentLinkParams(text_document=doc.ident))
+    assert sorted((doc.covered(lk.range), lk.target) for lk in links) == [
+        ("example.com/m", "https://pkg.go.dev/example.com/m"),
+        ("golang.org/x/text", "https://pkg.go.dev/golang.org/x/text@v0.14.0"),
+    ]
+
+
+@pytest.mark.init_options({"env": {"GONOSUMDB": "private.example.com"}})
+async def test_gonosumdb_alone_keeps_the_links(client: LanguageClient) -> None:
+    text = "module example.com/m\n\ngo 1.21\n\nrequire private.example.com/p v1.2.3\n"
+    doc = Doc.open(client, client.root / "go.mod", text)  # type: ignore[attr-defined]
+    links = await client.text_document_document_link_async(types.DocumentLinkParams(text_document=doc.ident))
+    assert ("private.example.com/p", "https://pkg.go.dev/private.example.com/p@v1.2.3") in [
+        (doc.covered(lk.range), lk.target) for lk in links
+    ]
+
+
 # --------------------------------------------------------------------------- formatting
 
 

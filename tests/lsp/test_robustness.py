@@ -1,6 +1,7 @@
 """The server never exits on bad input and answers empty for what it does not know: unknown and
 unopened documents, changes to documents that were never opened, binary garbage in a go.mod,
-positions outside the text, files it does not serve, CRLF line endings."""
+positions outside the text, files it does not serve, CRLF line endings; a handler that fails
+logs the error and answers an empty result."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from pathlib import Path
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from .helpers import Doc
+from .conftest import server_log
+from .helpers import Doc, wait_until
 
 GOOD = "module example.com/m\n\ngo 1.21\n\nrequire a.com/b v2.0.0\n"
 
@@ -186,3 +188,30 @@ async def test_malformed_messages_do_not_stop_the_server(client: LanguageClient)
         stdin.write(b"Content-Length: %d\r\n\r\n" % len(data) + data)
         await stdin.drain()
     await assert_alive(client, client.root, "after-bad-messages")  # type: ignore[attr-defined]
+
+
+async def test_a_failing_handler_logs_the_error_and_answers_empty(logged_client: LanguageClient) -> None:
+    # failing_server.py makes document symbols (a plain handler) and completion (a coroutine)
+    # raise for paths containing "fail-here".
+    client = logged_client
+    root: Path = client.root  # type: ignore[attr-defined]
+    failing = Doc.open(client, root / "fail-here" / "go.mod", GOOD)
+    await failing.diagnostics()
+    symbols = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=failing.ident)
+    )
+    completion = await client.text_document_completion_async(
+        types.CompletionParams(text_document=failing.ident, position=failing.pos_of("a.com/b", 3))
+    )
+    assert (symbols, completion) == ([], None)
+    await wait_until(lambda: "on_completion failed" in server_log(client), what="the log")
+    logged = server_log(client)
+    for name, what in (("symbols", "symbols of"), ("on_completion", "completion in")):
+        at = logged.index(f"ERROR gomodls: {name} failed\nTraceback (most recent call last):")
+        assert f"RuntimeError: made to fail by the test: {what} {failing.path}" in logged[at:], logged
+    assert "DEBUG" not in logged  # the default level is info
+
+    # The server goes on: the same document still gets diagnostics, other documents answers.
+    failing.replace("v2.0.0", "v1.0.0")
+    assert await failing.diagnostics() == []
+    await assert_alive(client, root, "after-failure")

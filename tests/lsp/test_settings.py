@@ -8,6 +8,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
+from .conftest import server_log
 from .helpers import Doc, wait_until
 
 TEXT = "module example.com/m\n\ngo 1.21\n\nrequire a.com/b v1.2\n\nfoo bar\n"
@@ -100,3 +101,28 @@ async def test_invalid_settings(client2: LanguageClient) -> None:
     diags = await doc.diagnostics()
     assert severity(diags, "unknown-directive") == types.DiagnosticSeverity.Error
     assert severity(diags, "noncanonical-version") == types.DiagnosticSeverity.Warning
+
+
+@pytest.mark.init_options({"logLevel": "debug"})
+@pytest.mark.configuration({"logLevel": "debug"})
+async def test_log_level_changes_what_is_logged(logged_client: LanguageClient) -> None:
+    client = logged_client
+    root = client.root  # type: ignore[attr-defined]
+    doc = Doc.open(client, root / "go.mod", TEXT)
+    await doc.diagnostics()
+    await wait_until(lambda: f"DEBUG gomodls: {doc.uri}@1: 2 diagnostics" in server_log(client), what="debug")
+    assert "DEBUG gomodls: settings: Settings(" in server_log(client)
+
+    # At "error", neither debug nor info lines; errors still (a handler made to fail).
+    change_configuration(client, {"logLevel": "error", "diagnostics": {"disabled": ["unknown-directive"]}})
+    await doc.diagnostics_where(lambda ds: [d.code for d in ds] == ["noncanonical-version"])
+    before = len(server_log(client))
+    doc.replace("v1.2", "v1.2.0")
+    assert await doc.diagnostics() == []
+    failing = Doc.open(client, root / "fail-here" / "go.mod", TEXT)
+    await failing.diagnostics()
+    await client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=failing.ident))
+    await wait_until(lambda: "symbols failed" in server_log(client)[before:], what="the error")
+    later = server_log(client)[before:]
+    assert "ERROR gomodls: symbols failed" in later
+    assert " DEBUG " not in later and " INFO " not in later, later

@@ -179,6 +179,7 @@ class GomodServer(LanguageServer):
         if only_if_changed and doc.cache.get("published") == (doc.version, diagnostics):
             return
         doc.cache["published"] = (doc.version, diagnostics)
+        log.debug("%s@%s: %d diagnostics", doc.uri, doc.version, len(diagnostics))
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=diagnostics, version=doc.version)
         )
@@ -213,7 +214,8 @@ class GomodServer(LanguageServer):
     def apply_settings(self, raw: Any) -> None:
         settings, problems = parse_settings(raw, Settings())
         self.settings = settings
-        logging.getLogger("gomodls").setLevel(settings.log_level.upper().replace("INFO", "INFO"))
+        logging.getLogger("gomodls").setLevel(settings.log_level.upper())
+        log.debug("settings: %s", settings)
         if problems:
             self.show("gomodls: " + "; ".join(problems))
 
