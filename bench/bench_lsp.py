@@ -2,7 +2,10 @@
 
 Run: .venv/bin/python bench/bench_lsp.py [--edits 300] [--file PATH] [--json OUT]
 
-Starts `gomodls serve` as a subprocess, opens the largest corpus go.mod (traefik), then sends
+Writes the largest corpus go.mod (traefik) into a temporary module directory, with its go.sum
+from the corpus (when there is one) and a directory holding a go.mod for each local replacement
+(the corpus's copy of that go.mod when it has one), so that the server reads them as it would
+in a real checkout. Starts `gomodls serve` as a subprocess, opens that file's URI, then sends
 one-character incremental edits (typing in a version, alternating with deleting it again) and
 measures, for each, the time from sending didChange to receiving the publishDiagnostics for
 that document version. Also measures the time to the initialize response (server start-up)."""
@@ -15,11 +18,16 @@ import json
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
+
+from gomodls.modfile.model import ModFile
+from gomodls.modfile.parsed import FileKind, parse_text
+from gomodls.modfile.rules import is_directory_path
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("GOMODLS_CORPUS", ROOT.parent / "shared" / "corpus"))
@@ -30,13 +38,50 @@ def percentile(xs: list[float], p: float) -> float:
     return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))]
 
 
-async def run(path: Path, edits: int) -> dict[str, object]:
+def module_dir(source: Path, into: Path) -> dict[str, object]:
+    """Write `source` as into/go.mod, the corpus's go.sum next to it (if any) as into/go.sum, and
+    a go.mod in each local replacement directory; says what was written."""
+    text = source.read_text()
+    (into / "go.mod").write_text(text)
+    gosum = source.with_name("go.sum")
+    if gosum.is_file():
+        (into / "go.sum").write_text(gosum.read_text())
+    model = parse_text(text, FileKind.MOD, "go.mod").model
+    assert isinstance(model, ModFile)
+    replacements = []
+    for r in model.replace:
+        target = r.new.path
+        if r.new.version or not is_directory_path(target) or os.path.isabs(target):
+            continue
+        directory = (into / target).resolve()
+        directory.mkdir(parents=True, exist_ok=True)
+        # The corpus keeps a repository's other go.mod files as DIR__SUB__go.mod.
+        relative = os.path.normpath(target).replace(os.sep, "__")
+        theirs = source.with_name(f"{relative}__go.mod")
+        gomod = theirs.read_text() if theirs.is_file() else f"module {r.old.path}\n"
+        (directory / "go.mod").write_text(gomod)
+        replacements.append(target)
+    return {"go_sum": gosum.is_file(), "replacement_dirs": replacements}
+
+
+async def run(source: Path, edits: int) -> dict[str, object]:
+    with tempfile.TemporaryDirectory(prefix="gomodls-bench-lsp-") as tmp:
+        module = Path(tmp) / "m"
+        module.mkdir()
+        written = module_dir(source, module)
+        result = await measure(module / "go.mod", edits)
+    return {"file": str(source), **written, **result}
+
+
+async def measure(path: Path, edits: int) -> dict[str, object]:
     text = path.read_text()
     client = LanguageClient("bench", "1")
     waiting: dict[int, asyncio.Future[float]] = {}
+    codes: dict[int, list[str]] = {}  # document version -> the codes published
 
     @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
+        codes[params.version or -1] = sorted(str(d.code) for d in params.diagnostics)
         fut = waiting.pop(params.version or -1, None)
         if fut is not None and not fut.done():
             fut.set_result(time.perf_counter())
@@ -54,7 +99,7 @@ async def run(path: Path, edits: int) -> dict[str, object]:
     )
     startup = time.perf_counter() - started
     client.initialized(types.InitializedParams())
-    uri = (Path("/bench") / "go.mod").as_uri()
+    uri = path.as_uri()
     loop = asyncio.get_running_loop()
 
     async def publish_of(version: int, send: object) -> float:
@@ -97,10 +142,10 @@ async def run(path: Path, edits: int) -> dict[str, object]:
     await client.stop()
     ms = [x * 1000 for x in latencies]
     return {
-        "file": str(path),
         "lines": len(lines),
         "startup_to_initialize_ms": startup * 1000,
         "open_to_diagnostics_ms": open_ms * 1000,
+        "diagnostics_at_open": codes.get(1),
         "edits": edits,
         "median_ms": statistics.median(ms),
         "p95_ms": percentile(ms, 95),
@@ -116,6 +161,7 @@ def main() -> None:
     ap.add_argument("--json")
     args = ap.parse_args()
     result = asyncio.run(run(args.file, args.edits))
+    result["load_average"] = os.getloadavg()
     for k, v in result.items():
         print(f"{k:26} {v:.2f}" if isinstance(v, float) else f"{k:26} {v}")
     if args.json:
