@@ -99,3 +99,19 @@ def test_the_language_server_publishes_gos_errors(oracle: Oracle, tmp_path: Path
             e,
             published,
         )
+
+
+def test_go_sum_the_go_commands_error_first(oracle: Oracle, tmp_path: Path) -> None:
+    """The go command stops at the first go.sum line without three fields (readGoSum), even
+    after lines with other problems (bad hashes, duplicates): that one comes first."""
+    go_sum = "example.com/a v1.0.0 h1:abc\nexample.com/a v1.0.0 h1:abc\nexample.com/b v1.0.0\nbad\n"
+    go_mod = "module example.com/m\n\ngo 1.21\n\nrequire example.com/a v1.0.0\n"
+    go = oracle.run(["list", "-m", "all"], {"go.mod": go_mod, "go.sum": go_sum})
+    header, where = go.stderr_text.splitlines()[:2]
+    assert go.rc == 1 and header == "malformed go.sum:", go.summary()
+    line, message = where.rsplit(":", 2)[1:]
+    r = run_cli(["check", "--format", "json", "go.sum"], {"go.sum": go_sum.encode()}, tmp_path)
+    findings = json.loads(r.stdout)
+    assert [f["go"] for f in findings] == [True] + [False] * (len(findings) - 1)
+    assert (findings[0]["line"], findings[0]["message"]) == (int(line), f"malformed go.sum:{message}")
+    assert len(findings) >= 3 and findings[1]["line"] < findings[0]["line"]
