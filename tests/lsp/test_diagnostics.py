@@ -102,7 +102,7 @@ async def run_case(client: LanguageClient, root: Path, case: Case) -> None:
         chosen = [a for a in actions if a.title == fix.title]
         assert chosen, [a.title for a in actions]
         action = chosen[0]
-        assert action.diagnostics and action.diagnostics[0].code == case.code
+        assert list(action.diagnostics or []) == [diag]  # the diagnostic it fixes
         assert action.edit is not None and action.command is None
         doc.apply(edits_for(client, action.edit, doc))
         after = await doc.diagnostics()

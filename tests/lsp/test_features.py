@@ -335,6 +335,42 @@ async def test_gonosumdb_alone_keeps_the_links(client: LanguageClient) -> None:
     ]
 
 
+# --------------------------------------------------------------------------- quick fixes
+
+
+async def test_each_quick_fix_carries_the_diagnostic_it_fixes(client: LanguageClient) -> None:
+    # Two findings of one code in the range asked about: each fix names its own diagnostic.
+    text = "module example.com/m\n\ngo 1.21\n\nrequire (\n\ta.com/b v1.2\n\ta.com/c v1.3 // é😀\n)\n"
+    doc = Doc.open(client, client.root / "go.mod", text)  # type: ignore[attr-defined]
+    diags = await doc.diagnostics()
+    assert [(d.code, doc.covered(d.range)) for d in diags] == [
+        ("noncanonical-version", "v1.2"),
+        ("noncanonical-version", "v1.3"),
+    ]
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=doc.ident,
+            range=types.Range(diags[0].range.start, diags[1].range.end),
+            context=types.CodeActionContext(diagnostics=list(reversed(diags))),
+        )
+    )
+    fixes = {
+        a.title: list(a.diagnostics or []) for a in actions or [] if a.kind == types.CodeActionKind.QuickFix
+    }
+    assert fixes == {"Use v1.2.0": [diags[0]], "Use v1.3.0": [diags[1]]}
+    # A diagnostic the client did not send is not attached (none of this code at that range).
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=doc.ident,
+            range=diags[1].range,
+            context=types.CodeActionContext(diagnostics=[diags[0]]),
+        )
+    )
+    assert [(a.title, a.diagnostics) for a in actions or [] if a.kind == types.CodeActionKind.QuickFix] == [
+        ("Use v1.3.0", None)
+    ]
+
+
 # --------------------------------------------------------------------------- formatting
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from lsprotocol import types
 
 from gomodls.analysis.findings import Finding, Fix
-from gomodls.lsp.convert import from_range, overlaps
+from gomodls.lsp.convert import from_range, overlaps, to_range
 from gomodls.lsp.documents import Document
 from gomodls.lsp.edits import workspace_edit
 from gomodls.lsp.formatting import format_edits
@@ -59,15 +59,17 @@ def register(server: GomodServer) -> None:
         actions: list[types.CodeAction] = []
         if _wanted(params, types.CodeActionKind.QuickFix):
             wanted = from_range(doc.lines, params.range, ls.encoding)
-            sent = {
-                (d.code, d.range.start.line, d.range.start.character): d for d in params.context.diagnostics
-            }
+            sent = params.context.diagnostics
             for finding in ls.findings(doc):
                 if not finding.fixes or not overlaps(finding.range, wanted):
                     continue
-                diagnostic = [d for (code, *_), d in sent.items() if code == finding.code]
+                # The diagnostic this finding was published as: same code, range and message
+                # (several findings may share a code, in the range asked about).
+                rng = to_range(doc.lines, finding.range, ls.encoding)
+                mine = [d for d in sent if d.code == finding.code and d.range == rng]
+                mine = [d for d in mine if d.message == finding.message] or mine
                 for fix in finding.fixes:
-                    actions.append(_action(ls, fix, finding, diagnostic[:1]))
+                    actions.append(_action(ls, fix, finding, mine[:1]))
         for provide in SOURCE_ACTIONS:
             actions.extend(provide(ls, doc, params))
         if doc.kind is not FileKind.SUM and doc.parsed.ok:
