@@ -67,7 +67,7 @@ def test_removed_settings_are_the_go_commands(oracle, tmp_path: Path) -> None:  
     write(tmp_path, {"go.mod": text})
     found = check(tmp_path, local_go=LOCAL_GO)
     assert [(f.code, f.severity, text_at(text, f.range)) for f in found] == [
-        ("removed-godebug", Severity.ERROR, f"{k}={v}") for k, v in lines
+        ("removed-godebug", Severity.ERROR, v) for k, v in lines  # the old value
     ]
     result = oracle.run(["list", "-m"], {"go.mod": text})
     assert result.rc == 1
@@ -85,25 +85,26 @@ def test_removed_settings_at_their_final_default_are_accepted(oracle, tmp_path: 
     assert oracle.run(["list", "-m"], {"go.mod": text}).rc == 0
 
 
+# The line, its code, and the part of its key=value token the range covers.
 CASES = [
-    pytest.param("godebug nosuchsetting=1\n", "unknown-godebug", id="unknown"),
-    pytest.param("godebug default=go1.99\n", "invalid-godebug", id="default-too-new"),
-    pytest.param("godebug default=1.21\n", "invalid-godebug", id="default-not-goversion"),
-    pytest.param("godebug default=go1.x\n", "invalid-godebug", id="default-bad-version"),
-    pytest.param("godebug x509sha1=1\n", "removed-godebug", id="removed"),
+    pytest.param("godebug nosuchsetting=1\n", "unknown-godebug", "nosuchsetting", id="unknown"),
+    pytest.param("godebug default=go1.99\n", "invalid-godebug", "go1.99", id="default-too-new"),
+    pytest.param("godebug default=1.21\n", "invalid-godebug", "1.21", id="default-not-goversion"),
+    pytest.param("godebug default=go1.x\n", "invalid-godebug", "go1.x", id="default-bad-version"),
+    pytest.param("godebug x509sha1=1\n", "removed-godebug", "1", id="removed"),
 ]
 
 
-@pytest.mark.parametrize(("line", "code"), CASES)
+@pytest.mark.parametrize(("line", "code", "token"), CASES)
 @pytest.mark.parametrize("name", ["go.mod", "go.work"])
-def test_messages_are_the_go_commands(oracle, tmp_path: Path, line: str, code: str, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_messages_are_the_go_commands(oracle, tmp_path: Path, line: str, code: str, token: str, name: str) -> None:  # type: ignore[no-untyped-def]
     if name == "go.mod":
         files = {"go.mod": M + line}
     else:
         files = {"go.work": "go 1.23\n\nuse ./a\n\n" + line, "a/go.mod": "module example.com/a\n\ngo 1.23\n"}
     write(tmp_path, files)
     f = only(check(tmp_path, name, local_go=LOCAL_GO, gotoolchain="local"), code)
-    assert (f.severity, text_at(files[name], f.range)) == (Severity.ERROR, line.strip())
+    assert (f.severity, text_at(files[name], f.range)) == (Severity.ERROR, token)
     result = oracle.run(["list", "-m"], files)
     assert result.rc == 1
     assert ours(f, tmp_path) in go_messages(result), result.summary()

@@ -258,7 +258,7 @@ def test_toolchain_older_than_go(oracle, tmp_path: Path) -> None:  # type: ignor
     write(tmp_path, {"go.mod": text})
     f = only(check(tmp_path), "toolchain-older-than-go")
     assert (f.severity, f.unnecessary) == (Severity.WARNING, True)
-    assert text_at(text, f.range) == "toolchain go1.21.0"
+    assert text_at(text, f.range) == "go1.21.0"
     assert oracle.run(["list", "-m"], {"go.mod": text}).rc == 0  # Go ignores the line
     assert_fix(tmp_path, f, "module example.com/m\n\ngo 1.22.1\n\nrequire a.com/b v1.0.0\n")
 
@@ -305,8 +305,8 @@ def test_duplicate_require_and_fix(tmp_path: Path) -> None:
         True,
         "a.com/b v1.0.0 is already required on line 6",
     )
-    assert text_at(text, f.range) == "a.com/b v1.0.0"  # the tokens, not the comment
-    assert [(r.range, r.message) for r in f.related] == [((5, 1, 5, 15), "first required here at v1.0.0")]
+    assert text_at(text, f.range) == "a.com/b"  # the module path of the second line
+    assert [(r.range, r.message) for r in f.related] == [((5, 1, 5, 8), "first required here at v1.0.0")]
     assert_fix(tmp_path, f, M + "\nrequire (\n\ta.com/b v1.0.0\n\ta.com/c v1.0.0\n)\n")
 
 
@@ -316,7 +316,8 @@ def test_conflicting_require_and_fix(tmp_path: Path) -> None:
     f = only(check(tmp_path), "conflicting-require")
     assert f.severity is Severity.ERROR
     assert f.message == "a.com/b is required twice, at v1.2.0 (line 5) and v1.10.0: the build uses v1.10.0"
-    assert text_at(text, f.range) == "require a.com/b v1.10.0"
+    assert text_at(text, f.range) == "v1.10.0"  # the second version
+    assert [(text_at(text, r.range), r.message) for r in f.related] == [("v1.2.0", "first required here at v1.2.0")]
     assert_fix(tmp_path, f, M + "\nrequire a.com/b v1.2.0\n")
 
 
@@ -332,8 +333,8 @@ def test_excluded_require_fixes(tmp_path: Path) -> None:
     write(tmp_path, {"go.mod": text})
     f = only(check(tmp_path), "excluded-require")
     assert f.severity is Severity.WARNING
-    assert text_at(text, f.range) == "require a.com/b v1.0.0"
-    assert [r.message for r in f.related] == ["excluded here"]
+    assert text_at(text, f.range) == "v1.0.0"
+    assert [(r.range, r.message) for r in f.related] == [((6, 16, 6, 22), "excluded here")]
     assert [x.title for x in f.fixes] == ["Remove this requirement", "Remove the exclude"]
     assert_fix(tmp_path, f, M + "\nexclude a.com/b v1.0.0\n")
     write(tmp_path, {"go.mod": text})
@@ -380,7 +381,8 @@ def test_duplicate_replace_and_fix(tmp_path: Path) -> None:
     f = only(check(tmp_path), "duplicate-replace")
     assert (f.severity, f.unnecessary) == (Severity.WARNING, True)
     assert f.message == "a.com/b is already replaced by a.com/c@v1.0.0 on line 5"
-    assert text_at(text, f.range) == "a.com/b => a.com/c v1.0.0"
+    assert text_at(text, f.range) == "a.com/b"  # what it replaces
+    assert [(r.range, r.message) for r in f.related] == [((4, 8, 4, 15), "previous replacement")]
     assert_fix(tmp_path, f, M + "\nreplace a.com/b => a.com/c v1.0.0\n\nreplace (\n)\n")
 
 
@@ -392,7 +394,8 @@ def test_conflicting_replace_fixes(tmp_path: Path) -> None:
     f = only(check(tmp_path), "conflicting-replace")
     assert f.severity is Severity.ERROR
     assert f.message == "conflicting replacements for a.com/b@v1.0.0:\n\ta.com/c@v1.0.0\n\t./c"
-    assert text_at(text, f.range) == "replace a.com/b v1.0.0 => ./c"
+    assert text_at(text, f.range) == "./c"  # the second target
+    assert [(r.range, r.message) for r in f.related] == [((5, 26, 5, 40), "previous replacement")]
     assert [x.title for x in f.fixes] == ["Remove this replacement", "Remove the other replacement"]
     assert_fix(tmp_path, f, M + "\n// first\nreplace a.com/b v1.0.0 => a.com/c v1.0.0\n")
     write(tmp_path, {"go.mod": text})
@@ -432,6 +435,7 @@ def test_unused_replace_and_fix(tmp_path: Path) -> None:
             "replacement of a.com/x has no effect: no requirement or go.sum line mentions a.com/x",
         ),
     ]
+    assert [text_at(text, f.range) for f in found] == ["a.com/b v0.9.0", "a.com/x"]  # what they replace
     after = assert_fix(
         tmp_path, found[1], M + REQ_B + "\nreplace a.com/b v0.9.0 => a.com/c v1.0.0\n", gone=False
     )
@@ -461,7 +465,10 @@ def test_retract_without_module_range(tmp_path: Path) -> None:
     text = "go 1.21\n\nretract (\n\tv1.0.0\n\tv1.1.0\n)\n"
     write(tmp_path, {"go.mod": text})
     f = only(check(tmp_path), "retract-without-module")
-    assert (f.severity, text_at(text, f.range)) == (Severity.ERROR, "v1.0.0")
+    assert (f.severity, text_at(text, f.range)) == (Severity.ERROR, "v1.0.0")  # the line Go reports
+    write(tmp_path, {"go.mod": "go 1.21\n\nretract v1.0.0 // oops\n"})
+    f = only(check(tmp_path), "retract-without-module")
+    assert f.range == (2, 0, 2, 7)  # the keyword
 
 
 def test_retract_versions(tmp_path: Path) -> None:

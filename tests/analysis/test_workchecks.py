@@ -77,7 +77,7 @@ GO_CASES = [
     pytest.param(
         {"go.work": "go 1.21\n\nuse ./a\n\nreplace example.com/a => ./c\n", "a/go.mod": A, "c/go.mod": A},
         "workspace-module-replaced",
-        "replace example.com/a => ./c",
+        "example.com/a",
         id="workspace-module-replaced",
     ),
     pytest.param(
@@ -142,7 +142,7 @@ def test_duplicate_use_fix(tmp_path: Path) -> None:
 def test_duplicate_module_path_related(tmp_path: Path) -> None:
     write(tmp_path, {"go.work": "go 1.21\n\nuse ./a\nuse ./b\n", "a/go.mod": A, "b/go.mod": A})
     f = only(check(tmp_path, "go.work"), "duplicate-module-path")
-    assert [(r.range, r.message) for r in f.related] == [((2, 0, 2, 7), "./a is also example.com/a")]
+    assert [(r.range, r.message) for r in f.related] == [((2, 4, 2, 7), "./a is also example.com/a")]
 
 
 def test_use_dir_appears(tmp_path: Path) -> None:
@@ -211,8 +211,8 @@ def test_conflicting_workspace_replace_fixes(oracle, tmp_path: Path) -> None:  #
         "Use ./x for example.com/x in go.work",
     ]
     assert [(Path(r.path).relative_to(tmp_path).as_posix(), r.range, r.message) for r in f.related] == [
-        ("a/go.mod", (4, 0, 4, 28), "a/go.mod replaces example.com/x with ./x"),
-        ("b/go.mod", (4, 0, 4, 29), "b/go.mod replaces example.com/x with ../x"),
+        ("a/go.mod", (4, 25, 4, 28), "a/go.mod replaces example.com/x with ./x"),  # the targets
+        ("b/go.mod", (4, 25, 4, 29), "b/go.mod replaces example.com/x with ../x"),
     ]
     expected = "go 1.21\n\nuse ./a\nuse ./b\n\nreplace example.com/x => ./a/x\n"
     assert_fix(tmp_path, f, expected, name="go.work")

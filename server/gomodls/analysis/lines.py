@@ -17,6 +17,56 @@ def line_range(line: Line) -> Range:
     return token_range(line.tokens[0], line.tokens[-1])
 
 
+# The offending token of a statement, for a finding's range.
+
+
+def path_range(line: Line) -> Range:
+    """A require/exclude line's module path."""
+    return token_range(args(line)[0])
+
+
+def version_range(line: Line) -> Range:
+    """A require/exclude line's version (the path when there is none)."""
+    a = args(line)
+    return token_range(a[1] if len(a) > 1 else a[0])
+
+
+def replaced_range(r: Replace) -> Range:
+    """What a replace replaces: the old path, with its version if it has one."""
+    old_path, old_version, _, _ = replace_tokens(r)
+    return token_range(old_path, old_version)
+
+
+def replacement_range(r: Replace) -> Range:
+    """What a replace replaces with: the new path, with its version if it has one."""
+    _, _, new_path, new_version = replace_tokens(r)
+    return token_range(new_path, new_version)
+
+
+def verb_range(line: Line) -> Range:
+    """A directive's keyword; in a block (where the go command reports the line), the line's
+    tokens."""
+    return line_range(line) if line.in_block else token_range(line.tokens[0])
+
+
+def godebug_range(line: Line, key: str, err: str) -> Range:
+    """The part of a godebug `key=value` token an error of check_godebug is about: the key
+    (unknown, or a key that cannot be one), else the value (removed setting set to an old
+    value, a bad default=); the whole token when that part is empty."""
+    a = args(line)
+    if not a:
+        return line_range(line)
+    tok = a[0]
+    whole = token_range(tok)
+    if tok.row != tok.end_row or not tok.text.startswith(key) or tok.text[len(key) : len(key) + 1] != "=":
+        return whole
+    on_key = err.startswith("unknown") or err.startswith("key ")
+    start, end = (tok.col, tok.col + len(key)) if on_key else (tok.col + len(key) + 1, tok.end_col)
+    if start == end:
+        return whole
+    return (whole[0], start, whole[2], end)
+
+
 def replace_tokens(r: Replace) -> tuple[Token, Token | None, Token, Token | None]:
     """old path, old version, new path, new version of a parsed replace."""
     a = args(r.syntax)

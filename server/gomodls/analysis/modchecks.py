@@ -11,7 +11,18 @@ from collections.abc import Iterator
 from gomodls.analysis.context import CheckContext
 from gomodls.analysis.findings import Finding, Fix, Related, Severity
 from gomodls.analysis.godebug import check_godebug
-from gomodls.analysis.lines import args, delete_line, line_range, replace_token, replace_tokens
+from gomodls.analysis.lines import (
+    args,
+    delete_line,
+    godebug_range,
+    path_range,
+    replace_token,
+    replace_tokens,
+    replaced_range,
+    replacement_range,
+    verb_range,
+    version_range,
+)
 from gomodls.gostr import quote
 from gomodls.modfile.errors import token_range
 from gomodls.modfile.gosum import parse_sum
@@ -108,7 +119,7 @@ def _go_and_toolchain(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iter
         tc = gover.from_toolchain(f.toolchain.name)
         if tc and gover.compare(tc, f.go.version) < 0:
             yield Finding(
-                line_range(f.toolchain.syntax),
+                token_range(args(f.toolchain.syntax)[0]),
                 Severity.WARNING,
                 "toolchain-older-than-go",
                 f"toolchain {f.toolchain.name} is older than go {f.go.version}: the go command never runs a "
@@ -150,7 +161,7 @@ def _godebugs(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Fin
     for g in f.godebug:
         err = check_godebug(g.key, g.value, ctx.local_go)
         if err:
-            yield Finding(line_range(g.syntax), Severity.ERROR, godebug_code(err), err)
+            yield Finding(godebug_range(g.syntax, g.key, err), Severity.ERROR, godebug_code(err), err)
 
 
 def godebug_code(err: str) -> str:
@@ -189,13 +200,16 @@ def _requires(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Fin
         if prev is None:
             first[r.mod.path] = r
             continue
-        here = Related(ctx.path, line_range(prev.syntax), f"first required here at {prev.mod.version}")
+        same = prev.mod.version == r.mod.version
+        # The same requirement twice: its path; two versions: the version.
+        token = path_range if same else version_range
+        here = Related(ctx.path, token(prev.syntax), f"first required here at {prev.mod.version}")
         remove = Fix(
             "Remove this requirement", {ctx.path: [delete_line(parsed.syntax, r.syntax)]}, preferred=True
         )
-        if prev.mod.version == r.mod.version:
+        if same:
             yield Finding(
-                line_range(r.syntax),
+                path_range(r.syntax),
                 Severity.WARNING,
                 "duplicate-require",
                 f"{r.mod.path} {r.mod.version} is already required on line {prev.syntax.line + 1}",
@@ -208,7 +222,7 @@ def _requires(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Fin
                 prev.mod.version if semver.compare(prev.mod.version, r.mod.version) > 0 else r.mod.version
             )
             yield Finding(
-                line_range(r.syntax),
+                version_range(r.syntax),
                 Severity.ERROR,
                 "conflicting-require",
                 f"{r.mod.path} is required twice, at {prev.mod.version} (line {prev.syntax.line + 1}) and "
@@ -221,7 +235,7 @@ def _requires(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Fin
         x = excluded.get(r.mod)
         if x is not None:
             yield Finding(
-                line_range(r.syntax),
+                version_range(r.syntax),
                 Severity.WARNING,
                 "excluded-require",
                 f"dropping requirement on excluded version {r.mod.path} {r.mod.version}",
@@ -229,7 +243,7 @@ def _requires(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Fin
                     Fix("Remove this requirement", {ctx.path: [delete_line(parsed.syntax, r.syntax)]}),
                     Fix("Remove the exclude", {ctx.path: [delete_line(parsed.syntax, x.syntax)]}),
                 ],
-                [Related(ctx.path, line_range(x.syntax), "excluded here")],
+                [Related(ctx.path, version_range(x.syntax), "excluded here")],
             )
 
 
@@ -242,20 +256,20 @@ def _replaces(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Fin
         if prev is None:
             continue
         remove = Fix("Remove this replacement", {ctx.path: [delete_line(parsed.syntax, r.syntax)]})
-        related = [Related(ctx.path, line_range(prev.syntax), "previous replacement")]
         if prev.new == r.new:
+            # The same replacement twice: what it replaces; two targets: the target.
             yield Finding(
-                line_range(r.syntax),
+                replaced_range(r),
                 Severity.WARNING,
                 "duplicate-replace",
                 f"{r.old} is already replaced by {r.new} on line {prev.syntax.line + 1}",
                 [remove],
-                related,
+                [Related(ctx.path, replaced_range(prev), "previous replacement")],
                 unnecessary=True,
             )
         else:
             yield Finding(
-                line_range(r.syntax),
+                replacement_range(r),
                 Severity.ERROR,
                 "conflicting-replace",
                 f"conflicting replacements for {r.old}:\n\t{prev.new}\n\t{r.new}",
@@ -265,7 +279,7 @@ def _replaces(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Fin
                         "Remove the other replacement", {ctx.path: [delete_line(parsed.syntax, prev.syntax)]}
                     ),
                 ],
-                related,
+                [Related(ctx.path, replacement_range(prev), "previous replacement")],
             )
     for r in f.replace:
         yield from _replacement_target(parsed, f, r, ctx)
@@ -371,7 +385,7 @@ def _noop_replace(parsed: ParsedFile, f: ModFile, r: Replace, ctx: CheckContext)
             reason = f"no requirement or go.sum line mentions {r.old.path}"
     if reason:
         yield Finding(
-            line_range(r.syntax),
+            replaced_range(r),
             Severity.INFORMATION,
             "unused-replace",
             f"replacement of {r.old} has no effect: {reason}",
@@ -392,7 +406,7 @@ def _retracts(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Fin
         return
     if f.module is None:
         yield Finding(
-            line_range(f.retract[0].syntax),
+            verb_range(f.retract[0].syntax),
             Severity.ERROR,
             "retract-without-module",
             "no module directive found, so retract cannot be used",
@@ -437,8 +451,9 @@ def _retracts(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Fin
             and semver.is_valid(r.high)
             and semver.compare(r.low, r.high) > 0
         ):
+            interval = args(r.syntax)
             yield Finding(
-                line_range(r.syntax),
+                token_range(interval[0], interval[-1]),
                 Severity.WARNING,
                 "empty-retract-interval",
                 f"retract interval [{r.low}, {r.high}] is empty: {r.low} is above {r.high}, so no version is retracted",

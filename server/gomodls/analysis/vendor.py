@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from gomodls.analysis.context import CheckContext
 from gomodls.analysis.findings import Finding, Fix, Severity
-from gomodls.analysis.lines import line_range
+from gomodls.analysis.lines import line_range, path_range, replaced_range
 from gomodls.files import FileSource
 from gomodls.modfile.model import ModFile, ModuleVersion, WorkFile
 from gomodls.modfile.parsed import FileKind, ParsedFile, parse_text
@@ -160,7 +160,7 @@ def _inconsistencies(f: ModFile, vl: VendorList, ctx: CheckContext) -> Iterator[
     for r in f.require:
         if not vl.meta.get(r.mod, VendorMeta()).explicit:
             yield _finding(
-                line_range(r.syntax),
+                path_range(r.syntax),
                 f"{_describe(r.mod)}: is explicitly required in go.mod, but not marked as explicit in vendor/modules.txt",
                 ctx,
             )
@@ -174,13 +174,13 @@ def _inconsistencies(f: ModFile, vl: VendorList, ctx: CheckContext) -> Iterator[
         vr = vl.meta.get(r.old, VendorMeta()).replacement
         if vr is None:
             yield _finding(
-                line_range(r.syntax),
+                replaced_range(r),
                 f"{_describe(r.old)}: is replaced in go.mod, but not marked as replaced in vendor/modules.txt",
                 ctx,
             )
         elif vr != effective:
             yield _finding(
-                line_range(r.syntax),
+                replaced_range(r),
                 f"{_describe(r.old)}: is replaced by {_describe(effective)} in go.mod, but marked as replaced by "
                 f"{_describe(vr)} in vendor/modules.txt",
                 ctx,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from gomodls.analysis.context import CheckContext
 from gomodls.analysis.findings import Finding, Fix, Related, Severity, TextEdit
 from gomodls.analysis.godebug import check_godebug
-from gomodls.analysis.lines import args, delete_line, line_range
+from gomodls.analysis.lines import args, delete_line, godebug_range, replaced_range, replacement_range
 from gomodls.analysis.modchecks import godebug_code, short_path, too_new
 from gomodls.modfile.errors import token_range
 from gomodls.modfile.model import ModFile, ModuleVersion, Replace, Use, WorkFile
@@ -37,14 +37,7 @@ def check_work(parsed: ParsedFile, ctx: CheckContext) -> list[Finding]:
     for g in wf.godebug:
         err = check_godebug(g.key, g.value, ctx.local_go)
         if err:
-            out.append(
-                Finding(
-                    line_range(g.syntax),
-                    Severity.ERROR,
-                    godebug_code(err),
-                    err,
-                )
-            )
+            out.append(Finding(godebug_range(g.syntax, g.key, err), Severity.ERROR, godebug_code(err), err))
     modules = list(_used_modules(wf, ctx, out))
     out.extend(_duplicate_module_paths(parsed, modules, ctx))
     out.extend(_go_versions(parsed, wf, modules, ctx))
@@ -67,7 +60,7 @@ def _used_modules(wf: WorkFile, ctx: CheckContext, out: list[Finding]) -> Iterat
                     "duplicate-use",
                     f"path {root} appears multiple times in workspace",
                     [Fix("Remove this use", {ctx.path: [delete_line(wf.syntax, u.syntax)]}, preferred=True)],
-                    [Related(ctx.path, line_range(prev.syntax), "first listed here")],
+                    [Related(ctx.path, token_range(args(prev.syntax)[0]), "first listed here")],
                     unnecessary=True,
                 )
             )
@@ -142,7 +135,11 @@ def _duplicate_module_paths(
                 Severity.ERROR,
                 "duplicate-module-path",
                 f"module {path} appears multiple times in workspace",
-                related=[Related(ctx.path, line_range(prev.use.syntax), f"{prev.use.path} is also {path}")],
+                related=[
+                    Related(
+                        ctx.path, token_range(args(prev.use.syntax)[0]), f"{prev.use.path} is also {path}"
+                    )
+                ],
             )
 
 
@@ -191,7 +188,7 @@ def _workspace_module_replaced(
     for r in wf.replace:
         if r.old.path in paths and not r.old.version:
             yield Finding(
-                line_range(r.syntax),
+                replaced_range(r),
                 Severity.ERROR,
                 "workspace-module-replaced",
                 f"workspace module {r.old.path} is replaced at all versions in the go.work file. To fix, remove "
@@ -252,7 +249,7 @@ def _conflict(
     related = [
         Related(
             os.path.join(m.root, "go.mod"),
-            line_range(r.syntax),
+            replacement_range(r),
             f"{m.shown}/go.mod replaces {old} with {r.new}",
         )
         for _, m, r in (first, second)
