@@ -67,7 +67,8 @@ def test_removed_settings_are_the_go_commands(oracle, tmp_path: Path) -> None:  
     write(tmp_path, {"go.mod": text})
     found = check(tmp_path, local_go=LOCAL_GO)
     assert [(f.code, f.severity, text_at(text, f.range)) for f in found] == [
-        ("removed-godebug", Severity.ERROR, v) for k, v in lines  # the old value
+        ("removed-godebug", Severity.ERROR, v)
+        for k, v in lines  # the old value
     ]
     result = oracle.run(["list", "-m"], {"go.mod": text})
     assert result.rc == 1
@@ -97,7 +98,9 @@ CASES = [
 
 @pytest.mark.parametrize(("line", "code", "token"), CASES)
 @pytest.mark.parametrize("name", ["go.mod", "go.work"])
-def test_messages_are_the_go_commands(oracle, tmp_path: Path, line: str, code: str, token: str, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_messages_are_the_go_commands(
+    oracle, tmp_path: Path, line: str, code: str, token: str, name: str
+) -> None:  # type: ignore[no-untyped-def]
     if name == "go.mod":
         files = {"go.mod": M + line}
     else:

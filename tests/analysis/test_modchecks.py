@@ -317,7 +317,9 @@ def test_conflicting_require_and_fix(tmp_path: Path) -> None:
     assert f.severity is Severity.ERROR
     assert f.message == "a.com/b is required twice, at v1.2.0 (line 5) and v1.10.0: the build uses v1.10.0"
     assert text_at(text, f.range) == "v1.10.0"  # the second version
-    assert [(text_at(text, r.range), r.message) for r in f.related] == [("v1.2.0", "first required here at v1.2.0")]
+    assert [(text_at(text, r.range), r.message) for r in f.related] == [
+        ("v1.2.0", "first required here at v1.2.0")
+    ]
     assert_fix(tmp_path, f, M + "\nrequire a.com/b v1.2.0\n")
 
 
