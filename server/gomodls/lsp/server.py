@@ -79,6 +79,7 @@ class GomodServer(LanguageServer):
         self._resolution: Any = None
         self._goenv: tuple[object, GoEnv] | None = None
         self.exit_status = 0  # of `gomodls serve`, set by the exit notification
+        self.go_detections = 0  # local go detections started (the latest one decides)
         # Findings beyond the offline checks (module graph, tidy), by source name: each source
         # computes them from what it knows now, for the document's current text, never waiting.
         self.finding_sources: dict[str, Callable[[GomodServer, Document], list[Finding]]] = {}
@@ -213,11 +214,15 @@ class GomodServer(LanguageServer):
 
     def apply_settings(self, raw: Any) -> None:
         settings, problems = parse_settings(raw, Settings())
+        env_changed = settings.env != self.settings.env
         self.settings = settings
         logging.getLogger("gomodls").setLevel(settings.log_level.upper())
         log.debug("settings: %s", settings)
         if problems:
             self.show("gomodls: " + "; ".join(problems))
+        if env_changed and self.go_detections:
+            # gomodls.env may set PATH or GOROOT: the go command found, and its version, may change.
+            self.spawn(_detect_go(self))
 
 
 def guarded(empty: Any = None) -> Callable[[F], F]:
@@ -353,9 +358,14 @@ async def _detect_go(ls: GomodServer) -> None:
     # In a thread, not as an asyncio subprocess: an exit notification that arrives while
     # asyncio is still creating the subprocess left the event loop's shutdown waiting forever
     # (its pipe connection never completes once cancelled); a thread is simply waited for.
-    ls.local = await asyncio.to_thread(local_go, dict(os.environ) | ls.settings.env)
-    log.info("go command: %s", f"go {ls.local.version} at {ls.local.binary}" if ls.local else "not found")
-    if ls.local is not None:
+    ls.go_detections += 1
+    mine = ls.go_detections
+    found = await asyncio.to_thread(local_go, dict(os.environ) | ls.settings.env)
+    if mine != ls.go_detections:
+        return  # the settings changed meanwhile: a newer detection decides
+    changed, ls.local = found != ls.local, found
+    log.info("go command: %s", f"go {found.version} at {found.binary}" if found else "not found")
+    if changed:
         ls.refresh()
 
 
