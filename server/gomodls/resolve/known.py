@@ -59,7 +59,7 @@ _version = functools.partial(tuple.__new__, ModuleVersion)
 
 def _mod_from_fact(fact: _Fact) -> tuple[ModSummary, str]:
     h1, module, go, toolchain, requires, retract, deprecated, ignore = fact
-    if not all(isinstance(s, str) for s in (h1, module, go, toolchain, deprecated)):
+    if not (type(h1) is type(module) is type(go) is type(toolchain) is type(deprecated) is str):
         raise TypeError("not a summary")
     summary = ModSummary(
         _version((module, "")),
