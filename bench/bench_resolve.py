@@ -311,8 +311,9 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
     ap.add_argument("--modules", type=int, default=300)
     ap.add_argument("--json", help="write the results here too")
+    ap.add_argument("--repeat", type=int, default=31, help="runs of each full-resolution variant")
     args = ap.parse_args()
-    repeat, edits, hovers = (3, 30, 100) if args.quick else (15, 300, 1000)
+    repeat, edits, hovers = (3, 30, 100) if args.quick else (args.repeat, 300, 1000)
     root = Path(tempfile.mkdtemp(prefix="gomodls-bench-resolve-"))
     setup: Setup | None = None
     try:

@@ -33,6 +33,7 @@ import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple, Self, TypeVar
 
+from gomodls.gcpause import paused_gc
 from gomodls.gostr import quote, trim_space
 from gomodls.modfile.canonical import (
     SEMANTIC_EXCLUDE_SORT_GO,
@@ -73,7 +74,6 @@ from gomodls.modfile.rules import (
 from gomodls.module import semver
 from gomodls.module.errors import GoError, InvalidVersionError
 from gomodls.module.paths import canonical_version, check_path_major, path_major_prefix, split_path_version
-from gomodls.syntax.parser import paused_gc
 from gomodls.syntax.printer import format_stmts
 from gomodls.syntax.tree import (
     Block,

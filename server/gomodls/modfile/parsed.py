@@ -7,12 +7,13 @@ import os
 from dataclasses import dataclass
 from enum import StrEnum
 
+from gomodls.gcpause import paused_gc
 from gomodls.modfile.canonical import cleanup, cleanup_model, sort_blocks
 from gomodls.modfile.errors import ModError, syntax_error
 from gomodls.modfile.gojson import marshal_indent, mod_json, work_json
 from gomodls.modfile.model import ModFile, WorkFile
 from gomodls.modfile.rules import parse_mod, parse_work
-from gomodls.syntax.parser import parse, paused_gc
+from gomodls.syntax.parser import parse
 from gomodls.syntax.printer import format_stmts
 from gomodls.syntax.tree import FileSyntax, clone_syntax
 

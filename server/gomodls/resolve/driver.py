@@ -11,8 +11,9 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from gomodls.gcpause import paused_gc
 from gomodls.goenv import GoEnv, find_go_work
 from gomodls.modfile.gosum import EMPTY_GO_MOD_HASH, parse_sum
 from gomodls.modfile.model import ModFile, WorkFile
@@ -156,6 +157,11 @@ def checksum_mismatch(mv: ModuleVersion, downloaded: str, recorded: str, sum_fil
         f"verifying {mv.path}@{mv.version}/go.mod: checksum mismatch\n\tdownloaded: {downloaded}"
         f"\n\t{sum_file}:     {recorded}{GO_SUM_MISMATCH}"
     )
+
+
+def _load_with_paused_gc(*args: Any, **kwargs: Any) -> graph.Result:
+    with paused_gc():
+        return graph.load(*args, **kwargs)
 
 
 @dataclass(slots=True)
@@ -327,9 +333,10 @@ class Resolver:
         otherwise); `mod_explicit` whether it was set explicitly (it changes Go's wording).
         `check_sums=False` skips go.sum's checks: the graph of the go.mod as written."""
         started = time.perf_counter()
-        recorded = sum_hashes(roots, self.files)
+        with paused_gc():  # (both make thousands of small objects that stay)
+            recorded = sum_hashes(roots, self.files)
+            known = self._known_for(roots)
         refused: dict[ModuleVersion, str] = {}
-        known = self._known_for(roots)
         source = functools.partial(self._source, recorded, refused, known)
         wants_sums = check_sums and mod_mode == "readonly" and roots.work is None
         have_sum = (lambda mv: (mv.path, mv.version) in recorded) if wants_sums else None
@@ -339,7 +346,7 @@ class Resolver:
         rounds = 0
         while True:
             load = functools.partial(
-                graph.load,
+                _load_with_paused_gc,
                 roots.mains,
                 roots.work,
                 source,

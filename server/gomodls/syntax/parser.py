@@ -11,9 +11,7 @@ lists the errors in Go's order, so the first is the one Go reports.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import importlib.resources
 from collections.abc import Iterator, Sequence
 
@@ -21,6 +19,7 @@ from lark import Lark, Tree
 from lark import Token as LarkToken
 from lark.lexer import Lexer
 
+from gomodls.gcpause import paused_gc
 from gomodls.syntax.lexer import lex_lines
 from gomodls.syntax.tree import (
     PARSER,
@@ -142,21 +141,6 @@ def _grammar_parser() -> Lark:
 
 def split_lines(text: str) -> list[str]:
     return text.split("\n")
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building a tree: the tree is made of many small
-    objects that point at each other, and collections triggered by their allocation cost more
-    than the parse itself on large files."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def parse(text: str, filename: str = "go.mod") -> FileSyntax:
