@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 # $GOROOT/go.env of Go 1.27, used when no GOROOT is known.
@@ -110,17 +110,24 @@ class GoEnv:
 
 
 def find_go_work(module_dir: str, env: GoEnv) -> str | None:
-    """The go.work the go command would use for a module in `module_dir` (GOWORK, or the first
-    go.work found walking up; GOWORK=off means none)."""
-    gowork = env.get("GOWORK")
+    """The go.work the go command would use for a module in `module_dir`."""
+    return find_work_file(module_dir, env.get("GOWORK"))
+
+
+def find_work_file(
+    directory: str, gowork: str, is_file: Callable[[str], bool] = os.path.isfile
+) -> str | None:
+    """modload's findWorkspaceFile: GOWORK=off means none, another GOWORK value names it (it must
+    be absolute), else the first go.work in the directory or above. (`is_file` lets the server
+    ask its open-document overlay, so that a go.work created in the editor counts.)"""
     if gowork == "off":
         return None
     if gowork:
         return gowork if os.path.isabs(gowork) else None
-    d = os.path.abspath(module_dir)
+    d = os.path.abspath(directory)
     while True:
         candidate = os.path.join(d, "go.work")
-        if os.path.isfile(candidate):
+        if is_file(candidate):
             return candidate
         parent = os.path.dirname(d)
         if parent == d:

@@ -13,6 +13,7 @@ from gomodls.analysis.context import CheckContext
 from gomodls.analysis.findings import Finding, Fix, Severity
 from gomodls.analysis.lines import line_range, path_range, replaced_range
 from gomodls.files import FileSource
+from gomodls.goenv import find_work_file
 from gomodls.modfile.model import ModFile, ModuleVersion, WorkFile
 from gomodls.modfile.parsed import FileKind, ParsedFile, parse_text
 from gomodls.module import gover, semver
@@ -105,28 +106,9 @@ def check_vendor(parsed: ParsedFile, ctx: CheckContext) -> list[Finding]:
     return list(_inconsistencies(f, parse_modules_txt(text), ctx))
 
 
-def find_work_file(directory: str, gowork: str, files: FileSource) -> str | None:
-    """modload's findWorkspaceFile through `files` (so that a go.work created later counts):
-    GOWORK=off means none, another GOWORK value names it (it must be absolute), else the first
-    go.work in the directory or above."""
-    if gowork == "off":
-        return None
-    if gowork:
-        return gowork if os.path.isabs(gowork) else None
-    d = os.path.abspath(directory)
-    while True:
-        candidate = os.path.join(d, "go.work")
-        if files.read_text(candidate) is not None:
-            return candidate
-        parent = os.path.dirname(d)
-        if parent == d:
-            return None
-        d = parent
-
-
 def workspace_using(module_dir: str, gowork: str, files: FileSource) -> str | None:
     """The go.work the go command runs in for the module in `module_dir`, if it uses the module."""
-    path = find_work_file(module_dir, gowork, files)
+    path = find_work_file(module_dir, gowork, lambda p: files.read_text(p) is not None)
     text = files.read_text(path) if path else None
     if path is None or text is None:
         return None
