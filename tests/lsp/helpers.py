@@ -281,3 +281,12 @@ def decode_tokens(
         names = [m for b, m in enumerate(legend.token_modifiers) if mods & (1 << b)]
         out.append((line, start, length, legend.token_types[kind], names))
     return out
+
+
+def progress_tokens(client: LanguageClient, title: str) -> list[str]:
+    """The work-done progress tokens the server began with this title."""
+    return [
+        token
+        for token, reports in client.progress_reports.items()
+        if reports and isinstance(reports[0], types.WorkDoneProgressBegin) and reports[0].title == title
+    ]

@@ -18,7 +18,7 @@ from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind, parse_text
 
 from .gofixture import ROOT, SETTINGS, doc_edits, run_go, snapshot, write_tree
-from .helpers import DOCUMENT_CHANGES, GO, Doc, apply_text_edits, edits_for, wait_until
+from .helpers import DOCUMENT_CHANGES, GO, Doc, apply_text_edits, edits_for, progress_tokens, wait_until
 
 GO_MOD = """module example.com/m
 
@@ -285,16 +285,7 @@ async def test_progress_and_cancellation(client2: LanguageClient) -> None:
     Doc.open(client, m / "go.mod", GO_MOD, write=False)
     running = asyncio.ensure_future(run_command(client, "gomodls.tidy", str(m / "go.mod")))
 
-    def begun() -> list[str]:
-        return [
-            token
-            for token, reports in client.progress_reports.items()
-            if reports
-            and isinstance(reports[0], types.WorkDoneProgressBegin)
-            and reports[0].title == "go mod tidy"
-        ]
-
-    token = (await wait_until(begun, what="progress"))[0]
+    token = (await wait_until(lambda: progress_tokens(client, "go mod tidy"), what="progress"))[0]
     assert client.progress_reports[token][0].cancellable
     client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
     await asyncio.wait_for(running, 10)

