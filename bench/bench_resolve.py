@@ -41,8 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from gomodls.files import DiskFiles  # noqa: E402
-from gomodls.goenv import GoEnv  # noqa: E402
+from gomodls.base.files import DiskFiles  # noqa: E402
+from gomodls.base.goenv import GoEnv  # noqa: E402
 from gomodls.modfile.model import ModFile  # noqa: E402
 from gomodls.modfile.parsed import FileKind, parse_text  # noqa: E402
 from gomodls.module.paths import escape_path, escape_version  # noqa: E402

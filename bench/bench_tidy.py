@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from gomodls import gowrite, sandbox
+from gomodls.gocommand import gowrite, sandbox
 from goproxy import ProxyDir
 from oracle import find_go
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TextIO
 
 from gomodls import __version__
-from gomodls.goenv import GoEnv
-from gomodls.gofilepath import short_path
+from gomodls.base.goenv import GoEnv
+from gomodls.base.gofilepath import short_path
+from gomodls.gocommand.toolchain import local_go
 from gomodls.modfile.parsed import FileKind, NotParsable, format_parsed, json_parsed, parse_text
-from gomodls.toolchain import local_go
 
 if TYPE_CHECKING:  # (the checks are imported by `check` only: the other commands start faster)
     from gomodls.analysis import CheckContext
@@ -405,7 +405,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def _resolution_setup(directory: str) -> tuple[object, object, object, dict[str, object]]:
     """The Go environment, the roots and a resolver for `directory`, as the go command sees them."""
-    from gomodls.files import DiskFiles
+    from gomodls.base.files import DiskFiles
     from gomodls.resolve.cache import ProxyCache
     from gomodls.resolve.driver import Resolver, SetupError, roots_for
     from gomodls.resolve.fetch import Fetcher

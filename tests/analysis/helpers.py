@@ -11,7 +11,7 @@ from pathlib import Path
 from gomodls.analysis import CheckContext, Finding, analyze
 from gomodls.analysis.context import DiskFiles
 from gomodls.analysis.findings import Fix
-from gomodls.textedit import apply_edits
+from gomodls.base.textedit import apply_edits
 
 LOCAL_GO = "1.27.3"  # the oracle's go
 WORK = "$WORK"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from gomodls.analysis.tidy import tidy_findings
+from gomodls.base.textedit import apply_edits
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind, parse_text
-from gomodls.textedit import apply_edits
 
 BASE = "module m\n\ngo 1.22\n\nrequire (\n\ta.com/a v1.0.0 // indirect\n\tc.com/c v1.0.0\n)\n"
 TIDIED = "module m\n\ngo 1.22\n\nrequire a.com/a v1.0.0\n\nrequire d.com/d v1.2.0 // indirect\n"

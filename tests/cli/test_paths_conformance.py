@@ -17,7 +17,7 @@ import pytest
 
 from cliproc import go_env, run_go, run_gomodls
 from conformance import mismatch_report
-from gomodls.gofilepath import clean, rel, short_path
+from gomodls.base.gofilepath import clean, rel, short_path
 from oracle import (
     Oracle,
     oracle_fixture,  # noqa: F401  (registers the `oracle` fixture)

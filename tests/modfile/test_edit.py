@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pytest
 
+from gomodls.base.textedit import apply_edits as apply_text_edits
 from gomodls.modfile.edit import EditError, ModEditor, Requirement, TextEdit, WorkEditor, editor_for
 from gomodls.modfile.parsed import FileKind, parse_text
 from gomodls.module.errors import InvalidVersionError
 from gomodls.syntax.printer import format_syntax
-from gomodls.textedit import apply_edits as apply_text_edits
 
 
 def mod(text: str) -> ModEditor:

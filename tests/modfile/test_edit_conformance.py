@@ -42,12 +42,12 @@ from editcases import (
     random_work_flags,
     unordered,
 )
+from gomodls.base.textedit import apply_edits as apply_text_edits
 from gomodls.modfile.edit import ModEditor, WorkEditor
 from gomodls.modfile.editprint import split_physical
 from gomodls.modfile.model import ModFile, WorkFile
 from gomodls.modfile.parsed import FileKind, ParsedFile, parse_text
 from gomodls.syntax.tree import Block, CommentBlock, Line
-from gomodls.textedit import apply_edits as apply_text_edits
 from oracle import Oracle, Result, oracle_fixture  # noqa: F401  (registers the `oracle` fixture)
 
 SEEDS_PER_CORPUS_FILE = int(os.environ.get("GOMODLS_EDIT_SEEDS", "1"))

@@ -28,9 +28,9 @@ import pytest
 
 from conformance import corpus_files, corpus_root
 from editcases import TRICKY_MOD, TRICKY_WORK, Call, model_dump, random_api_calls, unordered, xmod_op
+from gomodls.base.textedit import apply_edits as apply_text_edits
 from gomodls.modfile.edit import ModEditor, WorkEditor
 from gomodls.module.errors import GoError
-from gomodls.textedit import apply_edits as apply_text_edits
 from xmod import XMod, xmod_fixture  # noqa: F401  (registers the `xmod` fixture)
 
 SEEDS_PER_FILE = int(os.environ.get("GOMODLS_EDIT_SEEDS", "2"))

@@ -9,9 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gomodls.module import gover
-
-from .goref import GoRef, assert_same_many
-from .strategies import (
+from goref import GoRef, assert_same_many
+from gostrategies import (
     batch,
     batches,
     expand,

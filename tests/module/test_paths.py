@@ -32,9 +32,8 @@ from gomodls.module.paths import (
     unescape_path,
     unescape_version,
 )
-
-from .goref import GoRef, assert_same_many
-from .strategies import (
+from goref import GoRef, assert_same_many
+from gostrategies import (
     batch,
     batches,
     canonical_versions,

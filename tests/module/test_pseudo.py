@@ -21,9 +21,8 @@ from gomodls.module.pseudo import (
     pseudo_version_timestamp,
     zero_pseudo_version,
 )
-
-from .goref import GoRef, assert_same_many, py_call
-from .strategies import batch, batches, canonical_versions, expand, pseudo_shaped, version_variants, versions
+from goref import GoRef, assert_same_many, py_call
+from gostrategies import batch, batches, canonical_versions, expand, pseudo_shaped, version_variants, versions
 
 PSEUDO_TIME = dt.datetime(2006, 1, 2, 15, 4, 5, tzinfo=dt.UTC)
 

@@ -9,9 +9,8 @@ import pytest
 from hypothesis import given
 
 from gomodls.module import semver
-
-from .goref import GoRef, assert_same_many
-from .strategies import batch, batches, expand, near_pairs, version_variants, versions
+from goref import GoRef, assert_same_many
+from gostrategies import batch, batches, expand, near_pairs, version_variants, versions
 
 # (input, canonical form), in increasing order; equal canonical forms compare equal.
 # From golang.org/x/mod/semver/semver_test.go.

@@ -16,9 +16,8 @@ from hypothesis import strategies as st
 
 from gomodls.module.errors import GoError
 from gomodls.module.sumhash import dir_files, dir_hash, go_mod_hash, hash1, zip_hash
-
-from .goref import GoRef, to_go
-from .strategies import INVALID_BYTES, batch
+from goref import GoRef, to_go
+from gostrategies import INVALID_BYTES, batch
 
 
 def _h(data: bytes) -> str:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gomodls.files import DiskFiles
-from gomodls.goenv import GoEnv
+from gomodls.base.files import DiskFiles
+from gomodls.base.goenv import GoEnv
 from gomodls.module.paths import ModuleVersion
 from gomodls.module.sumhash import go_mod_hash
 from gomodls.resolve import known as known_module

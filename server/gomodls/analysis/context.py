@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from gomodls.files import DiskFiles, FileSource
+from gomodls.base.files import DiskFiles, FileSource
 
 __all__ = ["CheckContext", "DiskFiles", "FileSource"]
 

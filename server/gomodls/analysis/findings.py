@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import IntEnum
 
-from gomodls.textedit import Range, TextEdit
+from gomodls.base.textedit import Range, TextEdit
 
 __all__ = ["Finding", "Fix", "Related", "Severity", "TextEdit"]
 

@@ -8,7 +8,7 @@ import importlib.resources
 import json
 from dataclasses import dataclass
 
-from gomodls.gostr import quote
+from gomodls.base.gostr import quote
 from gomodls.module import gover
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from gomodls.analysis.findings import Finding, Fix, Severity
 from gomodls.analysis.lines import args, line_range
+from gomodls.base.textedit import TextEdit, line_edits
 from gomodls.modfile.errors import Range, token_range
 from gomodls.modfile.gosum import SumFile
 from gomodls.modfile.model import ModFile, Require
@@ -20,7 +21,6 @@ from gomodls.resolve.driver import checksum_mismatch
 from gomodls.resolve.graph import GoModUpdate, Result
 from gomodls.resolve.moduleinfo import ModuleFacts, retracted_message, short_message
 from gomodls.resolve.upgrades import Upgrades, upgrades
-from gomodls.textedit import TextEdit, line_edits
 
 UPGRADE_COMMAND = "gomodls.upgrade"
 OPEN_COMMAND = "gomodls.openModule"

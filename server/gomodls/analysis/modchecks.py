@@ -23,7 +23,7 @@ from gomodls.analysis.lines import (
     verb_range,
     version_range,
 )
-from gomodls.gostr import quote
+from gomodls.base.gostr import quote
 from gomodls.modfile.errors import token_range
 from gomodls.modfile.gosum import parse_sum
 from gomodls.modfile.model import ModFile, Replace, Require

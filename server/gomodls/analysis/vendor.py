@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from gomodls.analysis.context import CheckContext
 from gomodls.analysis.findings import Finding, Fix, Severity
 from gomodls.analysis.lines import line_range, path_range, replaced_range
-from gomodls.files import FileSource
-from gomodls.goenv import find_work_file
+from gomodls.base.files import FileSource
+from gomodls.base.goenv import find_work_file
 from gomodls.modfile.model import ModFile, ModuleVersion, WorkFile
 from gomodls.modfile.parsed import FileKind, ParsedFile, parse_text
 from gomodls.module import gover, semver

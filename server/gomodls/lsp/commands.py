@@ -1,5 +1,5 @@
 """The "Run go mod vendor" command (gomodls.vendor), through the same safe path as go mod tidy
-(gocommand.run_and_apply: the gomodls.go.allowRun setting, GOTOOLCHAIN=local, progress that
+(goaction.run_and_apply: the gomodls.go.allowRun setting, GOTOOLCHAIN=local, progress that
 the user may cancel, the editor's unsaved go.mod and go.sum, the module's .go files through
 -overlay, never running on the user's files).
 
@@ -29,8 +29,8 @@ from typing import Any
 from lsprotocol import types
 
 from gomodls.analysis.vendor import VENDOR_COMMAND, workspace_using
-from gomodls.gowrite import Outcome, mod_vendor, work_vendor
-from gomodls.lsp.gocommand import path_argument, run_and_apply
+from gomodls.gocommand.gowrite import Outcome, mod_vendor, work_vendor
+from gomodls.lsp.goaction import path_argument, run_and_apply
 from gomodls.lsp.server import GomodServer, guarded, log
 
 STAGING_PREFIX = ".gomodls-vendor-"

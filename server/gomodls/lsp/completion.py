@@ -18,7 +18,8 @@ from typing import Any, NamedTuple
 
 from lsprotocol import types
 
-from gomodls.goenv import find_go_work
+from gomodls.base.goenv import find_go_work
+from gomodls.base.textedit import Range
 from gomodls.lsp.completionsources import (
     CachedVersions,
     Snapshots,
@@ -40,7 +41,6 @@ from gomodls.module.paths import canonical_version
 from gomodls.module.pseudo import is_pseudo_version
 from gomodls.resolve.moduleinfo import ModuleFacts, ModuleFactsService, short_message
 from gomodls.syntax.tree import FileSyntax, LineKind, SourceLine, TokenKind
-from gomodls.textedit import Range
 
 SNIPPETS = {  # in the order keywords are offered
     "module": "module ${1:example.com/m}",

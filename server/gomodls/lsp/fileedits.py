@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from lsprotocol import types
 
+from gomodls.base.textedit import line_edits
 from gomodls.lsp.convert import to_range
 from gomodls.lsp.server import GomodServer, uri_of
-from gomodls.textedit import line_edits
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 
-from gomodls.files import FileSource
+from gomodls.base.files import FileSource
 from gomodls.lsp.documents import DocumentStore
 
 MAX_BYTES = 16 * 1024 * 1024

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from lsprotocol import types
 
 from gomodls.analysis.godebug import table
+from gomodls.base.textedit import Range
 from gomodls.lsp.convert import contains, from_position, to_range
 from gomodls.lsp.documents import Document
 from gomodls.lsp.server import GomodServer, guarded
@@ -18,7 +19,6 @@ from gomodls.modfile.errors import token_range
 from gomodls.modfile.model import ModFile, WorkFile
 from gomodls.modfile.parsed import FileKind
 from gomodls.syntax.tree import Block, Line, Token
-from gomodls.textedit import Range
 
 DIRECTIVES = {
     "module": "Declares the module's path. A `// Deprecated:` comment on it marks the module deprecated for the modules that require it.",

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from lsprotocol import types
 
 from gomodls.analysis.lines import args
-from gomodls.goenv import GoEnv, find_go_work
+from gomodls.base.goenv import GoEnv, find_go_work
+from gomodls.base.textedit import Range
 from gomodls.lsp.convert import contains, from_position, to_range
 from gomodls.lsp.documents import Document
 from gomodls.lsp.server import GomodServer, guarded, uri_of
@@ -21,7 +22,6 @@ from gomodls.modfile.parsed import FileKind, parse_text
 from gomodls.modfile.rules import is_directory_path
 from gomodls.module.paths import match_prefix_patterns
 from gomodls.syntax.tree import Token
-from gomodls.textedit import Range
 
 URL = re.compile(r"https?://[^\s<>\"'`)\]]+")
 

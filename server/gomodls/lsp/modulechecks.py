@@ -24,7 +24,8 @@ from gomodls.analysis.graphchecks import (
     check_go_sum,
     unreachable,
 )
-from gomodls.files import FileSource
+from gomodls.base.files import FileSource
+from gomodls.base.textedit import TextEdit, apply_edits, line_edits
 from gomodls.lsp.actions import SOURCE_ACTIONS
 from gomodls.lsp.documents import Document
 from gomodls.lsp.edits import workspace_edit
@@ -40,7 +41,6 @@ from gomodls.resolve.driver import roots_for
 from gomodls.resolve.gomodwrite import go_mod_update_edits
 from gomodls.resolve.modcache import ModCache
 from gomodls.resolve.upgrades import upgrades
-from gomodls.textedit import TextEdit, apply_edits, line_edits
 
 CHECK_UPGRADES_COMMAND = "gomodls.checkUpgrades"
 UPGRADE_ACTIONS = types.CodeActionKind.Source + ".upgrade"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from lsprotocol import types
 
-from gomodls.files import FileSource
+from gomodls.base.files import FileSource
 from gomodls.lsp.documents import Document
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind
@@ -129,7 +129,7 @@ class ResolutionService:
         directory = os.path.dirname(doc.path)
         if doc.kind is FileKind.WORK:
             return doc.path
-        from gomodls.goenv import find_go_work
+        from gomodls.base.goenv import find_go_work
 
         work = find_go_work(directory, self.ls.goenv)
         return work or directory

@@ -18,7 +18,8 @@ from pygls.uris import from_fs_path
 
 from gomodls import __version__
 from gomodls.analysis import CheckContext, Finding, analyze_parsed, analyze_sum
-from gomodls.goenv import GoEnv, env_file_path
+from gomodls.base.goenv import GoEnv, env_file_path
+from gomodls.gocommand.toolchain import LocalGo, local_go
 from gomodls.lsp import codecache
 from gomodls.lsp.config import Settings, parse_settings
 from gomodls.lsp.convert import encoding_of
@@ -27,7 +28,6 @@ from gomodls.lsp.documents import Document, DocumentStore, served_kind
 from gomodls.lsp.files import RecordingFiles, WorkspaceFiles
 from gomodls.modfile.parsed import FileKind
 from gomodls.syntax.positions import Encoding
-from gomodls.toolchain import LocalGo, local_go
 
 log = logging.getLogger("gomodls")
 

@@ -14,14 +14,14 @@ from typing import Any
 
 from gomodls.analysis.findings import Finding
 from gomodls.analysis.tidy import TIDY_COMMAND, tidy_findings
-from gomodls.gorun import GoNotFound
-from gomodls.gowrite import NotRunnable, Outcome, tidy
+from gomodls.gocommand.gorun import GoNotFound
+from gomodls.gocommand.gowrite import NotRunnable, Outcome, tidy
+from gomodls.gocommand.sandbox import SandboxError
 from gomodls.lsp.documents import Document
-from gomodls.lsp.gocommand import editor_texts, environ, path_argument, refusal, run_and_apply
+from gomodls.lsp.goaction import editor_texts, environ, path_argument, refusal, run_and_apply
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind, parse_text
-from gomodls.sandbox import SandboxError
 
 log = logging.getLogger(__name__)
 

@@ -12,14 +12,14 @@ from typing import Any
 
 from lsprotocol import types
 
-from gomodls.gowrite import work_sync
+from gomodls.gocommand.gowrite import work_sync
+from gomodls.gocommand.workuse import WorkUseError, unused_modules, work_use
 from gomodls.lsp import fileedits
 from gomodls.lsp.documents import Document
-from gomodls.lsp.gocommand import path_argument, run_and_apply
+from gomodls.lsp.goaction import path_argument, run_and_apply
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.model import WorkFile
 from gomodls.modfile.parsed import FileKind
-from gomodls.workuse import WorkUseError, unused_modules, work_use
 
 log = logging.getLogger(__name__)
 

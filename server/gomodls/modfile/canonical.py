@@ -6,11 +6,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from gomodls.gostr import go_string_key
+from gomodls.base.gostr import go_string_key
+from gomodls.base.textedit import TextEdit
 from gomodls.modfile.model import ModFile, WorkFile
 from gomodls.module import semver
 from gomodls.syntax.tree import Block, Comments, Line, Stmt
-from gomodls.textedit import TextEdit
 
 SEMANTIC_EXCLUDE_SORT_GO = "v1.21"  # go.dev/issue/60028
 

@@ -33,8 +33,9 @@ import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple, Self, TypeVar
 
-from gomodls.gcpause import paused_gc
-from gomodls.gostr import quote, trim_space
+from gomodls.base.gcpause import paused_gc
+from gomodls.base.gostr import quote, trim_space
+from gomodls.base.textedit import TextEdit
 from gomodls.modfile.canonical import (
     SEMANTIC_EXCLUDE_SORT_GO,
     cleanup,
@@ -88,7 +89,6 @@ from gomodls.syntax.tree import (
     TokenKind,
     clone_syntax,
 )
-from gomodls.textedit import TextEdit
 
 __all__ = [
     "EditError",

@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from gomodls.base.textedit import TextEdit
 from gomodls.syntax.incremental import stmt_span
 from gomodls.syntax.printer import format_stmts
 from gomodls.syntax.tree import (
@@ -46,7 +47,6 @@ from gomodls.syntax.tree import (
     Token,
     TokenKind,
 )
-from gomodls.textedit import TextEdit
 
 Piece = int | str  # an original physical line (index into Snapshot.phys) or a new line, no EOL
 LineCompare = Callable[[Line, Line], int]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gomodls.base.textedit import Range
 from gomodls.syntax.tree import SyntaxProblem, Token
-from gomodls.textedit import Range
 
 
 @dataclass(slots=True)

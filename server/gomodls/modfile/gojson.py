@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from gomodls.gostr import is_escaped_byte
+from gomodls.base.gostr import is_escaped_byte
 from gomodls.modfile.model import ModFile, ModuleVersion, WorkFile
 
 

@@ -13,7 +13,7 @@ import contextlib
 import re
 from dataclasses import dataclass, field
 
-from gomodls.gostr import GO_SPACE, quote
+from gomodls.base.gostr import GO_SPACE, quote
 from gomodls.modfile.errors import ModError
 from gomodls.module.paths import canonical_version
 

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from enum import StrEnum
 
-from gomodls.gcpause import paused_gc
+from gomodls.base.gcpause import paused_gc
 from gomodls.modfile.canonical import cleanup, cleanup_model, sort_blocks
 from gomodls.modfile.errors import ModError, syntax_error
 from gomodls.modfile.gojson import marshal_indent, mod_json, work_json

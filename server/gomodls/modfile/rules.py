@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from gomodls.gostr import UnquoteError, all_print, fields, quote, trim_space, unquote
+from gomodls.base.gostr import UnquoteError, all_print, fields, quote, trim_space, unquote
 from gomodls.modfile.errors import ModError, Range, token_range
 from gomodls.modfile.model import (
     Exclude,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gomodls.gostr import quote
+from gomodls.base.gostr import quote
 
 __all__ = ["GoError", "InvalidPathError", "InvalidVersionError", "ModuleError", "version_error"]
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
-from gomodls.gostr import go_string_key
+from gomodls.base.gostr import go_string_key
 from gomodls.module import semver
 from gomodls.module.paths import ModuleVersion
 from gomodls.module.pseudo import dec_decimal

@@ -14,7 +14,7 @@ import string
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from gomodls.gostr import go_bytes, go_string_key, is_letter, is_valid_utf8, quote, quote_rune
+from gomodls.base.gostr import go_bytes, go_string_key, is_letter, is_valid_utf8, quote, quote_rune
 from gomodls.module import semver
 from gomodls.module.errors import GoError, InvalidPathError, InvalidVersionError, ModuleError
 

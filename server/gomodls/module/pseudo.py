@@ -18,7 +18,7 @@ import datetime as dt
 import re
 from typing import NamedTuple
 
-from gomodls.gostr import quote
+from gomodls.base.gostr import quote
 from gomodls.module import semver
 from gomodls.module.errors import InvalidVersionError
 

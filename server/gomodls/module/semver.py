@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
-from gomodls.gostr import go_string_key
+from gomodls.base.gostr import go_string_key
 
 __all__ = [
     "build",

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from gomodls.gofilepath import clean as _clean  # (path.Clean: on Unix, filepath.Clean)
-from gomodls.gostr import go_bytes
+from gomodls.base.gofilepath import clean as _clean  # (path.Clean: on Unix, filepath.Clean)
+from gomodls.base.gostr import go_bytes
 from gomodls.module.errors import GoError
 
 if TYPE_CHECKING:

@@ -13,8 +13,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from gomodls.gcpause import paused_gc
-from gomodls.goenv import GoEnv, find_go_work
+from gomodls.base.gcpause import paused_gc
+from gomodls.base.goenv import GoEnv, find_go_work
 from gomodls.modfile.gosum import EMPTY_GO_MOD_HASH, parse_sum
 from gomodls.modfile.model import ModFile, WorkFile
 from gomodls.modfile.parsed import FileKind, ParsedFile, parse_text
@@ -30,7 +30,7 @@ from gomodls.resolve.proxies import FetchError
 from gomodls.resolve.summary import LoadError, ModSummary, NotLoaded, summary_from_text
 
 if TYPE_CHECKING:
-    from gomodls.files import FileSource
+    from gomodls.base.files import FileSource
 
 
 class SetupError(Exception):

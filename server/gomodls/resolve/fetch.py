@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from gomodls.goenv import GoEnv
+from gomodls.base.goenv import GoEnv
 from gomodls.module import semver
 from gomodls.module.errors import GoError
 from gomodls.module.paths import escape_path, escape_version

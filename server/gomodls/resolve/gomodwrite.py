@@ -3,10 +3,10 @@ WriteGoMod), as minimal edits of the user's text that keep its comments."""
 
 from __future__ import annotations
 
+from gomodls.base.textedit import TextEdit
 from gomodls.modfile.edit import ModEditor, Requirement
 from gomodls.module import gover
 from gomodls.resolve.graph import GoModUpdate
-from gomodls.textedit import TextEdit
 
 
 def go_mod_update_edits(text: str, update: GoModUpdate, filename: str = "go.mod") -> list[TextEdit]:

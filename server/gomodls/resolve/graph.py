@@ -50,7 +50,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from gomodls.gostr import quote
+from gomodls.base.gostr import quote
 from gomodls.module import gover
 from gomodls.module.errors import GoError, InvalidPathError
 from gomodls.module.paths import ModuleVersion, canonical_version, check_import_path, split_path_version

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from gomodls.gostr import all_print, quote_rune, rune_is_print
+from gomodls.base.gostr import all_print, quote_rune, rune_is_print
 from gomodls.syntax.tree import (
     IN_TOKEN,
     TOKEN_START,

@@ -19,7 +19,7 @@ from lark import Lark, Tree
 from lark import Token as LarkToken
 from lark.lexer import Lexer
 
-from gomodls.gcpause import paused_gc
+from gomodls.base.gcpause import paused_gc
 from gomodls.syntax.lexer import lex_lines
 from gomodls.syntax.tree import (
     PARSER,

@@ -6,7 +6,7 @@ a blank line between top-level statements, comments trimmed, one newline at the 
 
 from __future__ import annotations
 
-from gomodls.gostr import trim_space
+from gomodls.base.gostr import trim_space
 from gomodls.syntax.tree import Block, Comment, CommentBlock, Comments, FileSyntax, Line, Paren, Stmt
 
 

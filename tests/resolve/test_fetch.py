@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gomodls.goenv import GoEnv
+from gomodls.base.goenv import GoEnv
 from gomodls.resolve.cache import ProxyCache
 from gomodls.resolve.fetch import Fetcher
 from gomodls.resolve.proxies import FetchError, ProxySpec, parse_goproxy

@@ -8,7 +8,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gomodls.textedit import apply_edits, line_edits
+from gomodls.base.textedit import apply_edits, line_edits
 
 LINE = st.sampled_from(["", "a", "b", "require x v1", "\t)", "é🙂", "x\r", "\u2028", "\x0c"])
 TEXT = st.lists(LINE, max_size=8).map("\n".join)

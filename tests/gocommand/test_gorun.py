@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gomodls import gorun
+from gomodls.gocommand import gorun
 
 FAKE_GO = """#!/bin/sh
 printf 'go: finding module for package example.com/b\\n' >&2

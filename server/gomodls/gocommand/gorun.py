@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from gomodls.toolchain import find_go
+from gomodls.gocommand.toolchain import find_go
 
 DEFAULT_TIMEOUT = 120.0
 MAX_OUTPUT = 1024 * 1024

@@ -1,5 +1,5 @@
 """What `go mod tidy`, `go work sync` and `go mod vendor` / `go work vendor` would write, found
-by running them in a sandbox (gomodls.sandbox: copies of the files they write, an overlay of the
+by running them in a sandbox (gomodls.gocommand.sandbox: copies of the files they write, an overlay of the
 .go files they read), never on the user's files: the new text of every file they may change, to
 turn into edits of the editor's documents (and, for vendoring, a vendor directory written where
 the caller says)."""
@@ -12,8 +12,8 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from gomodls import sandbox
-from gomodls.gorun import DEFAULT_TIMEOUT, GoResult, run_go
+from gomodls.gocommand import sandbox
+from gomodls.gocommand.gorun import DEFAULT_TIMEOUT, GoResult, run_go
 from gomodls.modfile.model import ModFile, WorkFile
 from gomodls.modfile.parsed import FileKind, parse_text
 from gomodls.modfile.rules import is_directory_path

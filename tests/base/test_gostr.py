@@ -1,4 +1,4 @@
-"""gomodls.gostr: Go string semantics (quoting, Unicode classes) against Go itself."""
+"""gomodls.base.gostr: Go string semantics (quoting, Unicode classes) against Go itself."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gomodls.gostr import (
+from gomodls.base.gostr import (
     go_bytes,
     go_string_key,
     is_letter,
@@ -16,9 +16,8 @@ from gomodls.gostr import (
     quote,
     quote_rune,
 )
-
-from .goref import GoRef, assert_same_many
-from .strategies import INVALID_BYTES, batch, batches
+from goref import GoRef, assert_same_many
+from gostrategies import INVALID_BYTES, batch, batches
 
 
 def _expand(ranges: str) -> set[int]:

@@ -10,7 +10,7 @@ Go 1.27 implements Unicode 17.0.0 while Python 3.11's unicodedata implements 14.
 those versions characters were only added, never removed from the letter or graphic classes,
 so the Go classes are Python's plus the ranges below: the code points that became letters
 (unicode.IsLetter) or printable (strconv.IsPrint) after Unicode 14. They were computed by
-comparing Go 1.27.3 against Python 3.11 over every code point; tests/module/test_gostr.py
+comparing Go 1.27.3 against Python 3.11 over every code point; tests/base/test_gostr.py
 repeats that comparison against the running Python and Go.
 """
 

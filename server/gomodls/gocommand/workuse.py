@@ -9,7 +9,7 @@ import os
 import posixpath
 from collections.abc import Iterator
 
-from gomodls.files import FileSource
+from gomodls.base.files import FileSource
 from gomodls.modfile.edit import WorkEditor
 from gomodls.modfile.model import ModFile, WorkFile
 from gomodls.modfile.parsed import FileKind, parse_text

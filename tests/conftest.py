@@ -1,4 +1,4 @@
-"""Fixtures for the gomodls.module tests: the real Go implementation as a reference."""
+"""Fixtures shared by the tests: the real Go implementation as a reference."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from .goref import GoRef, build, go_binary
+from goref import GoRef, build, go_binary
 
 _build_seconds: list[float] = []
 _refs: list[GoRef] = []

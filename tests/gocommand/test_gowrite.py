@@ -1,4 +1,4 @@
-"""go mod tidy in a sandbox (gomodls.gowrite, gomodls.sandbox) against the real go command run
+"""go mod tidy in a sandbox (gomodls.gocommand.gowrite, gomodls.gocommand.sandbox) against the real go command run
 in place on a copy: the same go.mod and go.sum, with relative replacements, nested modules,
 vendor and testdata directories, test files and big Go files; the user's files untouched."""
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gomodls import gowrite, sandbox
+from gomodls.gocommand import gowrite, sandbox
 from lsp.gofixture import go_env, run_go, snapshot, write_tree
 from lsp.helpers import GO
 

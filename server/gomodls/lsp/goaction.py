@@ -12,13 +12,13 @@ from typing import Any
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from gomodls.gorun import GoNotFound
-from gomodls.gowrite import NotRunnable, Outcome
+from gomodls.gocommand.gorun import GoNotFound
+from gomodls.gocommand.gowrite import NotRunnable, Outcome
+from gomodls.gocommand.sandbox import SandboxError
+from gomodls.gocommand.toolchain import find_go
 from gomodls.lsp import fileedits
 from gomodls.lsp.progress import progress
 from gomodls.lsp.server import GomodServer
-from gomodls.sandbox import SandboxError
-from gomodls.toolchain import find_go
 
 NOT_ALLOWED = (
     "gomodls does not run the go command in this workspace (the setting gomodls.go.allowRun is false)"
