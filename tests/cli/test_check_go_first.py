@@ -18,8 +18,8 @@ from gomodls.analysis import CheckContext, analyze_parsed
 from gomodls.analysis.context import DiskFiles
 from gomodls.lsp.config import Settings
 from gomodls.lsp.diagnostics import to_diagnostic
+from gomodls.lsp.positions import Encoding
 from gomodls.modfile.parsed import FileKind, parse_text
-from gomodls.syntax.positions import Encoding
 from oracle import (
     GoError,
     Oracle,

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from lsprotocol import types
 
+from gomodls.lsp.positions import Encoding, from_client, to_client
 from gomodls.modfile.errors import Range
-from gomodls.syntax.positions import Encoding, from_client, to_client
 
 
 def encoding_of(kind: str | None) -> Encoding:

@@ -14,11 +14,11 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from gomodls.lsp.convert import from_range
+from gomodls.lsp.positions import Encoding
 from gomodls.modfile.gosum import SumFile, parse_sum
 from gomodls.modfile.parsed import FileKind, ParsedFile, parse_syntax
 from gomodls.syntax.incremental import apply_edit
 from gomodls.syntax.parser import parse
-from gomodls.syntax.positions import Encoding
 from gomodls.syntax.tree import FileSyntax
 
 log = logging.getLogger(__name__)

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from lsprotocol import types
 
 from gomodls.lsp.documents import Document
+from gomodls.lsp.positions import to_client
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.parsed import FileKind
 from gomodls.modfile.rules import is_directory_path
-from gomodls.syntax.positions import to_client
 from gomodls.syntax.tree import Block, Line, Token, TokenKind
 
 TOKEN_TYPES = ["keyword", "namespace", "number", "operator", "comment", "string", "property", "variable"]

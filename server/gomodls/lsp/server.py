@@ -26,8 +26,8 @@ from gomodls.lsp.convert import encoding_of
 from gomodls.lsp.diagnostics import to_diagnostic
 from gomodls.lsp.documents import Document, DocumentStore, served_kind
 from gomodls.lsp.files import RecordingFiles, WorkspaceFiles
+from gomodls.lsp.positions import Encoding
 from gomodls.modfile.parsed import FileKind
-from gomodls.syntax.positions import Encoding
 
 log = logging.getLogger("gomodls")
 

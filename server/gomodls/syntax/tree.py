@@ -3,7 +3,7 @@
 Every token and comment keeps the source line it came from (a `SourceLine`), so positions are
 derived, not stored: when an incremental edit inserts or deletes lines, only the `line` numbers of
 the following `SourceLine`s change, never the tokens. Positions are 0-based lines and 0-based
-code-point columns; `gomodls.syntax.positions` converts them to Go's 1-based rune columns and to
+code-point columns; `gomodls.lsp.positions` converts them to Go's 1-based rune columns and to
 the LSP's negotiated encoding.
 """
 

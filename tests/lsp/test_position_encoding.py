@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from gomodls.lsp.positions import Encoding, from_client, to_client
 from gomodls.syntax.parser import parse
-from gomodls.syntax.positions import Encoding, from_client, to_client
 
 LINE = "require ex.com/é v1.0.0 // 🙂 naïve"
 
