@@ -9,10 +9,10 @@ from collections.abc import Callable
 from lsprotocol import types
 
 from gomodls.analysis.findings import Finding, Fix
-from gomodls.lsp.convert import from_range, overlaps, to_range
 from gomodls.lsp.documents import Document
 from gomodls.lsp.edits import workspace_edit
 from gomodls.lsp.formatting import format_edits
+from gomodls.lsp.positions import from_range, overlaps, to_range
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.canonical import sort_edits
 from gomodls.modfile.parsed import FileKind

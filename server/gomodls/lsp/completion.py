@@ -29,9 +29,9 @@ from gomodls.lsp.completionsources import (
     module_dirs,
     module_path_of,
 )
-from gomodls.lsp.convert import from_position, to_range
 from gomodls.lsp.documents import Document
 from gomodls.lsp.hover import DIRECTIVES
+from gomodls.lsp.positions import from_position, to_range
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.model import ModFile, WorkFile
 from gomodls.modfile.parsed import FileKind, parse_text

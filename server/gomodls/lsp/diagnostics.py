@@ -8,8 +8,7 @@ from lsprotocol import types
 
 from gomodls.analysis.findings import Finding, Severity
 from gomodls.lsp.config import Settings
-from gomodls.lsp.convert import to_range
-from gomodls.lsp.positions import Encoding
+from gomodls.lsp.positions import Encoding, to_range
 
 SOURCE = "gomodls"
 _SEVERITY_BY_NAME = {

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from gomodls.lsp.convert import from_range
-from gomodls.lsp.positions import Encoding
+from gomodls.lsp.positions import Encoding, from_range
 from gomodls.modfile.gosum import SumFile, parse_sum
 from gomodls.modfile.parsed import FileKind, ParsedFile, parse_syntax
 from gomodls.syntax.incremental import apply_edit

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from lsprotocol import types
 
 from gomodls.analysis.findings import TextEdit
-from gomodls.lsp.convert import to_range
+from gomodls.lsp.positions import to_range
 from gomodls.lsp.server import GomodServer, uri_of
 
 

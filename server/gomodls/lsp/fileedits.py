@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from lsprotocol import types
 
 from gomodls.base.textedit import line_edits
-from gomodls.lsp.convert import to_range
+from gomodls.lsp.positions import to_range
 from gomodls.lsp.server import GomodServer, uri_of
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from lsprotocol import types
 
 from gomodls.base.textedit import TextEdit, line_edits
-from gomodls.lsp.convert import from_range, overlaps
 from gomodls.lsp.documents import Document
 from gomodls.lsp.edits import text_edits
+from gomodls.lsp.positions import from_range, overlaps
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.parsed import FileKind, format_parsed
 from gomodls.syntax.incremental import stmt_span

@@ -9,8 +9,8 @@ from lsprotocol import types
 
 from gomodls.analysis.lines import line_range
 from gomodls.analysis.tidy import TIDY_COMMAND
-from gomodls.lsp.convert import to_range
 from gomodls.lsp.documents import Document
+from gomodls.lsp.positions import to_range
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.lsp.work import WORK_SYNC_COMMAND
 from gomodls.modfile.model import ModFile, WorkFile

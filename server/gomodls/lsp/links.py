@@ -13,8 +13,8 @@ from lsprotocol import types
 from gomodls.analysis.lines import args
 from gomodls.base.goenv import GoEnv, find_go_work
 from gomodls.base.textedit import Range
-from gomodls.lsp.convert import contains, from_position, to_range
 from gomodls.lsp.documents import Document
+from gomodls.lsp.positions import contains, from_position, to_range
 from gomodls.lsp.server import GomodServer, guarded, uri_of
 from gomodls.modfile.errors import token_range
 from gomodls.modfile.model import ModFile, WorkFile

@@ -10,10 +10,10 @@ import os
 from lsprotocol import types
 
 from gomodls.analysis.lines import args
-from gomodls.lsp.convert import to_position
 from gomodls.lsp.documents import Document
 from gomodls.lsp.hover import HoverContext, provider
 from gomodls.lsp.links import is_private, pkg_url
+from gomodls.lsp.positions import to_position
 from gomodls.lsp.resolution import RootState
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.gosum import parse_sum

@@ -22,11 +22,10 @@ from gomodls.base.goenv import GoEnv, env_file_path
 from gomodls.gocommand.toolchain import LocalGo, local_go
 from gomodls.lsp import codecache
 from gomodls.lsp.config import Settings, parse_settings
-from gomodls.lsp.convert import encoding_of
 from gomodls.lsp.diagnostics import to_diagnostic
 from gomodls.lsp.documents import Document, DocumentStore, served_kind
 from gomodls.lsp.files import RecordingFiles, WorkspaceFiles
-from gomodls.lsp.positions import Encoding
+from gomodls.lsp.positions import Encoding, encoding_of
 from gomodls.modfile.parsed import FileKind
 
 log = logging.getLogger("gomodls")
