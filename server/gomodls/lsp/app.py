@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from gomodls.lsp import (
     actions,
-    commands,
     completion,
     formatting,
     hover,
@@ -15,13 +14,14 @@ from gomodls.lsp import (
     semantic,
     structure,
     tidy,
+    vendor,
     work,
 )
 from gomodls.lsp.server import GomodServer, register_core
 
 FEATURES = (
     actions,
-    commands,
+    vendor,
     completion,
     formatting,
     hover,
