@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gomodls.analysis.findings import Action
 from gomodls.analysis.tidy import tidy_findings
 from gomodls.base.textedit import apply_edits
 from gomodls.modfile.model import ModFile
@@ -35,7 +36,7 @@ def test_findings_and_fixes() -> None:
         if not found:
             break
         text = apply_edits(text, found[0].fixes[0].edits["go.mod"])
-        assert found[0].fixes[1].command == ("gomodls.tidy", ["go.mod"])
+        assert found[0].fixes[1].action == (Action.TIDY, ["go.mod"])
     assert {(r.mod.path, r.mod.version, r.indirect) for r in model(text).require} == {
         ("a.com/a", "v1.0.0", False),
         ("d.com/d", "v1.2.0", True),

@@ -11,7 +11,8 @@ import pytest
 
 from gomodls.analysis import CheckContext, Severity, analyze
 from gomodls.analysis.context import DiskFiles
-from gomodls.analysis.vendor import VENDOR_COMMAND, parse_modules_txt
+from gomodls.analysis.findings import Action
+from gomodls.analysis.vendor import parse_modules_txt
 from gomodls.modfile.model import ModuleVersion
 from oracle import oracle_fixture  # noqa: F401
 
@@ -172,10 +173,10 @@ def test_fix_runs_go_mod_vendor(oracle, tmp_path: Path) -> None:  # type: ignore
     found = check(tmp_path)
     assert codes(found) == ["inconsistent-vendoring", "inconsistent-vendoring"]
     fix = found[0].fixes[0]
-    assert (fix.title, fix.edits, fix.command) == (
+    assert (fix.title, fix.edits, fix.action) == (
         "Run go mod vendor",
         {},
-        (VENDOR_COMMAND, [str(tmp_path / "go.mod")]),
+        (Action.VENDOR, [str(tmp_path / "go.mod")]),
     )
     env = oracle.env_for("mod", tmp_path)
     run = subprocess.run(

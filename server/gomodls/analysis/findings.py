@@ -4,11 +4,11 @@ where Go has one, and the fixes that apply. No LSP types here: the LSP layer con
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import IntEnum
+from enum import Enum, IntEnum, auto
 
 from gomodls.base.textedit import Range, TextEdit
 
-__all__ = ["Finding", "Fix", "Related", "Severity", "TextEdit"]
+__all__ = ["Action", "Finding", "Fix", "Related", "Severity", "TextEdit"]
 
 
 class Severity(IntEnum):
@@ -23,14 +23,24 @@ class Severity(IntEnum):
         return self.name.lower()
 
 
+class Action(Enum):
+    """What a fix asks for where text edits cannot do it. The LSP layer runs each as one of
+    its commands (lsp/commands.py); the arguments travel with the fix."""
+
+    UPGRADE = auto()  # argument: {"uri", "version", "targets": {path: version}}
+    OPEN_MODULE = auto()  # argument: a module path, opened on pkg.go.dev
+    TIDY = auto()  # argument: the go.mod path
+    VENDOR = auto()  # argument: the go.mod path
+
+
 @dataclass(frozen=True, slots=True)
 class Fix:
-    """Edits to files, or a command for what text edits cannot do (running go mod vendor)."""
+    """Edits to files, or an action for what text edits cannot do (running go mod vendor)."""
 
     title: str
     edits: dict[str, list[TextEdit]]  # file path -> edits in that file
     preferred: bool = False
-    command: tuple[str, list[object]] | None = None
+    action: tuple[Action, list[object]] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from gomodls.analysis.findings import Finding, Fix, Severity
+from gomodls.analysis.findings import Action, Finding, Fix, Severity
 from gomodls.analysis.lines import args, line_range
 from gomodls.base.textedit import TextEdit, line_edits
 from gomodls.modfile.errors import Range, token_range
@@ -21,9 +21,6 @@ from gomodls.resolve.driver import checksum_mismatch
 from gomodls.resolve.graph import GoModUpdate, Result
 from gomodls.resolve.moduleinfo import ModuleFacts, retracted_message, short_message
 from gomodls.resolve.upgrades import Upgrades, upgrades
-
-UPGRADE_COMMAND = "gomodls.upgrade"
-OPEN_COMMAND = "gomodls.openModule"
 
 
 @dataclass(slots=True)
@@ -53,7 +50,7 @@ def _version_token(r: Require) -> Range:
 
 def _upgrade_fix(view: GraphView, title: str, targets: dict[str, str], preferred: bool = False) -> Fix:
     argument = {"uri": view.doc_uri, "version": view.doc_version, "targets": targets}
-    return Fix(title, {}, preferred, command=(UPGRADE_COMMAND, [argument]))
+    return Fix(title, {}, preferred, action=(Action.UPGRADE, [argument]))
 
 
 def check_go_mod(model: ModFile, path: str, view: GraphView) -> list[Finding]:
@@ -105,7 +102,7 @@ def _requirement(r: Require, view: GraphView, excluded: set[tuple[str, str]]) ->
         fixes = []
         named = _named_module(facts.deprecated)
         if named:
-            fixes.append(Fix(f"Open {named} on pkg.go.dev", {}, command=(OPEN_COMMAND, [named])))
+            fixes.append(Fix(f"Open {named} on pkg.go.dev", {}, action=(Action.OPEN_MODULE, [named])))
         a = args(r.syntax)
         out.append(
             Finding(

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from gomodls.analysis.findings import Finding, Fix, Severity
+from gomodls.analysis.findings import Action, Finding, Fix, Severity
 from gomodls.analysis.lines import line_range
 from gomodls.modfile.edit import ModEditor
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import ParsedFile
-
-TIDY_COMMAND = "gomodls.tidy"
 
 
 def _inputs(f: ModFile) -> tuple[object, ...]:
@@ -47,7 +45,7 @@ def tidy_findings(path: str, parsed: ParsedFile, base: ModFile, tidied: ModFile)
     current = parsed.model
     if not parsed.ok or not isinstance(current, ModFile) or not still_applies(current, base, tidied):
         return None
-    run_tidy = Fix("Run go mod tidy", {}, command=(TIDY_COMMAND, [path]))
+    run_tidy = Fix("Run go mod tidy", {}, action=(Action.TIDY, [path]))
     wanted = {r.mod.path: r for r in tidied.require}
     out: list[Finding] = []
     seen: set[str] = set()

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from gomodls.analysis.context import CheckContext
-from gomodls.analysis.findings import Finding, Fix, Severity
+from gomodls.analysis.findings import Action, Finding, Fix, Severity
 from gomodls.analysis.lines import line_range, path_range, replaced_range
 from gomodls.base.files import FileSource
 from gomodls.base.goenv import find_work_file
@@ -19,8 +19,6 @@ from gomodls.modfile.parsed import FileKind, ParsedFile, parse_text
 from gomodls.module import gover, semver
 from gomodls.module.errors import GoError
 from gomodls.module.paths import check_import_path
-
-VENDOR_COMMAND = "gomodls.vendor"
 
 
 @dataclass(slots=True)
@@ -129,7 +127,7 @@ def _finding(rng: tuple[int, int, int, int], detail: str, ctx: CheckContext) -> 
         Severity.ERROR,
         "inconsistent-vendoring",
         f"inconsistent vendoring: {detail}\n\tTo sync the vendor directory, run:\n\t\tgo mod vendor",
-        [Fix("Run go mod vendor", {}, command=(VENDOR_COMMAND, [ctx.path]))],
+        [Fix("Run go mod vendor", {}, action=(Action.VENDOR, [ctx.path]))],
     )
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from lsprotocol import types
 
 from gomodls.analysis.findings import Finding, Fix
+from gomodls.lsp import commands
 from gomodls.lsp.documents import Document
 from gomodls.lsp.edits import workspace_edit
 from gomodls.lsp.formatting import format_edits
@@ -40,9 +41,11 @@ def _action(
     )
     if fix.edits:
         action.edit = workspace_edit(ls, fix.edits)
-    if fix.command is not None:
-        name, arguments = fix.command
-        action.command = types.Command(title=fix.title, command=name, arguments=arguments)
+    if fix.action is not None:
+        what, arguments = fix.action
+        action.command = types.Command(
+            title=fix.title, command=commands.FOR_ACTION[what], arguments=arguments
+        )
     return action
 
 

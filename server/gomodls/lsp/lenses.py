@@ -8,15 +8,13 @@ from dataclasses import dataclass
 from lsprotocol import types
 
 from gomodls.analysis.lines import line_range
-from gomodls.analysis.tidy import TIDY_COMMAND
+from gomodls.lsp import commands
 from gomodls.lsp.documents import Document
 from gomodls.lsp.positions import to_range
 from gomodls.lsp.server import GomodServer, guarded
-from gomodls.lsp.work import WORK_SYNC_COMMAND
 from gomodls.modfile.model import ModFile, WorkFile
 from gomodls.modfile.parsed import FileKind
 
-CHECK_UPGRADES_COMMAND = "gomodls.checkUpgrades"
 KIND_CHECK_UPGRADES = types.CodeActionKind.Source + ".checkUpgrades"
 KIND_TIDY = types.CodeActionKind.Source + ".tidy"
 KIND_WORK_SYNC = types.CodeActionKind.Source + ".workSync"
@@ -48,18 +46,18 @@ def lenses(ls: GomodServer, doc: Document) -> list[Lens]:
                 "Check for upgrades",
                 "Check for module upgrades",
                 KIND_CHECK_UPGRADES,
-                CHECK_UPGRADES_COMMAND,
+                commands.CHECK_UPGRADES,
                 doc.path,
             )
         ]
         if runs_go:
-            out.append(Lens(line, "Tidy", "Run go mod tidy", KIND_TIDY, TIDY_COMMAND, doc.path))
+            out.append(Lens(line, "Tidy", "Run go mod tidy", KIND_TIDY, commands.TIDY, doc.path))
         return out
     if doc.kind is FileKind.WORK and runs_go and doc.path.endswith("go.work"):
         model = doc.parsed.model
         first = model.go.syntax if isinstance(model, WorkFile) and model.go is not None else None
         line = line_range(first)[0] if first is not None else 0
-        return [Lens(line, "Sync", "Run go work sync", KIND_WORK_SYNC, WORK_SYNC_COMMAND, doc.path)]
+        return [Lens(line, "Sync", "Run go work sync", KIND_WORK_SYNC, commands.WORK_SYNC, doc.path)]
     return []
 
 

@@ -17,8 +17,6 @@ from lsprotocol import types
 
 from gomodls.analysis.findings import Finding, Severity
 from gomodls.analysis.graphchecks import (
-    OPEN_COMMAND,
-    UPGRADE_COMMAND,
     GraphView,
     check_go_mod,
     check_go_sum,
@@ -26,6 +24,7 @@ from gomodls.analysis.graphchecks import (
 )
 from gomodls.base.files import FileSource
 from gomodls.base.textedit import TextEdit, apply_edits, line_edits
+from gomodls.lsp import commands
 from gomodls.lsp.actions import SOURCE_ACTIONS
 from gomodls.lsp.documents import Document
 from gomodls.lsp.edits import workspace_edit
@@ -42,7 +41,6 @@ from gomodls.resolve.gomodwrite import go_mod_update_edits
 from gomodls.resolve.modcache import ModCache
 from gomodls.resolve.upgrades import upgrades
 
-CHECK_UPGRADES_COMMAND = "gomodls.checkUpgrades"
 UPGRADE_ACTIONS = types.CodeActionKind.Source + ".upgrade"
 PLAN_TIMEOUT = 20.0  # seconds to fetch what an upgrade needs before giving up
 
@@ -231,11 +229,11 @@ def _requires(text: str) -> list:  # type: ignore[type-arg]
 
 async def upgrade(ls: GomodServer, argument: object) -> None:
     if not isinstance(argument, dict) or not isinstance(argument.get("targets"), dict):
-        ls.show(f"{UPGRADE_COMMAND}: expected {{uri, version, targets}}")
+        ls.show(f"{commands.UPGRADE}: expected {{uri, version, targets}}")
         return
     doc = ls.documents.get(str(argument.get("uri")))
     if doc is None or doc.kind is not FileKind.MOD:
-        ls.show(f"{UPGRADE_COMMAND}: the go.mod is not open")
+        ls.show(f"{commands.UPGRADE}: the go.mod is not open")
         return
     if argument.get("version") is not None and argument["version"] != doc.version:
         ls.show("gomodls: go.mod changed since this action was offered; ask for it again")
@@ -318,7 +316,7 @@ def source_actions(ls: GomodServer, doc: Document, params: types.CodeActionParam
             types.CodeAction(
                 title=title,
                 kind=UPGRADE_ACTIONS,
-                command=types.Command(title=title, command=UPGRADE_COMMAND, arguments=[argument]),
+                command=types.Command(title=title, command=commands.UPGRADE, arguments=[argument]),
             )
         )
     return out
@@ -327,12 +325,12 @@ def source_actions(ls: GomodServer, doc: Document, params: types.CodeActionParam
 async def check_upgrades(ls: GomodServer, gomod: object) -> list[str]:
     """Fetch fresh version lists for the requirements of a go.mod and report the upgrades."""
     if not isinstance(gomod, str) or not gomod.endswith("go.mod"):
-        ls.show(f"{CHECK_UPGRADES_COMMAND}: expected the path of a go.mod file")
+        ls.show(f"{commands.CHECK_UPGRADES}: expected the path of a go.mod file")
         return []
     text = ls.files.read_text(gomod)
     model = parse_text(text, FileKind.MOD, "go.mod").model if text is not None else None
     if not isinstance(model, ModFile):
-        ls.show(f"{CHECK_UPGRADES_COMMAND}: cannot read {gomod}")
+        ls.show(f"{commands.CHECK_UPGRADES}: cannot read {gomod}")
         return []
     facts = ls.resolution.facts_service()
     facts.forget()
@@ -363,17 +361,17 @@ def register(server: GomodServer) -> None:
     if source_actions not in SOURCE_ACTIONS:
         SOURCE_ACTIONS.append(source_actions)
 
-    @server.command(UPGRADE_COMMAND)
+    @server.command(commands.UPGRADE)
     @guarded()
     async def run_upgrade(ls: GomodServer, argument: Any = None) -> None:
         await upgrade(ls, argument)
 
-    @server.command(CHECK_UPGRADES_COMMAND)
+    @server.command(commands.CHECK_UPGRADES)
     @guarded([])
     async def run_check_upgrades(ls: GomodServer, gomod: Any = None) -> list[str]:
         return await check_upgrades(ls, gomod)
 
-    @server.command(OPEN_COMMAND)
+    @server.command(commands.OPEN_MODULE)
     @guarded()
     async def open_module(ls: GomodServer, path: Any = None) -> None:
         if isinstance(path, str) and path:

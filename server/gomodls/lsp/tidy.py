@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gomodls.analysis.findings import Finding
-from gomodls.analysis.tidy import TIDY_COMMAND, tidy_findings
+from gomodls.analysis.tidy import tidy_findings
 from gomodls.gocommand.gorun import GoNotFound
 from gomodls.gocommand.gowrite import NotRunnable, Outcome, tidy
 from gomodls.gocommand.sandbox import SandboxError
+from gomodls.lsp import commands
 from gomodls.lsp.documents import Document
 from gomodls.lsp.goaction import editor_texts, environ, path_argument, refusal, run_and_apply
 from gomodls.lsp.server import GomodServer, guarded
@@ -153,11 +154,11 @@ def register(server: GomodServer) -> None:
     server.finding_sources["tidy"] = service.findings
     server.document_hooks.append(service.on_document)
 
-    @server.command(TIDY_COMMAND)
+    @server.command(commands.TIDY)
     @guarded()
     async def run_tidy(ls: GomodServer, *args: Any) -> None:
         gomod = path_argument(args[0] if args else None, "go.mod")
         if gomod is None:
-            ls.show(f"{TIDY_COMMAND}: expected the path of a go.mod file")
+            ls.show(f"{commands.TIDY}: expected the path of a go.mod file")
             return
         await service.run_command(gomod)

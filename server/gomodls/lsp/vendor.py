@@ -28,8 +28,9 @@ from typing import Any
 
 from lsprotocol import types
 
-from gomodls.analysis.vendor import VENDOR_COMMAND, workspace_using
+from gomodls.analysis.vendor import workspace_using
 from gomodls.gocommand.gowrite import Outcome, mod_vendor, work_vendor
+from gomodls.lsp import commands
 from gomodls.lsp.goaction import path_argument, run_and_apply
 from gomodls.lsp.server import GomodServer, guarded, log
 
@@ -97,11 +98,11 @@ def _swap(new: str, current: str, old: str) -> None:
 
 
 def register(server: GomodServer) -> None:
-    @server.command(VENDOR_COMMAND)
+    @server.command(commands.VENDOR)
     @guarded()
     async def run_vendor(ls: GomodServer, *args: Any) -> None:
         gomod = path_argument(args[0] if args else None, "go.mod")
         if gomod is None:
-            ls.show(f"{VENDOR_COMMAND}: expected the path of a go.mod file")
+            ls.show(f"{commands.VENDOR}: expected the path of a go.mod file")
             return
         await vendor(ls, gomod)

@@ -14,7 +14,7 @@ from lsprotocol import types
 
 from gomodls.gocommand.gowrite import work_sync
 from gomodls.gocommand.workuse import WorkUseError, unused_modules, work_use
-from gomodls.lsp import fileedits
+from gomodls.lsp import commands, fileedits
 from gomodls.lsp.documents import Document
 from gomodls.lsp.goaction import path_argument, run_and_apply
 from gomodls.lsp.server import GomodServer, guarded
@@ -23,8 +23,6 @@ from gomodls.modfile.parsed import FileKind
 
 log = logging.getLogger(__name__)
 
-WORK_USE_COMMAND = "gomodls.workUse"
-WORK_SYNC_COMMAND = "gomodls.workSync"
 WORK_USE_KIND = types.CodeActionKind.Source + ".workUse"
 SYNC_LABEL = "go work sync"
 SCAN_TTL = 5.0  # seconds a directory scan is reused (code actions are asked for on every move)
@@ -117,21 +115,21 @@ def register(server: GomodServer) -> None:
     actions.KINDS.append(WORK_USE_KIND)
     actions.SOURCE_ACTIONS.append(use_actions)
 
-    @server.command(WORK_USE_COMMAND)
+    @server.command(commands.WORK_USE)
     @guarded()
     async def use_command(ls: GomodServer, *args: Any) -> None:
         gowork = path_argument(args[0] if args else None, "go.work")
         directory = args[1] if len(args) > 1 else None
         if gowork is None or not isinstance(directory, str) or not directory:
-            ls.show(f"{WORK_USE_COMMAND}: expected the path of a go.work file and a module directory")
+            ls.show(f"{commands.WORK_USE}: expected the path of a go.work file and a module directory")
             return
         await run_use(ls, gowork, directory)
 
-    @server.command(WORK_SYNC_COMMAND)
+    @server.command(commands.WORK_SYNC)
     @guarded()
     async def sync_command(ls: GomodServer, *args: Any) -> None:
         gowork = path_argument(args[0] if args else None, "go.work")
         if gowork is None:
-            ls.show(f"{WORK_SYNC_COMMAND}: expected the path of a go.work file")
+            ls.show(f"{commands.WORK_SYNC}: expected the path of a go.work file")
             return
         await run_sync(ls, gowork)
