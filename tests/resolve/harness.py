@@ -1,5 +1,5 @@
 """Runs a generated scenario through the real go command and through gomodls.resolve, and
-compares the two (see test_graph_conformance.py)."""
+compares the two (see test_list_conformance.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from gomodls.modfile.parsed import FileKind, parse_text
 from gomodls.module.errors import GoError, ModuleError
 from gomodls.module.paths import ModuleVersion, escape_path, escape_version
 from gomodls.resolve.fetch import Info
-from gomodls.resolve.graph import (
+from gomodls.resolve.list import (
     LoadError,
     MainModule,
     ModSummary,

@@ -11,7 +11,7 @@ import pytest
 from gomodls.module.errors import GoError, ModuleError
 from gomodls.module.paths import ModuleVersion
 from gomodls.resolve import mvs
-from gomodls.resolve.modgraph import cmp_version
+from gomodls.resolve.buildlist import cmp_version
 from gomodls.resolve.summary import NotLoaded
 
 TABLE = Path(__file__).with_name("mvs_testdata.txt")

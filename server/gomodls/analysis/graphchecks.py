@@ -18,7 +18,7 @@ from gomodls.modfile.model import ModFile, Require
 from gomodls.module import gover, semver
 from gomodls.module.paths import ModuleVersion
 from gomodls.resolve.driver import checksum_mismatch
-from gomodls.resolve.graph import GoModUpdate, Result
+from gomodls.resolve.list import GoModUpdate, Result
 from gomodls.resolve.moduleinfo import ModuleFacts, retracted_message, short_message
 from gomodls.resolve.upgrades import Upgrades, upgrades
 

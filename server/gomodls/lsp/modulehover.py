@@ -20,7 +20,7 @@ from gomodls.modfile.gosum import parse_sum
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind
 from gomodls.module import gover
-from gomodls.resolve.graph import ModuleInfo
+from gomodls.resolve.list import ModuleInfo
 from gomodls.resolve.moduleinfo import ModuleFacts, retracted_message
 from gomodls.resolve.upgrades import upgrades
 

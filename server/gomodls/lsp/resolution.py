@@ -22,7 +22,7 @@ from gomodls.module.paths import ModuleVersion
 from gomodls.resolve.cache import ProxyCache
 from gomodls.resolve.driver import Resolution, Resolver, Roots, SetupError, roots_for
 from gomodls.resolve.fetch import Fetcher
-from gomodls.resolve.graph import GoModUpdate
+from gomodls.resolve.list import GoModUpdate
 from gomodls.resolve.moduleinfo import ModuleFactsService
 
 log = logging.getLogger(__name__)

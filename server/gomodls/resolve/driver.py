@@ -1,5 +1,5 @@
 """Loading the module graph for real: find the main modules (and the workspace) of a
-directory, then run the pure `graph.load` and fetch, concurrently, whatever go.mod and .info
+directory, then run the pure `list.load` and fetch, concurrently, whatever go.mod and .info
 files it says it needs next, until it completes. Fetched summaries are kept for the session, so
 re-resolving after an edit needs no I/O for what was already seen."""
 
@@ -21,9 +21,9 @@ from gomodls.modfile.parsed import FileKind, ParsedFile, parse_text
 from gomodls.module.errors import GoError, version_error
 from gomodls.module.paths import ModuleVersion
 from gomodls.module.sumhash import go_mod_hash
-from gomodls.resolve import graph
 from gomodls.resolve.fetch import Fetcher, Info, parse_info
 from gomodls.resolve.known import KnownModules
+from gomodls.resolve.list import Result, load
 from gomodls.resolve.mainmods import MainModule, Workspace
 from gomodls.resolve.modcache import Stamp
 from gomodls.resolve.proxies import FetchError
@@ -39,7 +39,7 @@ class SetupError(Exception):
 
 @dataclass(slots=True)
 class Roots:
-    """What `graph.load` starts from."""
+    """What `list.load` starts from."""
 
     mains: list[MainModule]
     work: Workspace | None
@@ -159,14 +159,14 @@ def checksum_mismatch(mv: ModuleVersion, downloaded: str, recorded: str, sum_fil
     )
 
 
-def _load_with_paused_gc(*args: Any, **kwargs: Any) -> graph.Result:
+def _load_with_paused_gc(*args: Any, **kwargs: Any) -> Result:
     with paused_gc():
-        return graph.load(*args, **kwargs)
+        return load(*args, **kwargs)
 
 
 @dataclass(slots=True)
 class Resolution:
-    result: graph.Result
+    result: Result
     rounds: int
     seconds: float
     # go.mod files refused because go.sum records another hash (Go stops at the first one)
@@ -174,7 +174,7 @@ class Resolution:
 
 
 class Resolver:
-    """Fetches for `graph.load`; keeps proxy go.mod summaries and .info answers for the session
+    """Fetches for `list.load`; keeps proxy go.mod summaries and .info answers for the session
     (they never change); reads directory replacements fresh through `files` on every run."""
 
     def __init__(

@@ -27,8 +27,8 @@ from typing import Any
 
 from gomodls.modfile.gojson import marshal_indent
 from gomodls.module.paths import ModuleVersion
-from gomodls.resolve.graph import ModuleInfo
-from gomodls.resolve.modgraph import ModuleGraph
+from gomodls.resolve.buildlist import ModuleGraph
+from gomodls.resolve.list import ModuleInfo
 
 
 @dataclass(frozen=True)

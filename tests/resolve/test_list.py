@@ -1,4 +1,4 @@
-"""Hand-made module graphs for gomodls.resolve.graph (no go command needed). The expected
+"""Hand-made module graphs for gomodls.resolve.list (no go command needed). The expected
 values are what Go 1.27.3 does on these inputs (checked with the go command on a file:// proxy
 serving PROXY; its fetch errors name the file:// URL instead of the one used here)."""
 
@@ -13,7 +13,7 @@ from gomodls.modfile.parsed import FileKind, parse_text
 from gomodls.module.errors import ModuleError
 from gomodls.module.paths import ModuleVersion
 from gomodls.resolve.fetch import Info
-from gomodls.resolve.graph import (
+from gomodls.resolve.list import (
     LoadError,
     MainModule,
     ModSummary,

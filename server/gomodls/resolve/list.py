@@ -57,19 +57,7 @@ from gomodls.module.paths import ModuleVersion, canonical_version, check_import_
 from gomodls.module.paths import check_path_major as _check_path_major
 from gomodls.module.pseudo import is_pseudo_version, pseudo_version_time
 from gomodls.resolve import mvs
-from gomodls.resolve.mainmods import (
-    MainModule,
-    ModFileIndex,
-    Workspace,
-    from_go_mod,
-    from_go_work,
-    index_mod_file,
-    make_main_modules,
-    mv,
-    short_path,
-)
-from gomodls.resolve.messages import Fatal, Message, Messages
-from gomodls.resolve.modgraph import (
+from gomodls.resolve.buildlist import (
     PRUNED,
     WORKSPACE,
     GoModDirtyError,
@@ -84,6 +72,18 @@ from gomodls.resolve.modgraph import (
     pruning_for_go_version,
     update_roots,
 )
+from gomodls.resolve.mainmods import (
+    MainModule,
+    ModFileIndex,
+    Workspace,
+    from_go_mod,
+    from_go_work,
+    index_mod_file,
+    make_main_modules,
+    mv,
+    short_path,
+)
+from gomodls.resolve.messages import Fatal, Message, Messages
 from gomodls.resolve.summary import (
     LoadError,
     ModSummary,
