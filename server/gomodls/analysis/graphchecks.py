@@ -18,8 +18,8 @@ from gomodls.modfile.model import ModFile, Require
 from gomodls.module import gover, semver
 from gomodls.module.paths import ModuleVersion
 from gomodls.resolve.driver import checksum_mismatch
-from gomodls.resolve.list import GoModUpdate, Result
 from gomodls.resolve.moduleinfo import ModuleFacts, retracted_message, short_message
+from gomodls.resolve.result import GoModUpdate, Result
 from gomodls.resolve.upgrades import Upgrades, upgrades
 
 

@@ -20,8 +20,8 @@ from gomodls.modfile.gosum import parse_sum
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind
 from gomodls.module import gover
-from gomodls.resolve.list import ModuleInfo
 from gomodls.resolve.moduleinfo import ModuleFacts, retracted_message
+from gomodls.resolve.result import ModuleInfo
 from gomodls.resolve.upgrades import upgrades
 
 VERBS = ("require", "exclude", "replace", "tool")

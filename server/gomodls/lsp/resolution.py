@@ -22,8 +22,8 @@ from gomodls.module.paths import ModuleVersion
 from gomodls.resolve.cache import ProxyCache
 from gomodls.resolve.driver import Resolution, Resolver, Roots, SetupError, roots_for
 from gomodls.resolve.fetch import Fetcher
-from gomodls.resolve.list import GoModUpdate
 from gomodls.resolve.moduleinfo import ModuleFactsService
+from gomodls.resolve.result import GoModUpdate
 
 log = logging.getLogger(__name__)
 

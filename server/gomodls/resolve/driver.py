@@ -23,10 +23,11 @@ from gomodls.module.paths import ModuleVersion
 from gomodls.module.sumhash import go_mod_hash
 from gomodls.resolve.fetch import Fetcher, Info, parse_info
 from gomodls.resolve.known import KnownModules
-from gomodls.resolve.list import Result, load
+from gomodls.resolve.list import load
 from gomodls.resolve.mainmods import MainModule, Workspace
 from gomodls.resolve.modcache import Stamp
 from gomodls.resolve.proxies import FetchError
+from gomodls.resolve.result import Result
 from gomodls.resolve.summary import LoadError, ModSummary, NotLoaded, summary_from_text
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from gomodls.base.textedit import TextEdit
 from gomodls.modfile.edit import ModEditor, Requirement
 from gomodls.module import gover
-from gomodls.resolve.list import GoModUpdate
+from gomodls.resolve.result import GoModUpdate
 
 
 def go_mod_update_edits(text: str, update: GoModUpdate, filename: str = "go.mod") -> list[TextEdit]:

@@ -1,4 +1,4 @@
-"""`go list -m all` and `go list -m -json all` output for a `graph.Result`, byte for byte.
+"""`go list -m all` and `go list -m -json all` output for a `result.Result`, byte for byte.
 
 The text form is modinfo.ModulePublic.String() per line ("path version => path version").
 The JSON form is json.MarshalIndent(ModulePublic, "", "\\t") per module: Go's field order,
@@ -28,7 +28,7 @@ from typing import Any
 from gomodls.modfile.gojson import marshal_indent
 from gomodls.module.paths import ModuleVersion
 from gomodls.resolve.buildlist import ModuleGraph
-from gomodls.resolve.list import ModuleInfo
+from gomodls.resolve.result import ModuleInfo
 
 
 @dataclass(frozen=True)
