@@ -47,7 +47,7 @@ from gomodls.modfile.model import ModFile  # noqa: E402
 from gomodls.modfile.parsed import FileKind, parse_text  # noqa: E402
 from gomodls.module.paths import escape_path, escape_version  # noqa: E402
 from gomodls.resolve.cache import ProxyCache  # noqa: E402
-from gomodls.resolve.driver import Resolver, Roots, roots_for  # noqa: E402
+from gomodls.resolve.driver import ResolveOptions, Resolver, Roots, roots_for  # noqa: E402
 from gomodls.resolve.fetch import Fetcher  # noqa: E402
 from gomodls.resolve.listjson import render_text  # noqa: E402
 from gomodls.resolve.mainmods import MainModule  # noqa: E402
@@ -143,7 +143,7 @@ async def resolve_in_process(setup: Setup, env_vars: dict[str, str]) -> str:
     cache = ProxyCache(os.path.join(env_vars["XDG_CACHE_HOME"], "gomodls", "proxy"))
     fetcher = Fetcher(env, cache=cache)
     resolver = Resolver(fetcher, files, cwd=directory)
-    resolution = await resolver.resolve(roots, local_go="1.27.3", gotoolchain="local")
+    resolution = await resolver.resolve(roots, ResolveOptions(local_go="1.27.3", gotoolchain="local"))
     await fetcher.close()
     cache.close()
     assert resolution.result.ok, resolution.result.stderr
@@ -216,9 +216,9 @@ async def re_resolution(setup: Setup, edits: int) -> dict[str, object]:
     cache = ProxyCache(os.path.join(setup.env["XDG_CACHE_HOME"], "gomodls", "proxy"))
     fetcher = Fetcher(env, cache=cache)
     resolver = Resolver(fetcher, DiskFiles(), cwd=directory)
-    options: dict[str, object] = {"mod_mode": "readonly", "local_go": "1.27.3", "check_sums": False}
+    options = ResolveOptions(mod_mode="readonly", local_go="1.27.3", check_sums=False)
     text = (setup.dir / "go.mod").read_text()
-    first = await resolver.resolve(roots_for(directory, env, DiskFiles()), **options)  # type: ignore[arg-type]
+    first = await resolver.resolve(roots_for(directory, env, DiskFiles()), options)
     lines = text.split("\n")
     require_lines = [i for i, line in enumerate(lines) if line.startswith("\texample.com/")]
     rng = random.Random(7)
@@ -234,7 +234,7 @@ async def re_resolution(setup: Setup, edits: int) -> dict[str, object]:
         seen = len(resolver._summaries)
         t = time.perf_counter()
         roots = edited_roots(directory, "\n".join(lines))
-        resolution = await resolver.resolve(roots, **options)  # type: ignore[arg-type]
+        resolution = await resolver.resolve(roots, options)
         elapsed = time.perf_counter() - t
         kind = 0 if len(resolver._summaries) == seen else 1 if resolution.rounds == 0 else 2
         list(kinds.values())[kind].append(elapsed)

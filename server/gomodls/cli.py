@@ -14,7 +14,7 @@ import stat
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from gomodls import __version__
 from gomodls.base.goenv import GoEnv
@@ -22,9 +22,10 @@ from gomodls.base.gofilepath import short_path
 from gomodls.gocommand.toolchain import local_go
 from gomodls.modfile.parsed import FileKind, NotParsable, format_parsed, json_parsed, parse_text
 
-if TYPE_CHECKING:  # (the checks are imported by `check` only: the other commands start faster)
+if TYPE_CHECKING:  # (imported by the commands that need them: the others start faster)
     from gomodls.analysis import CheckContext
     from gomodls.modfile.errors import ModError
+    from gomodls.resolve.driver import Resolution, ResolveOptions, Resolver, Roots
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 SEVERITIES = ("error", "warning", "information", "hint")
@@ -403,12 +404,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return server.exit_status
 
 
-def _resolution_setup(directory: str) -> tuple[object, object, object, dict[str, object]]:
-    """The Go environment, the roots and a resolver for `directory`, as the go command sees them."""
+def _resolution_setup(directory: str) -> tuple[GoEnv, Roots, Resolver, ResolveOptions]:
+    """The Go environment, the roots, a resolver and its options for `directory`, as the go
+    command sees them."""
     from gomodls.base.files import DiskFiles
-    from gomodls.resolve.cache import ProxyCache
-    from gomodls.resolve.driver import Resolver, SetupError, roots_for
-    from gomodls.resolve.fetch import Fetcher
+    from gomodls.resolve.driver import ResolveOptions, Resolver, SetupError, roots_for
 
     if not os.path.isdir(directory):
         raise InputError(f"{directory}: not a directory")
@@ -424,28 +424,23 @@ def _resolution_setup(directory: str) -> tuple[object, object, object, dict[str,
         err("go: -mod may only be set to readonly or vendor when in workspace mode\n")
         raise SystemExit(1)
     go = local_go()
-    options: dict[str, object] = {
-        "mod_mode": mod or "readonly",
-        "mod_explicit": mod is not None,
-        "gotoolchain": env.get("GOTOOLCHAIN"),
-        "local_go": go.version if go else None,
-    }
+    options = ResolveOptions.for_env(env, go.version if go else None)
     # `gomodls resolve DIR` is `go -C DIR list -m all`: file names in messages are relative to DIR.
-    resolver = Resolver(Fetcher(env, cache=ProxyCache()), files, cwd=os.path.abspath(directory))
+    resolver = Resolver.for_env(env, files, cwd=os.path.abspath(directory))
     return env, roots, resolver, options
 
 
-def _resolve(resolver: object, roots: object, options: dict[str, object]) -> Any:
+def _resolve(resolver: Resolver, roots: Roots, options: ResolveOptions) -> Resolution:
     """Run the resolution. The coroutine given to asyncio.run returns nothing on purpose: on the
     way out asyncio.run (Python 3.11) looks at the SIGINT handler, a partial holding its main
     task, and formatting that (in a ValueError message that signal.getsignal catches) formats
     the task's result — a second or more for the repr of a build list of hundreds of modules."""
     import asyncio
 
-    done: list[Any] = []
+    done: list[Resolution] = []
 
     async def main() -> None:
-        done.append(await resolver.resolve(roots, **options))  # type: ignore[attr-defined]
+        done.append(await resolver.resolve(roots, options))
 
     asyncio.run(main())
     return done[0]
@@ -467,8 +462,8 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     if not result.ok:
         return 1
     if args.json:
-        cache = ModCache(env.get("GOMODCACHE"))  # type: ignore[attr-defined]
-        sums = sum_hashes(roots, resolver.files)  # type: ignore[arg-type,attr-defined]
+        cache = ModCache(env.get("GOMODCACHE"))
+        sums = sum_hashes(roots, resolver.files)
 
         def recorded_sum(key: ModuleVersion) -> str | None:
             # modfetch.RecordedSum: go.sum files that disagree record nothing.

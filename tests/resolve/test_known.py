@@ -16,7 +16,7 @@ from gomodls.module.sumhash import go_mod_hash
 from gomodls.resolve import known as known_module
 from gomodls.resolve import modcache
 from gomodls.resolve.cache import ProxyCache
-from gomodls.resolve.driver import Resolution, Resolver, checksum_mismatch, roots_for
+from gomodls.resolve.driver import Resolution, ResolveOptions, Resolver, checksum_mismatch, roots_for
 from gomodls.resolve.fetch import Fetcher
 from gomodls.resolve.listjson import render_text
 from goproxy import ProxyDir
@@ -69,7 +69,9 @@ class World:
             fetcher = Fetcher(self.env, cache=cache)
             resolver = Resolver(fetcher, files, cwd=str(self.main))
             try:
-                return await resolver.resolve(roots, local_go="1.27.3", gotoolchain="local"), resolver
+                return await resolver.resolve(
+                    roots, ResolveOptions(local_go="1.27.3", gotoolchain="local")
+                ), resolver
             finally:
                 await fetcher.close()
                 cache.close()

@@ -195,7 +195,7 @@ async def plan_upgrade(ls: GomodServer, doc: Document, targets: dict[str, str]) 
         roots = roots_for(directory, ls.goenv, Overlay(ls.files, {doc.path: new_text}))
         if roots.work is None:
             done = await asyncio.wait_for(
-                ls.resolution.resolver().resolve(roots, **ls.resolution.options("mod")), PLAN_TIMEOUT
+                ls.resolution.resolver().resolve(roots, ls.resolution.options("mod")), PLAN_TIMEOUT
             )
             update = done.result.go_mod_update
             if done.result.ok and update is not None:

@@ -11,18 +11,21 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
 from gomodls.base.files import FileSource
+from gomodls.base.goenv import find_go_work
 from gomodls.lsp.documents import Document
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind
 from gomodls.module.paths import ModuleVersion
-from gomodls.resolve.cache import ProxyCache
-from gomodls.resolve.driver import Resolution, Resolver, Roots, SetupError, roots_for
-from gomodls.resolve.fetch import Fetcher
+from gomodls.resolve.driver import Resolution, ResolveOptions, Resolver, Roots, SetupError, roots_for
 from gomodls.resolve.moduleinfo import ModuleFactsService
+
+if TYPE_CHECKING:
+    from gomodls.lsp.server import GomodServer
 from gomodls.resolve.result import GoModUpdate
 
 log = logging.getLogger(__name__)
@@ -92,14 +95,10 @@ def fingerprint(roots: Roots, files: FileSource) -> str:
 
 
 class ResolutionService:
-    def __init__(self, ls: object) -> None:
-        from gomodls.lsp.server import GomodServer
-
-        assert isinstance(ls, GomodServer)
+    def __init__(self, ls: GomodServer) -> None:
         self.ls = ls
         self.roots: dict[str, RootState] = {}
-        self._env_key: object = None
-        self._fetcher: Fetcher | None = None
+        self._env_key: tuple[tuple[str, str], ...] | None = None
         self._resolver: Resolver | None = None
         self.facts: ModuleFactsService | None = None
         self.said_offline = False  # the "proxies unavailable" message is shown once a session
@@ -110,9 +109,8 @@ class ResolutionService:
         env = self.ls.goenv
         key = tuple(sorted(self.ls.settings.env.items()))
         if self._resolver is None or self.facts is None or key != self._env_key:
-            self._fetcher = Fetcher(env, cache=ProxyCache())
-            self._resolver = Resolver(self._fetcher, self.ls.files, load_in_thread=True)
-            self.facts = ModuleFactsService(self._fetcher)
+            self._resolver = Resolver.for_env(env, self.ls.files, load_in_thread=True)
+            self.facts = ModuleFactsService(self._resolver.fetcher)
             self._env_key = key
         return self._resolver, self.facts
 
@@ -129,8 +127,6 @@ class ResolutionService:
         directory = os.path.dirname(doc.path)
         if doc.kind is FileKind.WORK:
             return doc.path
-        from gomodls.base.goenv import find_go_work
-
         work = find_go_work(directory, self.ls.goenv)
         return work or directory
 
@@ -177,7 +173,7 @@ class ResolutionService:
             # The graph of the go.mod files as written (readonly, go.sum not consulted): its
             # selections and requirement chains are what hovers and hints explain; go.sum and
             # go.mod consistency are reported as diagnostics of their own.
-            resolution = await resolver.resolve(roots, **self.options("readonly"))  # type: ignore[arg-type]
+            resolution = await resolver.resolve(roots, self.options("readonly"))
         except asyncio.CancelledError:
             raise
         except Exception as e:
@@ -216,21 +212,17 @@ class ResolutionService:
         """What `go mod tidy`-less loading with -mod=mod writes to go.mod (the fix offered for
         "updates to go.mod needed")."""
         try:
-            done = await resolver.resolve(roots, **self.options("mod"))
+            done = await resolver.resolve(roots, self.options("mod"))
         except Exception:
             log.exception("resolving with -mod=mod failed")
             return None
         return done.result.go_mod_update if done.result.ok else None
 
-    def options(self, mod_mode: str) -> dict[str, object]:
-        env = self.ls.goenv
-        return {
-            "mod_mode": mod_mode,
-            "mod_explicit": env.goflag("mod") is not None,
-            "local_go": self.ls.local.version if self.ls.local else None,
-            "gotoolchain": env.get("GOTOOLCHAIN"),
-            "check_sums": False,
-        }
+    def options(self, mod_mode: str) -> ResolveOptions:
+        """The graph of the go.mod files as written (go.sum is checked by diagnostics of its
+        own), loaded with -mod=`mod_mode`."""
+        local = self.ls.local.version if self.ls.local else None
+        return ResolveOptions.for_env(self.ls.goenv, local, mod_mode=mod_mode, check_sums=False)
 
     async def _prefetch_facts(self, state: RootState, facts: ModuleFactsService) -> None:
         """Versions, retractions and deprecations of the direct requirements, for hovers,

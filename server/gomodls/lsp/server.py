@@ -26,6 +26,7 @@ from gomodls.lsp.diagnostics import to_diagnostic
 from gomodls.lsp.documents import Document, DocumentStore, served_kind
 from gomodls.lsp.files import RecordingFiles, WorkspaceFiles
 from gomodls.lsp.positions import Encoding, encoding_of
+from gomodls.lsp.resolution import ResolutionService
 from gomodls.modfile.parsed import FileKind
 
 log = logging.getLogger("gomodls")
@@ -75,7 +76,7 @@ class GomodServer(LanguageServer):
         self.local: LocalGo | None = None
         self.dependencies: dict[str, set[str]] = {}  # uri -> paths its analysis read
         self._background: set[asyncio.Task[Any]] = set()
-        self._resolution: Any = None
+        self.resolution = ResolutionService(self)  # the module graph (resolve/)
         self._goenv: tuple[object, GoEnv] | None = None
         self.exit_status = 0  # of `gomodls serve`, set by the exit notification
         self.go_detections = 0  # local go detections started (the latest one decides)
@@ -85,15 +86,6 @@ class GomodServer(LanguageServer):
         # Called as hook(event, doc) for "open", "save" and "close": features that start work
         # then (go mod tidy on save) or drop what they keep for a document.
         self.document_hooks: list[Callable[[str, Document], None]] = []
-
-    @property
-    def resolution(self) -> Any:
-        """The module graph service (created on first use: it pulls in the fetching stack)."""
-        if self._resolution is None:
-            from gomodls.lsp.resolution import ResolutionService
-
-            self._resolution = ResolutionService(self)
-        return self._resolution
 
     def resolve_later(self, doc: Document) -> None:
         """Resolve the document's module graph once edits settle; then refresh what shows it."""

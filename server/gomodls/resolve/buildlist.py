@@ -35,8 +35,6 @@ PRUNED: Pruning = "pruned"
 UNPRUNED: Pruning = "unpruned"
 WORKSPACE: Pruning = "workspace"
 
-ModMode = Literal["mod", "readonly"]
-
 
 @lru_cache(maxsize=1024)
 def go_compare(x: str, y: str) -> int:
@@ -117,7 +115,7 @@ class Loader:
         source: Source,
         msgs: Messages,
         *,
-        mod_mode: ModMode,
+        mod_mode: str,
         mod_explicit: bool = True,
         mod_reason: str = "",
         have_sum: Callable[[ModuleVersion], bool] | None = None,

@@ -11,7 +11,7 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from gomodls.base.gcpause import paused_gc
 from gomodls.base.goenv import GoEnv, find_go_work
@@ -21,9 +21,10 @@ from gomodls.modfile.parsed import FileKind, ParsedFile, parse_text
 from gomodls.module.errors import GoError, version_error
 from gomodls.module.paths import ModuleVersion
 from gomodls.module.sumhash import go_mod_hash
+from gomodls.resolve.cache import ProxyCache
 from gomodls.resolve.fetch import Fetcher, Info, parse_info
 from gomodls.resolve.known import KnownModules
-from gomodls.resolve.list import load
+from gomodls.resolve.list import LOCAL_GO, InfoSource, load
 from gomodls.resolve.mainmods import MainModule, Workspace
 from gomodls.resolve.modcache import Stamp
 from gomodls.resolve.proxies import FetchError
@@ -160,9 +161,31 @@ def checksum_mismatch(mv: ModuleVersion, downloaded: str, recorded: str, sum_fil
     )
 
 
-def _load_with_paused_gc(*args: Any, **kwargs: Any) -> Result:
-    with paused_gc():
-        return load(*args, **kwargs)
+@dataclass(frozen=True, slots=True)
+class ResolveOptions:
+    """How the go command loads the graph: its -mod mode, its version and GOTOOLCHAIN."""
+
+    mod_mode: str = "readonly"  # -mod: readonly unless GOFLAGS says otherwise
+    mod_explicit: bool = False  # whether -mod was set (it changes Go's wording)
+    local_go: str | None = None  # the version of the go command emulated (None: the one ported)
+    gotoolchain: str = ""  # as Go prints it in "requires go >=" errors
+    with_info: bool = True  # query .info files (the Time field of go list -m -json)
+    check_sums: bool = True  # False: go.sum is not consulted (the graph of the go.mod as written)
+
+    @classmethod
+    def for_env(
+        cls, env: GoEnv, local_go: str | None, *, mod_mode: str | None = None, check_sums: bool = True
+    ) -> ResolveOptions:
+        """The options of the go command run in `env` (GOFLAGS, GOTOOLCHAIN): `mod_mode`, when
+        given, replaces the -mod of GOFLAGS."""
+        mod = env.goflag("mod")
+        return cls(
+            mod_mode=mod_mode or mod or "readonly",
+            mod_explicit=mod is not None,
+            local_go=local_go,
+            gotoolchain=env.get("GOTOOLCHAIN"),
+            check_sums=check_sums,
+        )
 
 
 @dataclass(slots=True)
@@ -177,6 +200,14 @@ class Resolution:
 class Resolver:
     """Fetches for `list.load`; keeps proxy go.mod summaries and .info answers for the session
     (they never change); reads directory replacements fresh through `files` on every run."""
+
+    @classmethod
+    def for_env(
+        cls, env: GoEnv, files: FileSource, *, cwd: str | None = None, load_in_thread: bool = False
+    ) -> Resolver:
+        """The resolver of the command line and of the server: the proxies of `env`, gomodls's
+        disk cache beside the module cache."""
+        return cls(Fetcher(env, cache=ProxyCache()), files, cwd=cwd, load_in_thread=load_in_thread)
 
     def __init__(
         self, fetcher: Fetcher, files: FileSource, cwd: str | None = None, load_in_thread: bool = False
@@ -319,46 +350,37 @@ class Resolver:
         got = self._summaries.get(mv)
         return got if isinstance(got, ModSummary) else None
 
-    async def resolve(
-        self,
-        roots: Roots,
-        *,
-        mod_mode: str = "readonly",
-        mod_explicit: bool = False,
-        local_go: str | None = None,
-        gotoolchain: str = "",
-        with_info: bool = True,
-        check_sums: bool = True,
-    ) -> Resolution:
-        """Load until complete. `mod_mode` is the go command's -mod (readonly unless GOFLAGS says
-        otherwise); `mod_explicit` whether it was set explicitly (it changes Go's wording).
-        `check_sums=False` skips go.sum's checks: the graph of the go.mod as written."""
+    async def resolve(self, roots: Roots, options: ResolveOptions = ResolveOptions()) -> Resolution:
+        """Load until complete."""
         started = time.perf_counter()
         with paused_gc():  # (both make thousands of small objects that stay)
             recorded = sum_hashes(roots, self.files)
             known = self._known_for(roots)
         refused: dict[ModuleVersion, str] = {}
         source = functools.partial(self._source, recorded, refused, known)
-        wants_sums = check_sums and mod_mode == "readonly" and roots.work is None
+        wants_sums = options.check_sums and options.mod_mode == "readonly" and roots.work is None
         have_sum = (lambda mv: (mv.path, mv.version) in recorded) if wants_sums else None
-        options: dict[str, object] = {"gotoolchain": gotoolchain, "cwd": self.cwd}
-        if local_go:
-            options["local_go"] = local_go
+        info: InfoSource | None = functools.partial(self._info, known) if options.with_info else None
+
+        def run() -> Result:
+            with paused_gc():
+                return load(
+                    roots.mains,
+                    roots.work,
+                    source,
+                    mod_mode=options.mod_mode,
+                    mod_explicit=options.mod_explicit,
+                    info=info,
+                    have_sum=have_sum,
+                    local_go=options.local_go or LOCAL_GO,
+                    gotoolchain=options.gotoolchain,
+                    cwd=self.cwd,
+                )
+
         rounds = 0
         while True:
-            load = functools.partial(
-                _load_with_paused_gc,
-                roots.mains,
-                roots.work,
-                source,
-                mod_mode=mod_mode,  # type: ignore[arg-type]
-                mod_explicit=mod_explicit,
-                info=functools.partial(self._info, known) if with_info else None,
-                have_sum=have_sum,
-                **options,  # type: ignore[arg-type]
-            )
             try:
-                result = await asyncio.to_thread(load) if self.load_in_thread else load()
+                result = await asyncio.to_thread(run) if self.load_in_thread else run()
             except NotLoaded as e:
                 rounds += 1
                 await asyncio.gather(
