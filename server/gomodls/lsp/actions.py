@@ -1,16 +1,14 @@
 """Code actions: the fixes attached to findings (quick fixes), and source actions that apply to
-the whole file: format, sort blocks. Every edit is tied to the document version it was computed
-for."""
+the whole file: format, sort blocks, and those other features register in
+`GomodServer.source_actions` (with their kinds in `code_action_kinds`). Every edit is tied to the
+document version it was computed for."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from lsprotocol import types
 
 from gomodls.analysis.findings import Finding, Fix
 from gomodls.lsp import commands
-from gomodls.lsp.documents import Document
 from gomodls.lsp.edits import workspace_edit
 from gomodls.lsp.formatting import format_edits
 from gomodls.lsp.positions import from_range, overlaps, to_range
@@ -21,11 +19,10 @@ from gomodls.modfile.parsed import FileKind
 SORT_BLOCKS = types.CodeActionKind.Source + ".sortBlocks"
 FORMAT_FILE = types.CodeActionKind.Source + ".format"
 KINDS = [types.CodeActionKind.QuickFix, SORT_BLOCKS, FORMAT_FILE]
-# More source actions (upgrades, tidy): each gets the document and the request.
-SOURCE_ACTIONS: list[Callable[[GomodServer, Document, types.CodeActionParams], list[types.CodeAction]]] = []
 
 
-def _wanted(params: types.CodeActionParams, kind: str) -> bool:
+def wanted(params: types.CodeActionParams, kind: str) -> bool:
+    """Whether the request asks for actions of this kind (`only`, hierarchically)."""
     only = params.context.only
     return not only or any(kind == k or kind.startswith(k + ".") for k in only)
 
@@ -50,9 +47,12 @@ def _action(
 
 
 def register(server: GomodServer) -> None:
+    server.code_action_kinds.extend(KINDS)
+
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=False),
+        # (the list itself: features registered later add their kinds to it)
+        types.CodeActionOptions(code_action_kinds=server.code_action_kinds, resolve_provider=False),
     )
     @guarded([])
     def code_action(ls: GomodServer, params: types.CodeActionParams) -> list[types.CodeAction]:
@@ -60,11 +60,11 @@ def register(server: GomodServer) -> None:
         if doc is None:
             return []
         actions: list[types.CodeAction] = []
-        if _wanted(params, types.CodeActionKind.QuickFix):
-            wanted = from_range(doc.lines, params.range, ls.encoding)
+        if wanted(params, types.CodeActionKind.QuickFix):
+            asked = from_range(doc.lines, params.range, ls.encoding)
             sent = params.context.diagnostics
             for finding in ls.findings(doc):
-                if not finding.fixes or not overlaps(finding.range, wanted):
+                if not finding.fixes or not overlaps(finding.range, asked):
                     continue
                 # The diagnostic this finding was published as: same code, range and message
                 # (several findings may share a code, in the range asked about).
@@ -73,10 +73,10 @@ def register(server: GomodServer) -> None:
                 mine = [d for d in mine if d.message == finding.message] or mine
                 for fix in finding.fixes:
                     actions.append(_action(ls, fix, finding, mine[:1]))
-        for provide in SOURCE_ACTIONS:
+        for provide in ls.source_actions:
             actions.extend(provide(ls, doc, params))
         if doc.kind is not FileKind.SUM and doc.parsed.ok:
-            if _wanted(params, SORT_BLOCKS):
+            if wanted(params, SORT_BLOCKS):
                 edits = sort_edits(doc.parsed.model)
                 if edits:
                     actions.append(
@@ -84,7 +84,7 @@ def register(server: GomodServer) -> None:
                             title="Sort blocks", kind=SORT_BLOCKS, edit=workspace_edit(ls, {doc.path: edits})
                         )
                     )
-            if _wanted(params, FORMAT_FILE):
+            if wanted(params, FORMAT_FILE):
                 edits = format_edits(doc)
                 if edits:
                     actions.append(

@@ -8,6 +8,7 @@ from lsprotocol import types
 
 from gomodls.analysis.findings import Finding, Severity
 from gomodls.lsp.config import Settings
+from gomodls.lsp.documents import uri_of
 from gomodls.lsp.positions import Encoding, to_range
 
 SOURCE = "gomodls"
@@ -45,7 +46,7 @@ def to_diagnostic(
             if other is not None:
                 related.append(
                     types.DiagnosticRelatedInformation(
-                        types.Location(_uri(r.path), to_range(other, r.range, encoding)), r.message
+                        types.Location(uri_of(r.path), to_range(other, r.range, encoding)), r.message
                     )
                 )
     return types.Diagnostic(
@@ -66,9 +67,3 @@ def _tags(finding: Finding) -> list[types.DiagnosticTag] | None:
     if finding.deprecated:
         tags.append(types.DiagnosticTag.Deprecated)
     return tags or None
-
-
-def _uri(path: str) -> str:
-    from pygls.uris import from_fs_path
-
-    return from_fs_path(path) or path

@@ -1,18 +1,21 @@
 """Open documents: their text, kept in step with the client's incremental changes, and one
 parse per version shared by every feature (the syntax tree is updated incrementally; the model
-and findings are computed once per version, on first use)."""
+and findings are computed once per version, on first use). What features compute from a
+version is kept in its `memo`, under typed keys, until the text changes."""
 
 from __future__ import annotations
 
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar, cast
 
 from lsprotocol import types
-from pygls.uris import to_fs_path
+from pygls.uris import from_fs_path, to_fs_path
 
+from gomodls.analysis.findings import Finding
 from gomodls.lsp.positions import Encoding, from_range
 from gomodls.modfile.gosum import SumFile, parse_sum
 from gomodls.modfile.parsed import FileKind, ParsedFile, parse_syntax
@@ -31,11 +34,58 @@ _SPLITLINES_ONLY = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 SERVED_NAMES = ("go.mod", "go.work", "go.sum", "go.work.sum")
 
 
+T = TypeVar("T")
+
+
+def path_of(uri: str) -> str:
+    """The file a URI names (as given when it names none)."""
+    return to_fs_path(uri) or uri
+
+
+def uri_of(path: str) -> str:
+    return from_fs_path(path) or path
+
+
 def served_kind(path: str) -> FileKind | None:
     name = os.path.basename(path)
     if name in SERVED_NAMES:
         return FileKind.of(name)
     return None
+
+
+class MemoKey(Generic[T]):
+    """The key of one feature's result in `Document.memo`; its type parameter is the result's
+    type. Keys compare by identity: a feature declares its key once, at module level."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"MemoKey({self.name!r})"
+
+
+class Memo:
+    """What features computed from one version of a document, by `MemoKey`."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self) -> None:
+        self._values: dict[object, object] = {}
+
+    def get(self, key: MemoKey[T]) -> T | None:
+        return cast("T | None", self._values.get(key))
+
+    def put(self, key: MemoKey[T], value: T) -> T:
+        self._values[key] = value
+        return value
+
+    def pop(self, key: MemoKey[T]) -> None:
+        self._values.pop(key, None)
+
+    def clear(self) -> None:
+        self._values.clear()
 
 
 @dataclass(eq=False)
@@ -48,11 +98,14 @@ class Document:
     syntax: FileSyntax | None = None  # go.mod and go.work
     _parsed: ParsedFile | None = None
     _sum: SumFile | None = None
-    cache: dict[str, object] = field(default_factory=dict)  # per-version results of features
+    # Per version, until the text changes (or `forget_results`):
+    findings: list[Finding] | None = None  # of the offline checks
+    published: tuple[int, list[types.Diagnostic]] | None = None  # the last diagnostics sent
+    memo: Memo = field(default_factory=Memo)  # what features computed from this version
 
     @classmethod
     def open(cls, uri: str, version: int, text: str) -> Document:
-        path = to_fs_path(uri) or uri
+        path = path_of(uri)
         kind = served_kind(path) or FileKind.MOD
         doc = cls(uri, path, kind, version, text.split("\n"))
         if kind is not FileKind.SUM:
@@ -110,7 +163,13 @@ class Document:
         self.version = version
         self._parsed = None
         self._sum = None
-        self.cache.clear()
+        self.forget_results()
+
+    def forget_results(self) -> None:
+        """Drop what was computed from this version (what it depends on elsewhere changed)."""
+        self.findings = None
+        self.published = None
+        self.memo.clear()
 
     def _replace_all(self, text: str) -> None:
         self.lines = text.split("\n")
@@ -139,5 +198,5 @@ class DocumentStore:
                 return doc
         return None
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Document]:
         return iter(list(self._docs.values()))

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from lsprotocol import types
 
 from gomodls.analysis.findings import TextEdit
+from gomodls.lsp.documents import uri_of
 from gomodls.lsp.positions import to_range
-from gomodls.lsp.server import GomodServer, uri_of
+from gomodls.lsp.server import GomodServer
 
 
 def text_edits(lines: Sequence[str], edits: Sequence[TextEdit], ls: GomodServer) -> list[types.TextEdit]:

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from lsprotocol import types
 
 from gomodls.base.textedit import line_edits
+from gomodls.lsp.documents import uri_of
 from gomodls.lsp.positions import to_range
-from gomodls.lsp.server import GomodServer, uri_of
+from gomodls.lsp.server import GomodServer
 
 
 @dataclass(frozen=True, slots=True)

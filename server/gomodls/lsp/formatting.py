@@ -6,23 +6,24 @@ from __future__ import annotations
 from lsprotocol import types
 
 from gomodls.base.textedit import TextEdit, line_edits
-from gomodls.lsp.documents import Document
+from gomodls.lsp.documents import Document, MemoKey
 from gomodls.lsp.edits import text_edits
 from gomodls.lsp.positions import from_range, overlaps
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.parsed import FileKind, format_parsed
 from gomodls.syntax.incremental import stmt_span
 
+FORMAT_EDITS: MemoKey[list[TextEdit]] = MemoKey("format")
+
 
 def format_edits(doc: Document) -> list[TextEdit]:
     """Edits that format the document; none when it does not parse (Go refuses to format it)."""
     if doc.kind is FileKind.SUM or not doc.parsed.ok:
         return []
-    cached = doc.cache.get("format")
+    cached = doc.memo.get(FORMAT_EDITS)
     if cached is None:
-        cached = line_edits(doc.text, format_parsed(doc.parsed))
-        doc.cache["format"] = cached
-    return cached  # type: ignore[return-value]
+        cached = doc.memo.put(FORMAT_EDITS, line_edits(doc.text, format_parsed(doc.parsed)))
+    return cached
 
 
 def register(server: GomodServer) -> None:

@@ -1,11 +1,11 @@
-"""Hover: what the thing under the cursor is and what the go command does with it. The
-offline facts come from the file and its neighbours (go.sum, replacements); the module graph
-adds the selected versions (resolve/)."""
+"""Hover: what the thing under the cursor is and what the go command does with it. A hover of
+go.mod or go.work is made of sections: each function in `GomodServer.hover_sections` may add
+one (this module registers the directive, godebug and `use` sections; modulehover.py those of
+the module graph). go.sum lines get their own hover."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lsprotocol import types
@@ -16,7 +16,7 @@ from gomodls.lsp.documents import Document
 from gomodls.lsp.positions import contains, from_position, to_range
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.errors import token_range
-from gomodls.modfile.model import ModFile, WorkFile
+from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind
 from gomodls.syntax.tree import Block, Line, Token
 
@@ -51,16 +51,6 @@ class HoverContext:
     sections: list[str] = field(default_factory=list)
 
 
-# Providers add sections to a hover; the resolver registers more (selected versions, ...).
-Provider = Callable[[HoverContext], None]
-PROVIDERS: list[Provider] = []
-
-
-def provider(fn: Provider) -> Provider:
-    PROVIDERS.append(fn)
-    return fn
-
-
 def _find(doc: Document, line: int, col: int) -> tuple[HoverTarget, Range] | None:
     assert doc.syntax is not None
     for stmt in doc.syntax.stmts:
@@ -80,7 +70,6 @@ def _find(doc: Document, line: int, col: int) -> tuple[HoverTarget, Range] | Non
     return None
 
 
-@provider
 def directive(ctx: HoverContext) -> None:
     t = ctx.target
     if t is None or t.token is None or t.token is not t.line.tokens[0] or t.line.in_block:
@@ -93,7 +82,6 @@ def directive(ctx: HoverContext) -> None:
         )
 
 
-@provider
 def godebug(ctx: HoverContext) -> None:
     t = ctx.target
     if (
@@ -122,7 +110,6 @@ def godebug(ctx: HoverContext) -> None:
         )
 
 
-@provider
 def use_facts(ctx: HoverContext) -> None:
     t = ctx.target
     if (
@@ -201,8 +188,8 @@ def hover(ls: GomodServer, doc: Document, pos: types.Position) -> types.Hover | 
             return None
         target, rng = hit
         ctx = HoverContext(ls, doc, target)
-        for p in PROVIDERS:
-            p(ctx)
+        for section in ls.hover_sections:
+            section(ctx)
         if not ctx.sections:
             return None
         markdown = "\n\n---\n\n".join(ctx.sections)
@@ -213,11 +200,10 @@ def hover(ls: GomodServer, doc: Document, pos: types.Position) -> types.Hover | 
 
 
 def register(server: GomodServer) -> None:
+    server.hover_sections.extend([directive, godebug, use_facts])
+
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     @guarded(None)
     def on_hover(ls: GomodServer, params: types.HoverParams) -> types.Hover | None:
         doc = ls.documents.get(params.text_document.uri)
         return hover(ls, doc, params.position) if doc is not None else None
-
-
-__all__ = ["PROVIDERS", "HoverContext", "WorkFile", "hover", "provider"]

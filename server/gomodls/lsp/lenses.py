@@ -9,6 +9,7 @@ from lsprotocol import types
 
 from gomodls.analysis.lines import line_range
 from gomodls.lsp import commands
+from gomodls.lsp.actions import wanted
 from gomodls.lsp.documents import Document
 from gomodls.lsp.positions import to_range
 from gomodls.lsp.server import GomodServer, guarded
@@ -61,11 +62,6 @@ def lenses(ls: GomodServer, doc: Document) -> list[Lens]:
     return []
 
 
-def _wanted(params: types.CodeActionParams, kind: str) -> bool:
-    only = params.context.only
-    return not only or any(kind == k or kind.startswith(k + ".") for k in only)
-
-
 def lens_actions(ls: GomodServer, doc: Document, params: types.CodeActionParams) -> list[types.CodeAction]:
     return [
         types.CodeAction(
@@ -74,15 +70,13 @@ def lens_actions(ls: GomodServer, doc: Document, params: types.CodeActionParams)
             command=types.Command(title=lens.action, command=lens.command, arguments=[lens.path]),
         )
         for lens in lenses(ls, doc)
-        if _wanted(params, lens.kind)
+        if wanted(params, lens.kind)
     ]
 
 
 def register(server: GomodServer) -> None:
-    from gomodls.lsp import actions
-
-    actions.KINDS.extend(KINDS)
-    actions.SOURCE_ACTIONS.append(lens_actions)
+    server.code_action_kinds.extend(KINDS)
+    server.source_actions.append(lens_actions)
 
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
     @guarded([])

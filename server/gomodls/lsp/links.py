@@ -13,9 +13,9 @@ from lsprotocol import types
 from gomodls.analysis.lines import args
 from gomodls.base.goenv import GoEnv, find_go_work
 from gomodls.base.textedit import Range
-from gomodls.lsp.documents import Document
+from gomodls.lsp.documents import Document, uri_of
 from gomodls.lsp.positions import contains, from_position, to_range
-from gomodls.lsp.server import GomodServer, guarded, uri_of
+from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.errors import token_range
 from gomodls.modfile.model import ModFile, WorkFile
 from gomodls.modfile.parsed import FileKind, parse_text

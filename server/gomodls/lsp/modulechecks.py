@@ -25,8 +25,7 @@ from gomodls.analysis.graphchecks import (
 from gomodls.base.files import FileSource
 from gomodls.base.textedit import TextEdit, apply_edits, line_edits
 from gomodls.lsp import commands
-from gomodls.lsp.actions import SOURCE_ACTIONS
-from gomodls.lsp.documents import Document
+from gomodls.lsp.documents import Document, MemoKey
 from gomodls.lsp.edits import workspace_edit
 from gomodls.lsp.links import pkg_url
 from gomodls.lsp.resolution import RootState, main_key
@@ -43,6 +42,9 @@ from gomodls.resolve.upgrades import upgrades
 
 UPGRADE_ACTIONS = types.CodeActionKind.Source + ".upgrade"
 PLAN_TIMEOUT = 20.0  # seconds to fetch what an upgrade needs before giving up
+# The findings of a document version, with what else they were computed from (the graph's
+# generation, the upgrades setting, go.mod's and go.sum's texts).
+GRAPH_FINDINGS: MemoKey[tuple[tuple[object, ...], list[Finding]]] = MemoKey("graph-findings")
 
 
 @dataclass(slots=True)
@@ -134,17 +136,17 @@ def findings(ls: GomodServer, doc: Document) -> list[Finding]:
         ls.settings.upgrades,
         hashlib.blake2b((text + "\0" + sum_text).encode(), digest_size=8).digest(),
     )
-    cached = doc.cache.get("graph-findings")
+    cached = doc.memo.get(GRAPH_FINDINGS)
     if cached is not None and cached[0] == key:
-        return cached[1]  # type: ignore[no-any-return]
+        return cached[1]
     parsed = doc.parsed if doc.kind is FileKind.MOD else parse_text(text, FileKind.MOD, "go.mod")
     out: list[Finding] = []
     if parsed.ok and isinstance(parsed.model, ModFile):
         view = graph_view(ls, doc, state, parsed.model, gomod, sum_file)
         if doc.kind is FileKind.MOD:
             out = check_go_mod(parsed.model, doc.path, view)
-            offline = doc.cache.get("findings") or []
-            if any(f.severity is Severity.ERROR for f in offline):  # type: ignore[attr-defined]
+            offline = doc.findings or []
+            if any(f.severity is Severity.ERROR for f in offline):
                 # The go command's load error then repeats what the offline checks say.
                 out = [f for f in out if f.code != "module-graph-error"]
         else:
@@ -152,7 +154,7 @@ def findings(ls: GomodServer, doc: Document) -> list[Finding]:
             out = check_go_sum(doc.sum, view, go)
     if state.resolution is not None:
         _say_once_if_offline(ls, state.resolution.result.errors)
-    doc.cache["graph-findings"] = (key, out)
+    doc.memo.put(GRAPH_FINDINGS, (key, out))
     return out
 
 
@@ -351,15 +353,14 @@ async def check_upgrades(ls: GomodServer, gomod: object) -> list[str]:
         types.MessageType.Info,
     )
     for doc in ls.documents:
-        doc.cache.pop("graph-findings", None)
+        doc.memo.pop(GRAPH_FINDINGS)
         ls.publish(doc)
     return lines
 
 
 def register(server: GomodServer) -> None:
     server.finding_sources["module-graph"] = findings
-    if source_actions not in SOURCE_ACTIONS:
-        SOURCE_ACTIONS.append(source_actions)
+    server.source_actions.append(source_actions)
 
     @server.command(commands.UPGRADE)
     @guarded()

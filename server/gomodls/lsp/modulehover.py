@@ -11,7 +11,7 @@ from lsprotocol import types
 
 from gomodls.analysis.lines import args
 from gomodls.lsp.documents import Document
-from gomodls.lsp.hover import HoverContext, provider
+from gomodls.lsp.hover import HoverContext
 from gomodls.lsp.links import is_private, pkg_url
 from gomodls.lsp.positions import to_position
 from gomodls.lsp.resolution import RootState
@@ -48,7 +48,6 @@ def _chain_text(state: RootState, path: str) -> str:
     return " ← ".join(reversed(via))
 
 
-@provider
 def module_section(ctx: HoverContext) -> None:
     t = ctx.target
     if t is None or t.token is None or t.verb not in VERBS or ctx.doc.kind is FileKind.SUM:
@@ -183,7 +182,6 @@ def _sums(ctx: HoverContext, path: str, required: list, out: list[str]) -> None:
         out.append(f"go.sum: {state} for {r.mod.version}")
 
 
-@provider
 def go_line(ctx: HoverContext) -> None:
     """On go and toolchain: the highest go version a dependency in the build list needs."""
     t = ctx.target
@@ -256,6 +254,8 @@ def _latest(version: str, facts: ModuleFacts) -> str:
 
 
 def register(server: GomodServer) -> None:
+    server.hover_sections.extend([module_section, go_line])
+
     @server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
     @guarded([])
     def hints(ls: GomodServer, params: types.InlayHintParams) -> list[types.InlayHint]:

@@ -1,5 +1,7 @@
 """The pygls server: state, document synchronisation, diagnostics, settings and file watching.
-Feature handlers live in their own modules and are registered by `create_server`."""
+Feature handlers live in their own modules; each module's `register(server)` (called by
+`app.create_server`) adds its handlers and plugs into the extension points of `GomodServer`:
+finding sources, document hooks, hover sections, source actions and code action kinds."""
 
 from __future__ import annotations
 
@@ -9,25 +11,28 @@ import functools
 import logging
 import os
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
-from pygls.uris import from_fs_path
 
 from gomodls import __version__
 from gomodls.analysis import CheckContext, Finding, analyze_parsed, analyze_sum
+from gomodls.base.files import FileSource
 from gomodls.base.goenv import GoEnv, env_file_path
 from gomodls.gocommand.toolchain import LocalGo, local_go
 from gomodls.lsp import codecache
 from gomodls.lsp.config import Settings, parse_settings
 from gomodls.lsp.diagnostics import to_diagnostic
-from gomodls.lsp.documents import Document, DocumentStore, served_kind
+from gomodls.lsp.documents import Document, DocumentStore, path_of, served_kind
 from gomodls.lsp.files import RecordingFiles, WorkspaceFiles
 from gomodls.lsp.positions import Encoding, encoding_of
 from gomodls.lsp.resolution import ResolutionService
 from gomodls.modfile.parsed import FileKind
+
+if TYPE_CHECKING:
+    from gomodls.lsp.hover import HoverContext
 
 log = logging.getLogger("gomodls")
 
@@ -86,6 +91,14 @@ class GomodServer(LanguageServer):
         # Called as hook(event, doc) for "open", "save" and "close": features that start work
         # then (go mod tidy on save) or drop what they keep for a document.
         self.document_hooks: list[Callable[[str, Document], None]] = []
+        # Each adds its sections to a hover of go.mod or go.work (in this order), or none.
+        self.hover_sections: list[Callable[[HoverContext], None]] = []
+        # Code actions beyond the findings' fixes (upgrades, tidy, go work use), and the code
+        # action kinds the server announces (read when the client initializes).
+        self.source_actions: list[
+            Callable[[GomodServer, Document, types.CodeActionParams], list[types.CodeAction]]
+        ] = []
+        self.code_action_kinds: list[str] = []
 
     def resolve_later(self, doc: Document) -> None:
         """Resolve the document's module graph once edits settle; then refresh what shows it."""
@@ -124,7 +137,7 @@ class GomodServer(LanguageServer):
         text = self.files.read_text(path)
         return None if text is None else text.split("\n")
 
-    def context(self, doc: Document, files: Any = None) -> CheckContext:
+    def context(self, doc: Document, files: FileSource | None = None) -> CheckContext:
         env = self.goenv
         return CheckContext(
             doc.path,
@@ -136,7 +149,7 @@ class GomodServer(LanguageServer):
 
     def findings(self, doc: Document) -> list[Finding]:
         """The document's findings at its current version (computed once)."""
-        cached = doc.cache.get("findings")
+        cached = doc.findings
         if cached is None:
             files = RecordingFiles(self.files)
             ctx = self.context(doc, files)
@@ -144,7 +157,7 @@ class GomodServer(LanguageServer):
                 cached = analyze_sum(doc.sum, ctx)
             else:
                 cached = analyze_parsed(doc.parsed, ctx)
-            doc.cache["findings"] = cached
+            doc.findings = cached
             self.dependencies[doc.uri] = files.paths
         extra: list[Finding] = []
         for name, source in self.finding_sources.items():
@@ -152,7 +165,7 @@ class GomodServer(LanguageServer):
                 extra.extend(source(self, doc))
             except Exception:
                 log.exception("finding source %s failed", name)
-        return cached + extra if extra else cached  # type: ignore[return-value,operator]
+        return cached + extra if extra else cached
 
     def publish(self, doc: Document, only_if_changed: bool = False) -> None:
         """Publish the document's diagnostics; `only_if_changed` skips a publication identical
@@ -168,9 +181,9 @@ class GomodServer(LanguageServer):
             if (d := to_diagnostic(f, doc.lines, self.encoding, self.settings, self.lines_of, related))
             is not None
         ]
-        if only_if_changed and doc.cache.get("published") == (doc.version, diagnostics):
+        if only_if_changed and doc.published == (doc.version, diagnostics):
             return
-        doc.cache["published"] = (doc.version, diagnostics)
+        doc.published = (doc.version, diagnostics)
         log.debug("%s@%s: %d diagnostics", doc.uri, doc.version, len(diagnostics))
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=diagnostics, version=doc.version)
@@ -181,7 +194,7 @@ class GomodServer(LanguageServer):
         if what they depend on changed."""
         for doc in self.documents:
             if uris is None or doc.uri in uris:
-                doc.cache.clear()
+                doc.forget_results()
                 self.publish(doc)
                 self.resolve_later(doc)
 
@@ -270,7 +283,7 @@ def register_core(server: GomodServer) -> None:
     @guarded()
     def did_open(ls: GomodServer, params: types.DidOpenTextDocumentParams) -> None:
         item = params.text_document
-        if served_kind(_path(item.uri)) is None:
+        if served_kind(path_of(item.uri)) is None:
             return
         doc = ls.documents.open(item.uri, item.version, item.text)
         ls.publish(doc)
@@ -316,7 +329,7 @@ def register_core(server: GomodServer) -> None:
     def did_change_watched_files(ls: GomodServer, params: types.DidChangeWatchedFilesParams) -> None:
         paths = set()
         for change in params.changes:
-            path = _path(change.uri)
+            path = path_of(change.uri)
             ls.files.forget(path)
             paths.add(os.path.normpath(path))
             paths.add(os.path.normpath(os.path.dirname(path)))
@@ -332,12 +345,6 @@ def register_core(server: GomodServer) -> None:
         else:
             ls.apply_settings(params.settings)
             ls.refresh()
-
-
-def _path(uri: str) -> str:
-    from pygls.uris import to_fs_path
-
-    return to_fs_path(uri) or uri
 
 
 def _supports_configuration(ls: GomodServer) -> bool:
@@ -394,7 +401,3 @@ async def _watch_files(ls: GomodServer) -> None:
         )
     except Exception:
         log.exception("registering file watchers failed")
-
-
-def uri_of(path: str) -> str:
-    return from_fs_path(path) or path

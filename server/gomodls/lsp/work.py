@@ -15,7 +15,8 @@ from lsprotocol import types
 from gomodls.gocommand.gowrite import work_sync
 from gomodls.gocommand.workuse import WorkUseError, unused_modules, work_use
 from gomodls.lsp import commands, fileedits
-from gomodls.lsp.documents import Document
+from gomodls.lsp.actions import wanted
+from gomodls.lsp.documents import Document, MemoKey
 from gomodls.lsp.goaction import path_argument, run_and_apply
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.model import WorkFile
@@ -28,6 +29,8 @@ SYNC_LABEL = "go work sync"
 SCAN_TTL = 5.0  # seconds a directory scan is reused (code actions are asked for on every move)
 
 _scans: dict[str, tuple[float, list[str]]] = {}
+# The "go work use" edit of each module directory the workspace does not use.
+USE_CHANGES: MemoKey[list[tuple[str, fileedits.FileChange]]] = MemoKey("work-use")
 
 
 def _unused(doc: Document) -> list[str]:
@@ -57,12 +60,13 @@ def use_change(ls: GomodServer, doc: Document, directory: str) -> fileedits.File
 
 def use_actions(ls: GomodServer, doc: Document, params: types.CodeActionParams) -> list[types.CodeAction]:
     """A source action per module directory the workspace does not use."""
-    if doc.kind is not FileKind.WORK or not doc.parsed.ok or not _wanted(params, WORK_USE_KIND):
+    if doc.kind is not FileKind.WORK or not doc.parsed.ok or not wanted(params, WORK_USE_KIND):
         return []
-    changes = doc.cache.get("work-use")
-    if not isinstance(changes, list):  # once per version: each is a parse and a format of go.work
-        changes = [(d, c) for d in _unused(doc) if (c := use_change(ls, doc, d)) is not None]
-        doc.cache["work-use"] = changes
+    changes = doc.memo.get(USE_CHANGES)
+    if changes is None:  # once per version: each is a parse and a format of go.work
+        changes = doc.memo.put(
+            USE_CHANGES, [(d, c) for d in _unused(doc) if (c := use_change(ls, doc, d)) is not None]
+        )
     return [
         types.CodeAction(
             title=f"Add {directory} to the workspace (go work use)",
@@ -71,11 +75,6 @@ def use_actions(ls: GomodServer, doc: Document, params: types.CodeActionParams) 
         )
         for directory, change in changes
     ]
-
-
-def _wanted(params: types.CodeActionParams, kind: str) -> bool:
-    only = params.context.only
-    return not only or any(kind == k or kind.startswith(k + ".") for k in only)
 
 
 async def run_use(ls: GomodServer, gowork: str, directory: str) -> None:
@@ -110,10 +109,8 @@ async def run_sync(ls: GomodServer, gowork: str) -> None:
 
 
 def register(server: GomodServer) -> None:
-    from gomodls.lsp import actions
-
-    actions.KINDS.append(WORK_USE_KIND)
-    actions.SOURCE_ACTIONS.append(use_actions)
+    server.code_action_kinds.append(WORK_USE_KIND)
+    server.source_actions.append(use_actions)
 
     @server.command(commands.WORK_USE)
     @guarded()
