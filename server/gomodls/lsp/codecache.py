@@ -20,14 +20,14 @@ import tempfile
 import threading
 from typing import Any
 
+import platformdirs
+
 log = logging.getLogger(__name__)
 
 GENERATED = ("<attrs generated", "<cattrs generated")
 
 
 def default_path() -> str:
-    import platformdirs
-
     # Entries are keyed by the generated source itself, so library upgrades cannot serve stale
     # code; only marshal's format depends on the Python version.
     tag = sys.implementation.cache_tag

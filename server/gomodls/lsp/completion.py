@@ -34,7 +34,7 @@ from gomodls.lsp.hover import DIRECTIVES
 from gomodls.lsp.positions import from_position, to_range
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.model import ModFile, WorkFile
-from gomodls.modfile.parsed import FileKind, parse_text
+from gomodls.modfile.parsed import FileKind
 from gomodls.modfile.rules import MOD_VERBS, WORK_VERBS, is_directory_path
 from gomodls.module import semver
 from gomodls.module.paths import canonical_version
@@ -185,7 +185,6 @@ class Completer:
         self.sums = SumIndex()
         self.cached_versions = CachedVersions()
         self.times = VersionTimes()
-        self._work_memo: dict[str, tuple[str, list[str]]] = {}
         self._known: dict[str, tuple[tuple[Any, ...], dict[str, tuple[int, str]]]] = {}
         self._rows: dict[str, tuple[object, tuple[VersionRow, ...]]] = {}
         self._items: dict[str, tuple[tuple[VersionRow, ...], types.Range, list[types.CompletionItem]]] = {}
@@ -358,27 +357,20 @@ class Completer:
         return self.sums.versions(path, self.ls.files.read_text(path))
 
     def _workspace_modules(self, doc: Document) -> list[str]:
-        if doc.kind is FileKind.WORK:
-            work_path, text = doc.path, doc.text
-        else:
-            found = find_go_work(os.path.dirname(doc.path), self.ls.goenv)
-            if found is None:
-                return []
-            work_path, text = found, self.ls.files.read_text(found) or ""
+        work_path = (
+            doc.path if doc.kind is FileKind.WORK else find_go_work(os.path.dirname(doc.path), self.ls.goenv)
+        )
+        if work_path is None:
+            return []
+        work = self.ls.files.parsed(work_path, FileKind.WORK)
+        if work is None or not isinstance(work.model, WorkFile):
+            return []
         base = os.path.dirname(work_path)
         out = []
-        for use in self._uses(work_path, text):
-            d = use if os.path.isabs(use) else os.path.join(base, use)
+        for use in work.model.use:
+            d = use.path if os.path.isabs(use.path) else os.path.join(base, use.path)
             out.append(module_path_of(self.ls.files.read_text(os.path.join(d, "go.mod"))))
         return out
-
-    def _uses(self, work_path: str, text: str) -> list[str]:
-        hit = self._work_memo.get(work_path)
-        if hit is None or hit[0] != text:
-            model = parse_text(text, FileKind.WORK, "go.work").model
-            hit = (text, [u.path for u in model.use])  # type: ignore[union-attr]
-            self._work_memo[work_path] = hit
-        return hit[1]
 
     # Versions.
 

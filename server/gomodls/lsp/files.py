@@ -1,6 +1,10 @@
 """Other files, as the checks see them from the editor: an open document's current text wins
 over the disk; disk reads are cached by (mtime, size). Each analysis records what it read, so
-a change to one of those files re-diagnoses exactly the documents that depend on it."""
+a change to one of those files re-diagnoses exactly the documents that depend on it.
+
+Neighbour files (a replacement's go.mod, go.work's modules, go.sum) are parsed through
+`parsed(path)` and `parsed_sum(path)`, once per text: an open document's own parse, else a memo
+keyed on the path and the file's current text."""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ import os
 
 from gomodls.base.files import FileSource
 from gomodls.lsp.documents import DocumentStore
+from gomodls.modfile.gosum import SumFile, parse_sum
+from gomodls.modfile.parsed import FileKind, ParsedFile, parse_text
 
 MAX_BYTES = 16 * 1024 * 1024
 
@@ -16,6 +22,7 @@ class WorkspaceFiles:
     def __init__(self, documents: DocumentStore) -> None:
         self.documents = documents
         self._cache: dict[str, tuple[tuple[int, int], str]] = {}
+        self._parsed: dict[tuple[str, FileKind, bool], tuple[str, ParsedFile]] = {}
 
     def read_text(self, path: str) -> str | None:
         doc = self.documents.by_path(path)
@@ -40,6 +47,31 @@ class WorkspaceFiles:
 
     def is_dir(self, path: str) -> bool:
         return os.path.isdir(path)
+
+    def parsed(self, path: str, kind: FileKind | None = None, *, strict: bool = True) -> ParsedFile | None:
+        """The go.mod or go.work at `path` (`kind`: by default by its name), parsed; None when
+        it cannot be read. `strict=False` reads it as the go command reads dependencies' go.mod
+        files (modfile.ParseLax)."""
+        kind = kind or FileKind.of(path)
+        doc = self.documents.by_path(path)
+        if doc is not None and doc.kind is kind and kind is not FileKind.SUM and strict:
+            return doc.parsed
+        text = self.read_text(path)
+        if text is None:
+            return None
+        key = (path, kind, strict)
+        hit = self._parsed.get(key)
+        if hit is None or hit[0] != text:
+            hit = self._parsed[key] = (text, parse_text(text, kind, os.path.basename(path), strict=strict))
+        return hit[1]
+
+    def parsed_sum(self, path: str) -> SumFile | None:
+        """The go.sum (or go.work.sum) at `path`, parsed; None when it cannot be read."""
+        doc = self.documents.by_path(path)
+        if doc is not None and doc.kind is FileKind.SUM:
+            return doc.sum
+        text = self.read_text(path)
+        return None if text is None else parse_sum(text, os.path.basename(path))
 
     def forget(self, path: str) -> None:
         self._cache.pop(path, None)

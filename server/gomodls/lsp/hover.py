@@ -121,13 +121,11 @@ def use_facts(ctx: HoverContext) -> None:
         return
     path = t.token.text.strip('"')
     d = path if os.path.isabs(path) else os.path.join(os.path.dirname(ctx.doc.path), path)
-    text = ctx.ls.files.read_text(os.path.join(d, "go.mod"))
-    if text is None:
+    parsed = ctx.ls.files.parsed(os.path.join(d, "go.mod"), FileKind.MOD)
+    if parsed is None:
         ctx.sections.append(f"`{path}`: no go.mod here")
         return
-    from gomodls.modfile.parsed import parse_text
-
-    mod = parse_text(text, FileKind.MOD, "go.mod").model
+    mod = parsed.model
     assert isinstance(mod, ModFile)
     go = f", go {mod.go.version}" if mod.go else ""
     ctx.sections.append(f"module **{mod.module_path or '(no module line)'}**{go}")
@@ -139,13 +137,11 @@ def _sum_hover(ls: GomodServer, doc: Document, line: int) -> tuple[str, Range] |
         return None
     what = "the module's go.mod file" if s.go_mod else "the module's files (its zip)"
     parts = [f"**{s.path.text}** `{s.module_version}`", f"`h1:` hash of {what}"]
-    gomod = "go.work" if doc.path.endswith("go.work.sum") else "go.mod"
-    text = ls.files.read_text(os.path.join(os.path.dirname(doc.path), gomod))
-    if text is not None and gomod == "go.mod":
-        from gomodls.modfile.parsed import parse_text
-
-        model = parse_text(text, FileKind.MOD, gomod).model
-        req = [r for r in model.require if r.mod.path == s.path.text]  # type: ignore[union-attr]
+    # (go.work.sum: go.work requires nothing)
+    work_sum = doc.path.endswith("go.work.sum")
+    parsed = None if work_sum else ls.files.parsed(os.path.join(os.path.dirname(doc.path), "go.mod"))
+    if parsed is not None and isinstance(parsed.model, ModFile):
+        req = [r for r in parsed.model.require if r.mod.path == s.path.text]
         if any(r.mod.version == s.module_version for r in req):
             parts.append("go.mod requires this version")
         elif req:

@@ -18,7 +18,7 @@ from gomodls.lsp.positions import contains, from_position, to_range
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.errors import token_range
 from gomodls.modfile.model import ModFile, WorkFile
-from gomodls.modfile.parsed import FileKind, parse_text
+from gomodls.modfile.parsed import FileKind
 from gomodls.modfile.rules import is_directory_path
 from gomodls.module.paths import match_prefix_patterns
 from gomodls.syntax.tree import Token
@@ -127,19 +127,16 @@ def workspace_modules(ls: GomodServer, doc: Document) -> dict[str, str]:
         work = find_go_work(os.path.dirname(doc.path), ls.goenv)
     if work is None:
         return {}
-    text = ls.files.read_text(work)
-    if text is None:
+    parsed = ls.files.parsed(work, FileKind.WORK)
+    if parsed is None or not isinstance(parsed.model, WorkFile):
         return {}
-    model = parse_text(text, FileKind.WORK, work).model
     out: dict[str, str] = {}
-    for u in model.use:  # type: ignore[union-attr]
+    for u in parsed.model.use:
         d = os.path.normpath(u.path if os.path.isabs(u.path) else os.path.join(os.path.dirname(work), u.path))
         gomod = os.path.join(d, "go.mod")
-        mod_text = ls.files.read_text(gomod)
-        if mod_text is not None:
-            path = parse_text(mod_text, FileKind.MOD, gomod).model.module_path  # type: ignore[union-attr]
-            if path:
-                out[path] = gomod
+        mod = ls.files.parsed(gomod, FileKind.MOD)
+        if mod is not None and isinstance(mod.model, ModFile) and mod.model.module_path:
+            out[mod.model.module_path] = gomod
     return out
 
 

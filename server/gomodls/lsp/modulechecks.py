@@ -31,7 +31,6 @@ from gomodls.lsp.links import pkg_url
 from gomodls.lsp.resolution import RootState, main_key
 from gomodls.lsp.server import GomodServer, guarded, log
 from gomodls.modfile.edit import ModEditor
-from gomodls.modfile.gosum import parse_sum
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind, parse_text
 from gomodls.module.paths import ModuleVersion
@@ -92,7 +91,7 @@ def graph_view(
         facts=facts.known,
         newer_major=lambda p: facts.known_major(p)[1],
         upgrade_level=ls.settings.upgrades,
-        sums=parse_sum(sum_text) if sum_text is not None else None,
+        sums=ls.files.parsed_sum(sum_path) if sum_text is not None else None,
         sum_text=sum_text or "",
         sum_path=sum_path,
         mod_hash=service.mod_hash,
@@ -139,9 +138,9 @@ def findings(ls: GomodServer, doc: Document) -> list[Finding]:
     cached = doc.memo.get(GRAPH_FINDINGS)
     if cached is not None and cached[0] == key:
         return cached[1]
-    parsed = doc.parsed if doc.kind is FileKind.MOD else parse_text(text, FileKind.MOD, "go.mod")
+    parsed = doc.parsed if doc.kind is FileKind.MOD else ls.files.parsed(gomod, FileKind.MOD)
     out: list[Finding] = []
-    if parsed.ok and isinstance(parsed.model, ModFile):
+    if parsed is not None and parsed.ok and isinstance(parsed.model, ModFile):
         view = graph_view(ls, doc, state, parsed.model, gomod, sum_file)
         if doc.kind is FileKind.MOD:
             out = check_go_mod(parsed.model, doc.path, view)
@@ -329,8 +328,8 @@ async def check_upgrades(ls: GomodServer, gomod: object) -> list[str]:
     if not isinstance(gomod, str) or not gomod.endswith("go.mod"):
         ls.show(f"{commands.CHECK_UPGRADES}: expected the path of a go.mod file")
         return []
-    text = ls.files.read_text(gomod)
-    model = parse_text(text, FileKind.MOD, "go.mod").model if text is not None else None
+    parsed = ls.files.parsed(gomod, FileKind.MOD)
+    model = parsed.model if parsed is not None else None
     if not isinstance(model, ModFile):
         ls.show(f"{commands.CHECK_UPGRADES}: cannot read {gomod}")
         return []

@@ -16,7 +16,6 @@ from gomodls.lsp.links import is_private, pkg_url
 from gomodls.lsp.positions import to_position
 from gomodls.lsp.resolution import RootState
 from gomodls.lsp.server import GomodServer, guarded
-from gomodls.modfile.gosum import parse_sum
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind
 from gomodls.module import gover
@@ -115,12 +114,14 @@ def module_section(ctx: HoverContext) -> None:
 
 
 def _dir_module(ls: GomodServer, rep: ModuleInfo) -> str:
-    text = ls.files.read_text(os.path.join(rep.dir, "go.mod"))
-    if text is None:
+    parsed = ls.files.parsed(os.path.join(rep.dir, "go.mod"), FileKind.MOD, strict=False)
+    if parsed is None:
         return "no go.mod"
-    from gomodls.modfile.parsed import parse_text
-
-    return parse_text(text, FileKind.MOD, "go.mod", strict=False).model.module_path or "no module line"  # type: ignore[union-attr]
+    return (
+        parsed.model.module_path
+        if isinstance(parsed.model, ModFile) and parsed.model.module_path
+        else "no module line"
+    )
 
 
 def _newer_versions(
@@ -170,11 +171,11 @@ def _newer_versions(
 def _sums(ctx: HoverContext, path: str, required: list, out: list[str]) -> None:  # type: ignore[type-arg]
     if not required:
         return
-    text = ctx.ls.files.read_text(os.path.join(os.path.dirname(ctx.doc.path), "go.sum"))
-    if text is None:
+    sums = ctx.ls.files.parsed_sum(os.path.join(os.path.dirname(ctx.doc.path), "go.sum"))
+    if sums is None:
         out.append("go.sum: none")
         return
-    have = parse_sum(text).hashes()
+    have = sums.hashes()
     for r in required:
         zip_ok = (path, r.mod.version) in have
         mod_ok = (path, r.mod.version + "/go.mod") in have
