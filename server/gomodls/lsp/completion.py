@@ -40,7 +40,8 @@ from gomodls.module import semver
 from gomodls.module.paths import canonical_version
 from gomodls.module.pseudo import is_pseudo_version
 from gomodls.resolve.moduleinfo import ModuleFacts, ModuleFactsService, short_message
-from gomodls.syntax.tree import FileSyntax, LineKind, SourceLine, TokenKind
+from gomodls.syntax.cursor import cursor_at
+from gomodls.syntax.tree import TokenKind
 
 SNIPPETS = {  # in the order keywords are offered
     "module": "module ${1:example.com/m}",
@@ -93,35 +94,13 @@ class Answer:
 # Where the cursor is.
 
 
-def _source_line(syntax: FileSyntax, line: int) -> SourceLine | None:
-    if not syntax.multiline and line < len(syntax.lines) and syntax.lines[line].line == line:
-        return syntax.lines[line]
-    return next((s for s in syntax.lines if s.line <= line < s.line + s.nlines), None)
-
-
-def _block_verb(syntax: FileSyntax, line: int) -> str | None:
-    """The verb of the block the line is inside, as the go command's parser reads the lines
-    above it (an unterminated block lasts to the end of the file)."""
-    verb: str | None = None
-    for s in syntax.lines:
-        if s.line >= line:
-            break
-        if verb is None:
-            if s.kind is LineKind.OPEN:
-                verb = s.tokens[0].text
-            elif s.kind is LineKind.RP_OPEN:
-                verb = s.tokens[1].text if len(s.tokens) > 2 else ""
-        elif s.kind in (LineKind.CLOSE, LineKind.RP_OPEN, LineKind.RP_EMPTY):
-            verb = None
-    return verb
-
-
 def find_site(doc: Document, line: int, col: int) -> Site | None:
     """What the cursor is on, from the lexer's tokens of its line; None where nothing completes
     (a comment, a block's parenthesis, after a retract interval, inside a multi-line string)."""
     if doc.syntax is None:
         return None
-    src = _source_line(doc.syntax, line)
+    at = cursor_at(doc.syntax, line, col)
+    src = at.source
     if src is None or src.line != line or src.nlines > 1:
         return None  # inside a string continued over lines
     if src.comment is not None and src.comment.col < col:
@@ -135,7 +114,7 @@ def find_site(doc: Document, line: int, col: int) -> Site | None:
     punct = {t.text for t in before if t.kind is TokenKind.PUNCT}
     if "(" in punct or ")" in punct or "]" in punct:
         return None
-    block = _block_verb(doc.syntax, line)
+    block = at.go_block_verb()
     if block is not None:
         return Site(block, texts, partial, edit, line, "[" in punct)
     if not texts:

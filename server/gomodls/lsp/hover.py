@@ -13,11 +13,12 @@ from lsprotocol import types
 from gomodls.analysis.godebug import table
 from gomodls.base.textedit import Range
 from gomodls.lsp.documents import Document
-from gomodls.lsp.positions import contains, from_position, to_range
+from gomodls.lsp.positions import from_position, to_range
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.errors import token_range
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind
+from gomodls.syntax.cursor import cursor_at
 from gomodls.syntax.tree import Block, Line, Token
 
 DIRECTIVES = {
@@ -52,22 +53,22 @@ class HoverContext:
 
 
 def _find(doc: Document, line: int, col: int) -> tuple[HoverTarget, Range] | None:
+    """The token under the cursor: a block's verb, or a token of a statement line starting on
+    the cursor's line."""
     assert doc.syntax is not None
-    for stmt in doc.syntax.stmts:
-        if isinstance(stmt, Line) and stmt.tokens and stmt.line == line:
-            verb, lines, block = stmt.tokens[0].text, [stmt], None
-        elif isinstance(stmt, Block) and stmt.header:
-            verb, block = stmt.verb, stmt
-            lines = [ln for ln in stmt.lines if ln.line == line]
-            if stmt.header[0].line == line and contains(token_range(stmt.header[0]), line, col):
-                return HoverTarget(verb, Line(stmt.header), stmt.header[0], stmt), token_range(stmt.header[0])
-        else:
-            continue
-        for ln in lines:
-            for tok in ln.tokens:
-                if tok.line == line and contains(token_range(tok), line, col):
-                    return HoverTarget(verb, ln, tok, block), token_range(tok)
-    return None
+    at = cursor_at(doc.syntax, line, col)
+    tok, block = at.token, at.block
+    if tok is None or (block is not None and not block.header):
+        return None
+    if at.in_header:
+        assert block is not None
+        if tok is not block.header[0]:
+            return None
+        return HoverTarget(block.verb, Line(block.header), tok, block), token_range(tok)
+    assert at.line is not None
+    if at.line.line != line:  # (on a later line of a statement continued over lines)
+        return None
+    return HoverTarget(at.verb, at.line, tok, block), token_range(tok)
 
 
 def directive(ctx: HoverContext) -> None:

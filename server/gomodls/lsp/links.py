@@ -21,6 +21,7 @@ from gomodls.modfile.model import ModFile, WorkFile
 from gomodls.modfile.parsed import FileKind
 from gomodls.modfile.rules import is_directory_path
 from gomodls.module.paths import match_prefix_patterns
+from gomodls.syntax.cursor import cursor_at
 from gomodls.syntax.tree import Token
 
 URL = re.compile(r"https?://[^\s<>\"'`)\]]+")
@@ -32,6 +33,7 @@ class Target:
     kind: str  # "module" or "dir"
     path: str
     version: str = ""
+    token: Token | None = None  # in go.mod and go.work
 
 
 def is_private(path: str, env: GoEnv) -> bool:
@@ -43,8 +45,8 @@ def pkg_url(path: str, version: str = "") -> str:
     return f"https://pkg.go.dev/{path}@{version}" if version else f"https://pkg.go.dev/{path}"
 
 
-def _tok(t: Token) -> Range:
-    return token_range(t)
+def _target(tok: Token, kind: str, path: str, version: str = "") -> Target:
+    return Target(token_range(tok), kind, path, version, tok)
 
 
 def targets(doc: Document) -> Iterator[Target]:
@@ -58,27 +60,27 @@ def targets(doc: Document) -> Iterator[Target]:
     model = doc.parsed.model
     if isinstance(model, ModFile):
         if model.module is not None and args(model.module.syntax):
-            yield Target(_tok(args(model.module.syntax)[0]), "module", model.module.mod.path)
+            yield _target(args(model.module.syntax)[0], "module", model.module.mod.path)
         for r in model.require:
-            yield Target(_tok(args(r.syntax)[0]), "module", r.mod.path, r.mod.version)
+            yield _target(args(r.syntax)[0], "module", r.mod.path, r.mod.version)
         for x in model.exclude:
-            yield Target(_tok(args(x.syntax)[0]), "module", x.mod.path, x.mod.version)
+            yield _target(args(x.syntax)[0], "module", x.mod.path, x.mod.version)
         for t in model.tool:
-            yield Target(_tok(args(t.syntax)[0]), "module", t.path)
+            yield _target(args(t.syntax)[0], "module", t.path)
         for i in model.ignore:
             if is_directory_path(i.path):
-                yield Target(_tok(args(i.syntax)[0]), "dir", i.path)
+                yield _target(args(i.syntax)[0], "dir", i.path)
     if isinstance(model, WorkFile):
         for u in model.use:
-            yield Target(_tok(args(u.syntax)[0]), "dir", u.path)
+            yield _target(args(u.syntax)[0], "dir", u.path)
     for r in model.replace:
         a = args(r.syntax)
         arrow = next(i for i, t in enumerate(a) if t.text == "=>")
-        yield Target(_tok(a[0]), "module", r.old.path, r.old.version)
+        yield _target(a[0], "module", r.old.path, r.old.version)
         if r.new.version:
-            yield Target(_tok(a[arrow + 1]), "module", r.new.path, r.new.version)
+            yield _target(a[arrow + 1], "module", r.new.path, r.new.version)
         else:
-            yield Target(_tok(a[arrow + 1]), "dir", r.new.path)
+            yield _target(a[arrow + 1], "dir", r.new.path)
 
 
 def _dir(doc: Document, path: str) -> str:
@@ -142,7 +144,11 @@ def workspace_modules(ls: GomodServer, doc: Document) -> dict[str, str]:
 
 def definition(ls: GomodServer, doc: Document, pos: types.Position) -> list[types.Location]:
     line, col = from_position(doc.lines, pos, ls.encoding)
-    hit = next((t for t in targets(doc) if contains(t.range, line, col)), None)
+    if doc.syntax is None:  # go.sum
+        hit = next((t for t in targets(doc) if contains(t.range, line, col)), None)
+    else:
+        under = cursor_at(doc.syntax, line, col).tokens
+        hit = next((t for t in targets(doc) if t.token is not None and t.token in under), None)
     if hit is None:
         return []
     gomod: str | None = None

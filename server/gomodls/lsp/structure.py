@@ -9,9 +9,10 @@ from lsprotocol import types
 
 from gomodls.base.textedit import Range
 from gomodls.lsp.documents import Document
-from gomodls.lsp.positions import contains, from_position, to_range
+from gomodls.lsp.positions import from_position, to_range
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.errors import token_range
+from gomodls.syntax.cursor import cursor_at
 from gomodls.syntax.incremental import stmt_span
 from gomodls.syntax.tree import Block, CommentBlock, Line, Stmt
 
@@ -134,17 +135,14 @@ def _chain(doc: Document, line: int, col: int) -> list[Range]:
     """Ranges around a position, innermost first: token, line, block, file."""
     assert doc.syntax is not None
     out: list[Range] = []
-    for stmt in doc.syntax.stmts:
-        if isinstance(stmt, CommentBlock):
-            continue
+    at = cursor_at(doc.syntax, line, col)
+    stmt = at.stmt
+    if stmt is not None and not isinstance(stmt, CommentBlock):
         outer = _stmt_range(doc, stmt)
-        if not contains(outer, line, col):
-            continue
-        lines = stmt.lines if isinstance(stmt, Block) else [stmt]
-        for ln in lines:
-            if ln.tokens and contains(token_range(ln.tokens[0], ln.tokens[-1]), line, col):
-                out += [token_range(t) for t in ln.tokens if contains(token_range(t), line, col)][:1]
-                out.append(token_range(ln.tokens[0], ln.tokens[-1]))
+        if at.line is not None:
+            if at.token is not None:
+                out.append(token_range(at.token))
+            out.append(token_range(at.line.tokens[0], at.line.tokens[-1]))
         if isinstance(stmt, Block) or not out or out[-1] != outer:
             out.append(outer)
     last = len(doc.lines) - 1
