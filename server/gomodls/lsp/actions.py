@@ -9,7 +9,7 @@ from lsprotocol import types
 
 from gomodls.analysis.findings import Finding, Fix
 from gomodls.lsp import commands
-from gomodls.lsp.edits import workspace_edit
+from gomodls.lsp.edits import current_edits, workspace_edit
 from gomodls.lsp.formatting import format_edits
 from gomodls.lsp.positions import from_range, overlaps, to_range
 from gomodls.lsp.server import GomodServer, guarded
@@ -37,7 +37,7 @@ def _action(
         is_preferred=fix.preferred or None,
     )
     if fix.edits:
-        action.edit = workspace_edit(ls, fix.edits)
+        action.edit = workspace_edit(ls, current_edits(ls, fix.edits))
     if fix.action is not None:
         what, arguments = fix.action
         action.command = types.Command(
@@ -81,7 +81,9 @@ def register(server: GomodServer) -> None:
                 if edits:
                     actions.append(
                         types.CodeAction(
-                            title="Sort blocks", kind=SORT_BLOCKS, edit=workspace_edit(ls, {doc.path: edits})
+                            title="Sort blocks",
+                            kind=SORT_BLOCKS,
+                            edit=workspace_edit(ls, current_edits(ls, {doc.path: edits})),
                         )
                     )
             if wanted(params, FORMAT_FILE):
@@ -89,7 +91,9 @@ def register(server: GomodServer) -> None:
                 if edits:
                     actions.append(
                         types.CodeAction(
-                            title="Format file", kind=FORMAT_FILE, edit=workspace_edit(ls, {doc.path: edits})
+                            title="Format file",
+                            kind=FORMAT_FILE,
+                            edit=workspace_edit(ls, current_edits(ls, {doc.path: edits})),
                         )
                     )
         return actions

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from lsprotocol import types
 
 from gomodls.base.textedit import line_edits
-from gomodls.lsp.documents import uri_of
-from gomodls.lsp.positions import to_range
+from gomodls.lsp.edits import FileEdits, text_edits, workspace_edit
 from gomodls.lsp.server import GomodServer
 
 
@@ -40,46 +39,19 @@ def stale(ls: GomodServer, changes: list[FileChange]) -> list[str]:
     return out
 
 
-def _supports(ls: GomodServer) -> tuple[bool, bool]:
-    """Whether the client takes versioned documentChanges, and file creation among them."""
-    ws = ls.client_capabilities.workspace
-    we = ws.workspace_edit if ws else None
-    versioned = bool(we and we.document_changes)
-    create = bool(
-        versioned
-        and we
-        and we.resource_operations
-        and types.ResourceOperationKind.Create in we.resource_operations
-    )
-    return versioned, create
-
-
-def workspace_edit(ls: GomodServer, changes: list[FileChange]) -> types.WorkspaceEdit:
-    versioned, create = _supports(ls)
-    document_changes: list[types.TextDocumentEdit | types.CreateFile] = []
-    by_uri: dict[str, list[types.TextEdit]] = {}
+def change_edits(ls: GomodServer, changes: list[FileChange]) -> list[FileEdits]:
+    """The changes as minimal line edits of the texts they were computed for."""
+    out = []
     for c in changes:
-        doc = ls.documents.by_path(c.path)
-        uri = doc.uri if doc is not None else uri_of(c.path)
         if c.before is None:
             start = types.Position(line=0, character=0)
-            edits = [types.TextEdit(types.Range(start, start), c.after)]
-            if create:
-                document_changes.append(types.CreateFile(uri=uri))
+            out.append(
+                FileEdits(c.path, [types.TextEdit(types.Range(start, start), c.after)], c.version, True)
+            )
         else:
-            lines = c.before.split("\n")
-            edits = [
-                types.TextEdit(to_range(lines, e.range, ls.encoding), e.new_text)
-                for e in line_edits(c.before, c.after)
-            ]
-        if versioned:
-            ident = types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=c.version)
-            document_changes.append(types.TextDocumentEdit(ident, edits))  # type: ignore[arg-type]
-        else:
-            by_uri[uri] = edits
-    if versioned:
-        return types.WorkspaceEdit(document_changes=document_changes)  # type: ignore[arg-type]
-    return types.WorkspaceEdit(changes=by_uri)
+            edits = text_edits(c.before.split("\n"), line_edits(c.before, c.after), ls)
+            out.append(FileEdits(c.path, edits, c.version))
+    return out
 
 
 async def apply(ls: GomodServer, changes: list[FileChange], label: str) -> str | None:
@@ -92,7 +64,7 @@ async def apply(ls: GomodServer, changes: list[FileChange], label: str) -> str |
     if not (ws and ws.apply_edit):
         return f"{label}: the editor cannot apply edits from the server (workspace/applyEdit)"
     result = await ls.workspace_apply_edit_async(
-        types.ApplyWorkspaceEditParams(edit=workspace_edit(ls, changes), label=label)
+        types.ApplyWorkspaceEditParams(edit=workspace_edit(ls, change_edits(ls, changes)), label=label)
     )
     if not result.applied:
         reason = f": {result.failure_reason}" if result.failure_reason else ""

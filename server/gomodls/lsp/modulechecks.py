@@ -26,7 +26,7 @@ from gomodls.base.files import FileSource
 from gomodls.base.textedit import TextEdit, apply_edits, line_edits
 from gomodls.lsp import commands
 from gomodls.lsp.documents import Document, MemoKey
-from gomodls.lsp.edits import workspace_edit
+from gomodls.lsp.edits import current_edits, workspace_edit
 from gomodls.lsp.links import pkg_url
 from gomodls.lsp.resolution import RootState, main_key
 from gomodls.lsp.server import GomodServer, guarded, log
@@ -252,7 +252,7 @@ async def upgrade(ls: GomodServer, argument: object) -> None:
     after = apply_edits(before, edits)
     result = await ls.workspace_apply_edit_async(
         types.ApplyWorkspaceEditParams(
-            edit=workspace_edit(ls, {doc.path: edits}), label="Upgrade requirements"
+            edit=workspace_edit(ls, current_edits(ls, {doc.path: edits})), label="Upgrade requirements"
         )
     )
     if not result.applied:

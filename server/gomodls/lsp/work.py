@@ -17,6 +17,7 @@ from gomodls.gocommand.workuse import WorkUseError, unused_modules, work_use
 from gomodls.lsp import commands, fileedits
 from gomodls.lsp.actions import wanted
 from gomodls.lsp.documents import Document, MemoKey
+from gomodls.lsp.edits import workspace_edit
 from gomodls.lsp.goaction import path_argument, run_and_apply
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.model import WorkFile
@@ -71,7 +72,7 @@ def use_actions(ls: GomodServer, doc: Document, params: types.CodeActionParams) 
         types.CodeAction(
             title=f"Add {directory} to the workspace (go work use)",
             kind=WORK_USE_KIND,
-            edit=fileedits.workspace_edit(ls, [change]),
+            edit=workspace_edit(ls, fileedits.change_edits(ls, [change])),
         )
         for directory, change in changes
     ]
