@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from gomodls.analysis.findings import Finding, Fix
+from gomodls.analysis.findings import Fix
 from gomodls.lsp import commands
 from gomodls.lsp.edits import current_edits, workspace_edit
 from gomodls.lsp.formatting import format_edits
@@ -27,9 +27,7 @@ def wanted(params: types.CodeActionParams, kind: str) -> bool:
     return not only or any(kind == k or kind.startswith(k + ".") for k in only)
 
 
-def _action(
-    ls: GomodServer, fix: Fix, finding: Finding | None, diagnostics: list[types.Diagnostic]
-) -> types.CodeAction:
+def _action(ls: GomodServer, fix: Fix, diagnostics: list[types.Diagnostic]) -> types.CodeAction:
     action = types.CodeAction(
         title=fix.title,
         kind=types.CodeActionKind.QuickFix,
@@ -72,7 +70,7 @@ def register(server: GomodServer) -> None:
                 mine = [d for d in sent if d.code == finding.code and d.range == rng]
                 mine = [d for d in mine if d.message == finding.message] or mine
                 for fix in finding.fixes:
-                    actions.append(_action(ls, fix, finding, mine[:1]))
+                    actions.append(_action(ls, fix, mine[:1]))
         for provide in ls.source_actions:
             actions.extend(provide(ls, doc, params))
         if doc.kind is not FileKind.SUM and doc.parsed.ok:

@@ -30,6 +30,7 @@ Two outputs come from the same recorded edits, replayed on fresh copies:
 from __future__ import annotations
 
 import functools
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple, Self, TypeVar
 
@@ -181,12 +182,14 @@ def check_canonical_version(path: str, vers: str) -> None:
 # ----------------------------------------------------------------------------- the common part
 
 
-class _Editor:
+class _Editor(ABC):
     """The syntax-level machinery of x/mod (FileSyntax.addLine, updateLine, markRemoved,
-    removeDups, SortBlocks, Cleanup) and the edits go.mod and go.work share."""
+    removeDups, SortBlocks, Cleanup) and the edits go.mod and go.work share. A subclass edits
+    one kind of file: it says how the file's model is read and which lines it holds."""
 
     kind: FileKind
     block_verbs: frozenset[str]
+    _file: ModFile | WorkFile
 
     def __init__(self, parsed: ParsedFile) -> None:
         if parsed.kind is not self.kind:
@@ -217,11 +220,13 @@ class _Editor:
         self._gone: dict[int, Line] = {}
         self._hidden: dict[int, Block] = {}
 
-    def _parse(self, syntax: FileSyntax) -> Any:
-        raise NotImplementedError
+    @abstractmethod
+    def _parse(self, syntax: FileSyntax) -> ModFile | WorkFile:
+        """The model of the (private) syntax tree, with x/mod's rewriting of its entries."""
 
+    @abstractmethod
     def _model_lines(self) -> Iterable[Line]:
-        raise NotImplementedError
+        """The lines that made it into the model."""
 
     def _unusable(self) -> dict[int, Stmt]:
         """Lines and blocks that did not make it into the model (errors): never a place for new
@@ -238,9 +243,9 @@ class _Editor:
         return bad
 
     @property
-    def model(self) -> Any:
+    @abstractmethod
+    def model(self) -> ModFile | WorkFile:
         """The model after the edits so far (x/mod's File / WorkFile, before Cleanup)."""
-        return self._file
 
     # -- outputs
 

@@ -174,9 +174,6 @@ class MainModuleSet:
         """The non-empty exclude sets of the main modules, in main-module order."""
         return [ix.exclude for m in self.versions if (ix := self.indices.get(m)) and ix.exclude]
 
-    def is_excluded(self, m: ModuleVersion) -> bool:
-        return any(m in ex for ex in self.excludes())
-
     # ----------------------------------------------------------------- replacements
 
     def replacement_from(self, mod: ModuleVersion) -> tuple[ModuleVersion, str]:

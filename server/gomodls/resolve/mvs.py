@@ -89,13 +89,6 @@ class Graph:
     def selected(self, path: str) -> str:
         return self._selected.get(path, NONE)
 
-    def selected_map(self) -> dict[str, str]:
-        """path -> selected version for every path in the graph (do not modify)."""
-        return self._selected
-
-    def is_reachable(self, m: ModuleVersion) -> bool:
-        return m in self._is_root
-
     def build_list(self) -> list[ModuleVersion]:
         """The selected versions: the root paths first (in root order), the rest sorted."""
         seen_root: set[str] = set()

@@ -207,14 +207,6 @@ class FileSyntax:
         return "\n".join(s.text for s in self.lines)
 
 
-def first_token(stmt: Stmt) -> Token | None:
-    if isinstance(stmt, Line):
-        return stmt.tokens[0] if stmt.tokens else None
-    if isinstance(stmt, Block):
-        return stmt.header[0] if stmt.header else None
-    return None
-
-
 def clone_stmts(stmts: list[Stmt]) -> list[Stmt]:
     """A copy whose tokens and comment lists can be rewritten without touching the original
     (the source positions are shared)."""
