@@ -43,8 +43,8 @@ from editcases import (
     unordered,
 )
 from gomodls.base.textedit import apply_edits as apply_text_edits
+from gomodls.base.textedit import physical_lines
 from gomodls.modfile.edit import ModEditor, WorkEditor
-from gomodls.modfile.editprint import split_physical
 from gomodls.modfile.model import ModFile, WorkFile
 from gomodls.modfile.parsed import FileKind, ParsedFile, parse_text
 from gomodls.syntax.tree import Block, CommentBlock, Line
@@ -342,11 +342,11 @@ def missing_untouched_lines(original: str, new_text: str, kind: str, calls: list
     """The kept lines that are not found, in order, in new_text (line endings aside from the
     final newline, which a last line gains when something is added after it)."""
     parsed = parse_text(original, FileKind(kind))
-    phys = split_physical(original)
+    phys = physical_lines(original)
     added = {method.split("_")[1] for method, _ in calls if method.startswith("add_")}
     keep = kept_lines(parsed, _touched_lines(parsed, calls), added)
     want = [phys[i].removesuffix("\n") for i in keep if i < len(phys)]
-    have = [line.removesuffix("\n") for line in split_physical(new_text)]
+    have = [line.removesuffix("\n") for line in physical_lines(new_text)]
     missing, at = [], 0
     for w in want:
         try:
@@ -373,17 +373,17 @@ def test_edits_on_files_with_errors(name: str, oracle: Oracle) -> None:
     text, broken = BROKEN_MOD[name]
     parsed = parse_text(text, FileKind.MOD)
     assert not parsed.ok
-    without = "".join(line for line in split_physical(text) if line.removesuffix("\n") not in broken)
+    without = "".join(line for line in physical_lines(text) if line.removesuffix("\n") not in broken)
     for flags in BROKEN_EDITS:
         editor = ModEditor(parsed)
         apply_calls(editor, flags_to_calls("mod", flags))
         new_text = editor.edited_text()
         assert apply_text_edits(text, editor.text_edits()) == new_text
-        lines = [line.removesuffix("\n") for line in split_physical(new_text)]
+        lines = [line.removesuffix("\n") for line in physical_lines(new_text)]
         assert all(b in lines for b in broken), new_text
         ours = oracle.run(
             ["mod", "edit", "-json", "go.mod"],
-            {"go.mod": "".join(x for x in split_physical(new_text) if x.removesuffix("\n") not in broken)},
+            {"go.mod": "".join(x for x in physical_lines(new_text) if x.removesuffix("\n") not in broken)},
         )
         go = oracle.run(["mod", "edit", *flags, "-json", "go.mod"], {"go.mod": without})
         assert ours.rc == go.rc == 0, ours.stderr_text + go.stderr_text

@@ -21,7 +21,7 @@ def line_edits(old: str, new: str) -> list[TextEdit]:
     """Edits over whole lines (ranges in code points on `old`), in document order, never
     overlapping or touching. Lines are compared with their newline, so a change to the last
     line's missing newline is an ordinary change of that line."""
-    a, b = _lines(old), _lines(new)
+    a, b = physical_lines(old), physical_lines(new)
 
     def position(k: int) -> tuple[int, int]:
         """Where line k of `a` starts; k == len(a) is the end of the text."""
@@ -36,8 +36,9 @@ def line_edits(old: str, new: str) -> list[TextEdit]:
     return edits
 
 
-def _lines(text: str) -> list[str]:
-    """The lines of `text` with their "\n" (only "\n" ends a line, as in go.mod files)."""
+def physical_lines(text: str) -> list[str]:
+    """The lines of `text`, each with its "\\n" (the last one may lack it): only "\\n" ends a
+    line, as in go.mod files."""
     parts = text.split("\n")
     out = [part + "\n" for part in parts[:-1]]
     if parts[-1]:

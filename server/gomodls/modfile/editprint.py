@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from gomodls.base.textedit import TextEdit
+from gomodls.base.textedit import TextEdit, physical_lines
 from gomodls.syntax.incremental import stmt_span
 from gomodls.syntax.printer import format_stmts
 from gomodls.syntax.tree import (
@@ -50,15 +50,6 @@ from gomodls.syntax.tree import (
 
 Piece = int | str  # an original physical line (index into Snapshot.phys) or a new line, no EOL
 LineCompare = Callable[[Line, Line], int]
-
-
-def split_physical(text: str) -> list[str]:
-    """The physical lines of text, each with its "\\n" (the last one may lack it)."""
-    parts = text.split("\n")
-    lines = [p + "\n" for p in parts[:-1]]
-    if parts[-1]:
-        lines.append(parts[-1])
-    return lines
 
 
 def _line_starts(text: str) -> list[int]:
@@ -98,7 +89,7 @@ class Snapshot:
     @classmethod
     def take(cls, syntax: FileSyntax) -> Snapshot:
         text = syntax.text()
-        phys = split_physical(text)
+        phys = physical_lines(text)
         blank = [False] * len(phys)
         for src in syntax.lines:
             if src.kind is LineKind.BLANK and src.line < len(phys):

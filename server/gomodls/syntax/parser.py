@@ -139,13 +139,9 @@ def _grammar_parser() -> Lark:
     return Lark(grammar, parser="lalr", lexer=_LineLexer, start=["start", "block_body"], cache=True)
 
 
-def split_lines(text: str) -> list[str]:
-    return text.split("\n")
-
-
 def parse(text: str, filename: str = "go.mod") -> FileSyntax:
     with paused_gc():
-        lines = lex_lines(split_lines(text), 0, at_eof=True)
+        lines = lex_lines(text.split("\n"), 0, at_eof=True)
         return parse_lines(lines, filename)
 
 
