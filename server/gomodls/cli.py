@@ -1,4 +1,4 @@
-"""The `gomodls` command: parse, fmt, check (and serve, resolve, why as they land).
+"""The `gomodls` command: parse, fmt, check, resolve, why and serve.
 
 Every failure is one clear line on stderr and a non-zero exit status, never a traceback:
 1 for problems found in the input, 2 for usage errors and unreadable input.

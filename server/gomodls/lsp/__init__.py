@@ -1,1 +1,2 @@
-"""The language server: a thin pygls layer over the syntax, model and analysis packages."""
+"""The language server: a thin pygls layer over the packages below it, and the only package
+that imports pygls and lsprotocol."""

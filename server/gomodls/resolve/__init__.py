@@ -1,1 +1,2 @@
-"""Module resolution: the Go environment, fetching go.mod files (module cache, proxies, disk cache), and the module graph the go command would build."""
+"""Module resolution: fetching go.mod files (module cache, proxies, disk cache) and the module
+graph and build list the go command would compute (modload's buildlist and list)."""

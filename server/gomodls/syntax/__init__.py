@@ -1,2 +1,2 @@
 """The lossless syntax layer: lexer, lark grammar driver, tree, printer, incremental re-parse
-and position encodings. Knows nothing about verbs."""
+and the cursor query (what is at a position). Knows nothing about verbs."""

@@ -3,8 +3,8 @@
 Every token and comment keeps the source line it came from (a `SourceLine`), so positions are
 derived, not stored: when an incremental edit inserts or deletes lines, only the `line` numbers of
 the following `SourceLine`s change, never the tokens. Positions are 0-based lines and 0-based
-code-point columns; `gomodls.lsp.positions` converts them to Go's 1-based rune columns and to
-the LSP's negotiated encoding.
+code-point columns (Go's 1-based rune columns count the same units, plus one);
+`gomodls.lsp.positions` converts them to the LSP's negotiated encoding.
 """
 
 from __future__ import annotations
