@@ -39,6 +39,7 @@ from gomodls.modfile.rules import MOD_VERBS, WORK_VERBS, is_directory_path
 from gomodls.module import semver
 from gomodls.module.paths import canonical_version
 from gomodls.module.pseudo import is_pseudo_version
+from gomodls.resolve.driver import Resolution
 from gomodls.resolve.moduleinfo import ModuleFacts, ModuleFactsService, short_message
 from gomodls.syntax.cursor import cursor_at
 from gomodls.syntax.tree import TokenKind
@@ -555,7 +556,7 @@ class Completer:
         return to_range(doc.lines, rng, self.ls.encoding)
 
 
-def _build_list(resolution: Any) -> list[str]:
+def _build_list(resolution: Resolution | None) -> list[str]:
     """The module paths of a resolved build list, with those of versioned replacements."""
     if resolution is None:
         return []

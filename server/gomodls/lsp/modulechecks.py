@@ -31,7 +31,7 @@ from gomodls.lsp.links import pkg_url
 from gomodls.lsp.resolution import RootState, main_key
 from gomodls.lsp.server import GomodServer, guarded, log
 from gomodls.modfile.edit import ModEditor
-from gomodls.modfile.model import ModFile
+from gomodls.modfile.model import ModFile, Require
 from gomodls.modfile.parsed import FileKind, parse_text
 from gomodls.module.paths import ModuleVersion
 from gomodls.resolve.driver import roots_for
@@ -223,7 +223,7 @@ def _changes(before: str, after: str) -> list[str]:
     return out
 
 
-def _requires(text: str) -> list:  # type: ignore[type-arg]
+def _requires(text: str) -> list[Require]:
     model = parse_text(text, FileKind.MOD, "go.mod").model
     return list(getattr(model, "require", []))
 

@@ -16,7 +16,7 @@ from gomodls.lsp.links import is_private, pkg_url
 from gomodls.lsp.positions import to_position
 from gomodls.lsp.resolution import RootState
 from gomodls.lsp.server import GomodServer, guarded
-from gomodls.modfile.model import ModFile
+from gomodls.modfile.model import ModFile, Require
 from gomodls.modfile.parsed import FileKind
 from gomodls.module import gover
 from gomodls.resolve.moduleinfo import ModuleFacts, retracted_message
@@ -125,8 +125,8 @@ def _dir_module(ls: GomodServer, rep: ModuleInfo) -> str:
 
 
 def _newer_versions(
-    ctx: HoverContext, path: str, info: ModuleInfo | None, required: list, out: list[str]
-) -> None:  # type: ignore[type-arg]
+    ctx: HoverContext, path: str, info: ModuleInfo | None, required: list[Require], out: list[str]
+) -> None:
     facts = _known_facts(ctx.ls, path)
     if facts is None:
         out.append("_checking for newer versions…_")
@@ -168,7 +168,7 @@ def _newer_versions(
         out.append(f"newer major version: `{new_path}` {version} (a different module path)")
 
 
-def _sums(ctx: HoverContext, path: str, required: list, out: list[str]) -> None:  # type: ignore[type-arg]
+def _sums(ctx: HoverContext, path: str, required: list[Require], out: list[str]) -> None:
     if not required:
         return
     sums = ctx.ls.files.parsed_sum(os.path.join(os.path.dirname(ctx.doc.path), "go.sum"))
