@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ class GoResult:
     stdout: str
     stderr: str
     timed_out: bool = False
+    truncated: bool = False  # stdout or stderr was longer than the limit and was cut
 
     @property
     def ok(self) -> bool:
@@ -39,18 +41,34 @@ class GoResult:
         return f"go {' '.join(self.args)} failed:\n{text}"
 
 
-async def _read(stream: asyncio.StreamReader | None) -> bytes:
+async def _read(stream: asyncio.StreamReader | None, limit: int) -> tuple[bytes, bool]:
+    """The output, at most `limit` bytes of it, and whether there was more."""
     if stream is None:
-        return b""
+        return b"", False
     # read() answers with what has arrived so far: keep reading to the end, keeping at most
-    # MAX_OUTPUT, and drain the rest so that the process never blocks on a full pipe.
+    # `limit`, and drain the rest so that the process never blocks on a full pipe.
     kept: list[bytes] = []
     size = 0
+    cut = False
     while chunk := await stream.read(65536):
-        if size < MAX_OUTPUT:
-            kept.append(chunk[: MAX_OUTPUT - size])
-            size += len(kept[-1])
-    return b"".join(kept)
+        if len(chunk) > limit - size:
+            cut = True
+            chunk = chunk[: limit - size]
+        if chunk:
+            kept.append(chunk)
+            size += len(chunk)
+    return b"".join(kept), cut
+
+
+async def _stop(proc: asyncio.subprocess.Process) -> None:
+    try:
+        if os.name == "posix":
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+    except ProcessLookupError:
+        pass
+    await proc.wait()
 
 
 async def run_go(
@@ -58,11 +76,17 @@ async def run_go(
     cwd: str,
     environ: Mapping[str, str] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    *,
+    binary: str | None = None,
+    max_output: int | None = None,
 ) -> GoResult:
+    """`binary` is the go command to run (default: the one on the environment's PATH);
+    `max_output` bounds what is kept of stdout and of stderr (default MAX_OUTPUT)."""
     environ = dict(os.environ if environ is None else environ)
-    binary = find_go(environ)
+    binary = binary or find_go(environ)
     if binary is None:
         raise GoNotFound()
+    limit = MAX_OUTPUT if max_output is None else max_output
     env = {**environ, "GOTOOLCHAIN": "local"}
     proc = await asyncio.create_subprocess_exec(
         binary,
@@ -72,22 +96,27 @@ async def run_go(
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
+        # Its own process group, so that stopping it stops what it started too (git, ssh):
+        # they would otherwise run on, holding the pipes open.
+        start_new_session=os.name == "posix",
     )
-    reading = asyncio.gather(_read(proc.stdout), _read(proc.stderr))
+    reading = asyncio.gather(_read(proc.stdout, limit), _read(proc.stderr, limit))
     # Once cancelled (a timeout, the user), its outcome is not wanted: retrieved here so that
     # asyncio does not log "exception was never retrieved".
     reading.add_done_callback(lambda f: f.cancelled() or f.exception())
     try:
-        out, err = await asyncio.wait_for(reading, timeout)
+        (out, out_cut), (err, err_cut) = await asyncio.wait_for(reading, timeout)
         await asyncio.wait_for(proc.wait(), timeout)
     except TimeoutError:
-        proc.kill()
-        await proc.wait()
+        await _stop(proc)
         return GoResult(tuple(args), -1, "", "", timed_out=True)
     except asyncio.CancelledError:
-        proc.kill()
-        await proc.wait()
+        await _stop(proc)
         raise
     return GoResult(
-        tuple(args), proc.returncode or 0, out.decode(errors="replace"), err.decode(errors="replace")
+        tuple(args),
+        proc.returncode or 0,
+        out.decode(errors="replace"),
+        err.decode(errors="replace"),
+        truncated=out_cut or err_cut,
     )

@@ -1,0 +1,332 @@
+"""Asking the user's go command about modules gomodls must not fetch itself: those GOPROXY
+routes to `direct` (GOPROXY=direct, a `,direct` fallback, GOPRIVATE/GONOPROXY paths), whose
+source is version control. The go command owns git, GOAUTH, .netrc, GOINSECURE, GOVCS and the
+user's credentials; gomodls only asks it, the way modfetch's Repo is asked:
+
+- versions: `go list -m -json -versions -retracted PATH` (every tagged version, as a proxy's
+  @v/list: without -retracted the go command hides retracted ones);
+- a version's .info and .mod: `go list -m -json PATH@VERSION`, which fetches the go.mod file
+  alone (no zip, as the go command itself does when it only needs the go.mod: modfetch.GoMod)
+  into the module cache, where its `GoMod` field points;
+- latest: `go list -m -json PATH@latest`;
+- with details (`-u -retracted`): the retraction and deprecation go reports for a version;
+- download: `go mod download -json PATH@VERSION` (the zip too: Sum and GoModSum, for go.sum).
+
+Every run: the go binary the caller found in the user's environment (never a program named by
+workspace settings), GOTOOLCHAIN=local, GOPROXY=direct (the route is already decided: a private
+path must never reach a proxy through the go command either), GOWORK=off, GOFLAGS reduced to
+-modcacherw (nothing that writes a file, reads one or changes the answer), in an empty temporary
+directory outside any module, with a time limit and bounded output; one go process at a time per
+module path, identical questions asked once. The go command's own words are kept for errors
+("unknown revision", "terminal prompts disabled", GOVCS refusals)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import stat
+import tempfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from gomodls.base.goenv import GoEnv
+from gomodls.gocommand.gorun import GoResult, run_go
+from gomodls.module import semver
+
+QUERY_TIMEOUT = 120.0  # a first fetch of a big repository takes a while
+MAX_OUTPUT = 4 * 1024 * 1024  # a version list of tens of thousands of versions fits
+MAX_GO_MOD = 16 * 1024 * 1024  # codehost.MaxGoMod
+MAX_VERSIONS = 100_000
+CONCURRENCY = 4  # go processes at once (each may run git)
+
+# The Go variables that gomodls.env settings may pass to the go command: those that say where
+# and how modules are fetched. Not those naming a program or a place whose contents the go
+# command trusts (GOAUTH commands, GOENV, GOMODCACHE/GOPATH with their VCS checkouts, PATH,
+# GOROOT): the go command reads those from the user's own environment and go env file.
+SETTABLE = ("GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOSUMDB", "GOVCS", "GOINSECURE")
+
+
+class GoQueryError(Exception):
+    """The go command's answer was an error (its words, without the "go: " and the
+    "path@query: " it prefixes), or it could not be asked."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True, slots=True)
+class ListedModule:
+    """The fields of the go command's Module struct (`go help list`) that gomodls uses."""
+
+    path: str
+    version: str = ""
+    query: str = ""
+    time: str = ""  # RFC 3339, as the go command prints it
+    go_mod: str = ""  # the .mod file in the module cache
+    go_version: str = ""
+    versions: tuple[str, ...] = ()
+    retracted: tuple[str, ...] = ()  # with details: why the version is retracted
+    deprecated: str = ""  # with details
+    update: str = ""  # with details: the newer version available, if any
+    origin: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Downloaded:
+    """`go mod download -json` for one module version."""
+
+    path: str
+    version: str
+    info: str  # files in the module cache
+    go_mod: str
+    zip: str
+    dir: str
+    sum: str  # the go.sum hashes: of the module's files, of its go.mod
+    go_mod_sum: str
+
+
+def query_environ(env: GoEnv) -> dict[str, str]:
+    """The go command's environment for a query: the server's own, the settable variables of
+    gomodls.env, and what every query needs. GOFLAGS is never empty (an empty variable would
+    let the go env file's GOFLAGS apply)."""
+    out = dict(env.environ)
+    for key in SETTABLE:
+        if env.overrides.get(key):
+            out[key] = env.overrides[key]
+    rw = env.goflag("modcacherw")
+    out.update(
+        GOTOOLCHAIN="local",
+        GOPROXY="direct",
+        GOWORK="off",
+        GO111MODULE="on",
+        GOFLAGS="-modcacherw="
+        + ("false" if rw in (None, "false", "0", "f", "F", "FALSE", "False") else "true"),
+    )
+    return out
+
+
+def _strip_prefix(stderr: str, target: str) -> str:
+    """The error without "go: " and the "path@query: " or "module path: " that names what was
+    asked (the caller names the module its own way), and without the go command's warnings."""
+    lines = [ln for ln in stderr.strip("\n").split("\n") if not ln.startswith("go: warning:")]
+    text = "\n".join(lines).strip().removeprefix("go: ")
+    for prefix in (target + ": ", f"module {target}: "):
+        text = text.removeprefix(prefix)
+    return text or "the go command failed without a message"
+
+
+def _string(obj: dict[str, Any], key: str) -> str:
+    value = obj.get(key, "")
+    if not isinstance(value, str):
+        raise GoQueryError(f"unexpected go command output: {key} is not a string")
+    return value
+
+
+def _strings(obj: dict[str, Any], key: str, limit: int) -> tuple[str, ...]:
+    value = obj.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise GoQueryError(f"unexpected go command output: {key} is not a list of strings")
+    if len(value) > limit:
+        raise GoQueryError(f"unexpected go command output: more than {limit} {key}")
+    return tuple(value)
+
+
+def _object(result: GoResult) -> dict[str, Any]:
+    if result.truncated:
+        raise GoQueryError(f"go {' '.join(result.args)}: output larger than {MAX_OUTPUT} bytes")
+    try:
+        obj = json.loads(result.stdout)
+    except ValueError:
+        raise GoQueryError(f"go {' '.join(result.args)}: output is not JSON") from None
+    if not isinstance(obj, dict):
+        raise GoQueryError(f"go {' '.join(result.args)}: output is not a JSON object")
+    return obj
+
+
+def parse_listed(result: GoResult) -> ListedModule:
+    """The Module of `go list -m -json` (one module), checked field by field."""
+    obj = _object(result)
+    update = obj.get("Update")
+    origin = obj.get("Origin")
+    return ListedModule(
+        path=_string(obj, "Path"),
+        version=_string(obj, "Version"),
+        query=_string(obj, "Query"),
+        time=_string(obj, "Time"),
+        go_mod=_string(obj, "GoMod"),
+        go_version=_string(obj, "GoVersion"),
+        versions=_strings(obj, "Versions", MAX_VERSIONS),
+        retracted=_strings(obj, "Retracted", 1000),
+        deprecated=_string(obj, "Deprecated"),
+        update=_string(update, "Version") if isinstance(update, dict) else "",
+        origin=origin if isinstance(origin, dict) else {},
+    )
+
+
+def parse_downloaded(result: GoResult) -> Downloaded:
+    obj = _object(result)
+    return Downloaded(
+        *(_string(obj, k) for k in ("Path", "Version", "Info", "GoMod", "Zip", "Dir", "Sum", "GoModSum"))
+    )
+
+
+def _read_go_mod(path: str) -> bytes:
+    """The .mod file the go command names: a regular file of bounded size."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        raise GoQueryError(f"reading {path}: {e.strerror}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_GO_MOD:
+            raise GoQueryError(f"reading {path}: not a go.mod file of at most {MAX_GO_MOD} bytes")
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            return fh.read(MAX_GO_MOD + 1)[:MAX_GO_MOD]
+    finally:
+        os.close(fd)
+
+
+class ModQuery:
+    """The go command's answers for modules reached through version control."""
+
+    def __init__(
+        self, binary: str, env: GoEnv, *, timeout: float = QUERY_TIMEOUT, concurrency: int = CONCURRENCY
+    ) -> None:
+        self.binary = binary
+        self.environ = query_environ(env)
+        self.timeout = timeout
+        self._limit = asyncio.Semaphore(concurrency)
+        self._paths: dict[str, asyncio.Lock] = {}
+        self._inflight: dict[tuple[str, ...], asyncio.Future[GoResult]] = {}
+        self._dir: str | None = None
+        self.runs = 0  # go processes started (for tests and logs)
+
+    @property
+    def key(self) -> str:
+        """What the answers depend on besides the module path: for cache keys."""
+        return "|".join(f"{k}={self.environ.get(k, '')}" for k in (*SETTABLE, "GOFLAGS")) + f"|{self.binary}"
+
+    # The questions.
+
+    async def versions(self, path: str) -> list[str]:
+        """Every tagged version, retracted ones included, in semver order."""
+        listed = parse_listed(
+            await self._run(path, ["list", "-m", "-json", "-versions", "-retracted", path], path)
+        )
+        return sorted({v for v in listed.versions if semver.is_valid(v)}, key=semver.sort_key)
+
+    async def info(self, path: str, query: str, details: bool = False) -> ListedModule:
+        """path@query as the go command resolves it (a version, a revision, "latest"); with
+        `details`, its retraction, deprecation and available update (-u -retracted)."""
+        flags = ["-u", "-retracted"] if details else []
+        target = f"{path}@{query}"
+        listed = parse_listed(await self._run(path, ["list", "-m", "-json", *flags, target], target))
+        if listed.path != path or not semver.is_valid(listed.version):
+            raise GoQueryError(f"go list -m answered {listed.path}@{listed.version}")
+        return listed
+
+    async def latest(self, path: str) -> ListedModule:
+        return await self.info(path, "latest")
+
+    async def go_mod(self, path: str, version: str) -> bytes:
+        """The go.mod file of path@version (fetched alone into the module cache)."""
+        listed = await self.info(path, version)
+        if listed.version != version:
+            raise GoQueryError(f"go list -m answered version {listed.version}")
+        if not listed.go_mod or not os.path.isabs(listed.go_mod):
+            raise GoQueryError("go list -m reported no go.mod file")
+        return await asyncio.to_thread(_read_go_mod, listed.go_mod)
+
+    async def download(self, path: str, version: str) -> Downloaded:
+        """`go mod download -json path@version`: the module's zip in the module cache, and its
+        go.sum hashes."""
+        target = f"{path}@{version}"
+        result = await self._run(path, ["mod", "download", "-json", target], target, json_errors=True)
+        got = parse_downloaded(result)
+        if got.path != path or got.version != version or not got.sum.startswith("h1:"):
+            raise GoQueryError(
+                f"go mod download -json answered {got.path}@{got.version} without a module hash"
+            )
+        return got
+
+    # Running the go command.
+
+    async def _run(self, path: str, args: list[str], target: str, json_errors: bool = False) -> GoResult:
+        """The go command's successful result, or GoQueryError with its error. Identical
+        questions share one run; runs for one module path take turns."""
+        key = tuple(args)
+        pending = self._inflight.get(key)
+        if pending is not None:
+            result = await asyncio.shield(pending)
+        else:
+            future: asyncio.Future[GoResult] = asyncio.get_running_loop().create_future()
+            self._inflight[key] = future
+            try:
+                result = await self._run_once(path, args)
+            except BaseException as e:
+                future.set_exception(e if isinstance(e, Exception) else GoQueryError("cancelled"))
+                future.exception()  # (retrieved: waiters raise it themselves)
+                raise
+            else:
+                future.set_result(result)
+            finally:
+                self._inflight.pop(key, None)
+        if result.timed_out:
+            raise GoQueryError(f"go {' '.join(args)}: did not finish in {self.timeout:g}s and was stopped")
+        if result.returncode != 0:
+            text = result.stderr
+            if json_errors:
+                # go mod download -json reports the error in the JSON (stderr says only "exit
+                # status 1" or nothing).
+                try:
+                    obj = json.loads(result.stdout)
+                    text = (
+                        obj["Error"] if isinstance(obj, dict) and isinstance(obj.get("Error"), str) else text
+                    )
+                except (ValueError, KeyError):
+                    pass
+            raise GoQueryError(_strip_prefix(text, target))
+        return result
+
+    async def _run_once(self, path: str, args: list[str]) -> GoResult:
+        try:
+            async with self._paths.setdefault(path, asyncio.Lock()), self._limit:
+                self.runs += 1
+                return await run_go(
+                    args,
+                    self._workdir(),
+                    self.environ,
+                    self.timeout,
+                    binary=self.binary,
+                    max_output=MAX_OUTPUT,
+                )
+        except OSError as e:
+            raise GoQueryError(f"running {self.binary}: {e.strerror or e}") from None
+
+    def _workdir(self) -> str:
+        """An empty directory outside any module: the go command answers for the module alone,
+        with no main module's requirements, replacements or exclusions. (A go.mod in the
+        system temporary directory itself is ignored by the go command.)"""
+        if self._dir is None or not os.path.isdir(self._dir):
+            self._dir = tempfile.mkdtemp(prefix="gomodls-query-")
+            d = os.path.dirname(os.path.dirname(self._dir))
+            while True:
+                if os.path.isfile(os.path.join(d, "go.mod")):
+                    raise GoQueryError(
+                        f"cannot ask the go command: {d} above the temporary directory holds a go.mod"
+                    )
+                if d == os.path.dirname(d):
+                    break
+                d = os.path.dirname(d)
+        return self._dir
+
+    def close(self) -> None:
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
