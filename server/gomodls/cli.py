@@ -408,6 +408,8 @@ def _resolution_setup(directory: str) -> tuple[GoEnv, Roots, Resolver, ResolveOp
     """The Go environment, the roots, a resolver and its options for `directory`, as the go
     command sees them."""
     from gomodls.base.files import DiskFiles
+    from gomodls.gocommand.direct import GoCommandDirect
+    from gomodls.gocommand.modquery import ModQuery
     from gomodls.resolve.driver import ResolveOptions, Resolver, SetupError, roots_for
 
     if not os.path.isdir(directory):
@@ -425,8 +427,10 @@ def _resolution_setup(directory: str) -> tuple[GoEnv, Roots, Resolver, ResolveOp
         raise SystemExit(1)
     go = local_go()
     options = ResolveOptions.for_env(env, go.version if go else None)
+    # Modules from version control (GOPROXY=direct, GOPRIVATE): the go command fetches them.
+    direct = GoCommandDirect(ModQuery(go.binary, env)) if go else None
     # `gomodls resolve DIR` is `go -C DIR list -m all`: file names in messages are relative to DIR.
-    resolver = Resolver.for_env(env, files, cwd=os.path.abspath(directory))
+    resolver = Resolver.for_env(env, files, cwd=os.path.abspath(directory), direct=direct)
     return env, roots, resolver, options
 
 
@@ -440,7 +444,10 @@ def _resolve(resolver: Resolver, roots: Roots, options: ResolveOptions) -> Resol
     done: list[Resolution] = []
 
     async def main() -> None:
-        done.append(await resolver.resolve(roots, options))
+        try:
+            done.append(await resolver.resolve(roots, options))
+        finally:
+            await resolver.fetcher.close()
 
     asyncio.run(main())
     return done[0]

@@ -128,9 +128,10 @@ async def test_go_mod_alone_is_fetched(mods: GitModules, fx: Fixture, tmp_path: 
         "go 1.21\n\nretract v1.1.0 // v1.1.0 leaks file handles\n"
     )
     assert await q.go_mod(fx.lib.path + "/v2", "v2.0.0") == b"module example.com/acme/lib.git/v2\n\ngo 1.21\n"
-    # What the go command does when only the go.mod is needed: no zip, nothing extracted.
+    # What the go command does when only the go.mod is needed: no .info, no zip, nothing
+    # extracted.
     download = tmp_path / "modcache" / "cache" / "download" / "example.com" / "acme" / "lib.git" / "@v"
-    assert sorted(p.name for p in download.iterdir() if p.suffix == ".zip") == []
+    assert sorted(p.name for p in download.iterdir()) == ["list", "v1.2.0.mod"]
     assert not (tmp_path / "modcache" / "example.com" / "acme" / "lib.git@v1.2.0").exists()
     q.close()
 
@@ -385,7 +386,12 @@ async def test_proxy_view_answers_like_a_proxy(mods: GitModules, fx: Fixture, tm
     )
     with pytest.raises(FetchError) as e:
         await direct.get(lib, "@v/v1.9.0.mod")
-    assert e.value.message == "invalid version: unknown revision v1.9.0" and not e.value.bare
+    # (modfetch.GoMod's words, not Stat's: what `go list -m all` says about a go.mod it reads)
+    assert (
+        e.value.message
+        == "reading example.com/acme/lib.git/go.mod at revision v1.9.0: unknown revision v1.9.0"
+    )
+    assert not e.value.bare
     with pytest.raises(FetchError):
         await direct.get(lib, "@v/v1.0.0.zip")
     direct.close()

@@ -41,7 +41,13 @@ class GoCommandDirect:
             version = unescape_version(escaped)
             if ext == "mod":
                 return await self.query.go_mod(path, version)
-            listed = await self.query.info(path, version)
+            try:
+                listed = await self.query.info(path, version)
+            except GoQueryError as e:
+                # modfetch's Stat: a repository's errors are the version's ("invalid version:
+                # ..."); those of finding the repository (GOVCS, no secure protocol, ...) are
+                # printed bare, as for GOPROXY=off.
+                raise FetchError(e.message, bare=not e.message.startswith("invalid version: ")) from None
             if listed.version != version:
                 raise FetchError(f"the go command answered version {listed.version}")
             return _info(listed)

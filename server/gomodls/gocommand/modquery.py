@@ -23,17 +23,20 @@ module path, identical questions asked once. The go command's own words are kept
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import shutil
 import stat
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from gomodls.base.goenv import GoEnv
 from gomodls.gocommand.gorun import GoResult, run_go
 from gomodls.module import semver
+from gomodls.resolve.modcache import ModCache
 
 QUERY_TIMEOUT = 120.0  # a first fetch of a big repository takes a while
 MAX_OUTPUT = 4 * 1024 * 1024  # a version list of tens of thousands of versions fits
@@ -121,6 +124,18 @@ def _strip_prefix(stderr: str, target: str) -> str:
     return text or "the go command failed without a message"
 
 
+def _error_of(stderr: str, target: str) -> str:
+    """The go command's error about `target` among others (its lines up to the next error)."""
+    lines = stderr.split("\n")
+    head = f"go: {target}: "
+    for i, line in enumerate(lines):
+        if line.startswith(head):
+            rest = [line[len(head) :]]
+            rest += itertools.takewhile(lambda ln: not ln.startswith("go: "), lines[i + 1 :])
+            return "\n".join(rest).strip("\n")
+    return ""
+
+
 def _string(obj: dict[str, Any], key: str) -> str:
     value = obj.get(key, "")
     if not isinstance(value, str):
@@ -203,8 +218,10 @@ class ModQuery:
         self.timeout = timeout
         self._limit = asyncio.Semaphore(concurrency)
         self._paths: dict[str, asyncio.Lock] = {}
-        self._inflight: dict[tuple[str, ...], asyncio.Future[GoResult]] = {}
+        self._inflight: dict[tuple[object, ...], asyncio.Future[GoResult]] = {}
         self._dir: str | None = None
+        # Where the go command keeps what it fetches (read from the same environment).
+        self.modcache = ModCache(GoEnv(self.environ).get("GOMODCACHE"))
         self.runs = 0  # go processes started (for tests and logs)
 
     @property
@@ -235,13 +252,23 @@ class ModQuery:
         return await self.info(path, "latest")
 
     async def go_mod(self, path: str, version: str) -> bytes:
-        """The go.mod file of path@version (fetched alone into the module cache)."""
-        listed = await self.info(path, version)
-        if listed.version != version:
-            raise GoQueryError(f"go list -m answered version {listed.version}")
-        if not listed.go_mod or not os.path.isabs(listed.go_mod):
-            raise GoQueryError("go list -m reported no go.mod file")
-        return await asyncio.to_thread(_read_go_mod, listed.go_mod)
+        """The go.mod file of path@version, fetched alone, as the go command does when only the
+        go.mod is needed (modfetch.GoMod: no .info, no zip, and GoMod's own error words):
+        `go mod graph` in a module of its own that requires path@version, with GOPROXY=off and
+        GONOPROXY=path so that nothing else is fetched; the file is then read from the module
+        cache. Errors about other modules (the requirements of a go.mod without graph pruning,
+        when not cached) do not matter."""
+        target = f"{path}@{version}"
+        gomod = f"module gomodls.invalid/query\n\ngo 1.21\n\nrequire {path} {version}\n"
+        result = await self._go(
+            path, ["mod", "graph"], module=gomod, env={"GOPROXY": "off", "GONOPROXY": path}
+        )
+        file = self.modcache.file_path(path, version, ".mod")
+        if file is not None:
+            return await asyncio.to_thread(_read_go_mod, file)
+        self._check(result, target)  # (raises: the command failed)
+        own = _error_of(result.stderr, target)
+        raise GoQueryError(own or f"go mod graph did not fetch {target}")
 
     async def download(self, path: str, version: str) -> Downloaded:
         """`go mod download -json path@version`: the module's zip in the module cache, and its
@@ -258,56 +285,68 @@ class ModQuery:
     # Running the go command.
 
     async def _run(self, path: str, args: list[str], target: str, json_errors: bool = False) -> GoResult:
-        """The go command's successful result, or GoQueryError with its error. Identical
-        questions share one run; runs for one module path take turns."""
-        key = tuple(args)
-        pending = self._inflight.get(key)
-        if pending is not None:
-            result = await asyncio.shield(pending)
-        else:
-            future: asyncio.Future[GoResult] = asyncio.get_running_loop().create_future()
-            self._inflight[key] = future
-            try:
-                result = await self._run_once(path, args)
-            except BaseException as e:
-                future.set_exception(e if isinstance(e, Exception) else GoQueryError("cancelled"))
-                future.exception()  # (retrieved: waiters raise it themselves)
-                raise
-            else:
-                future.set_result(result)
-            finally:
-                self._inflight.pop(key, None)
-        if result.timed_out:
-            raise GoQueryError(f"go {' '.join(args)}: did not finish in {self.timeout:g}s and was stopped")
-        if result.returncode != 0:
-            text = result.stderr
-            if json_errors:
-                # go mod download -json reports the error in the JSON (stderr says only "exit
-                # status 1" or nothing).
-                try:
-                    obj = json.loads(result.stdout)
-                    text = (
-                        obj["Error"] if isinstance(obj, dict) and isinstance(obj.get("Error"), str) else text
-                    )
-                except (ValueError, KeyError):
-                    pass
-            raise GoQueryError(_strip_prefix(text, target))
+        """The go command's successful result for `target`, or GoQueryError with its error."""
+        result = await self._go(path, args)
+        self._check(result, target, json_errors)
         return result
 
-    async def _run_once(self, path: str, args: list[str]) -> GoResult:
+    def _check(self, result: GoResult, target: str, json_errors: bool = False) -> None:
+        if result.timed_out:
+            raise GoQueryError(
+                f"go {' '.join(result.args)}: did not finish in {self.timeout:g}s and was stopped"
+            )
+        if result.returncode == 0:
+            return
+        text = result.stderr
+        if json_errors:
+            # go mod download -json reports the error in the JSON (stderr says nothing).
+            try:
+                obj = json.loads(result.stdout)
+            except ValueError:
+                obj = None
+            if isinstance(obj, dict) and isinstance(obj.get("Error"), str):
+                text = obj["Error"]
+        raise GoQueryError(_strip_prefix(text, target))
+
+    async def _go(
+        self, path: str, args: list[str], *, module: str = "", env: Mapping[str, str] | None = None
+    ) -> GoResult:
+        """Run the go command about `path`, in the empty directory or, given `module`, in a
+        module of its own with that go.mod. Identical questions share one run; runs for one
+        module path take turns."""
+        key = (*args, module, *sorted((env or {}).items()))
+        pending = self._inflight.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[GoResult] = asyncio.get_running_loop().create_future()
+        self._inflight[key] = future
         try:
             async with self._paths.setdefault(path, asyncio.Lock()), self._limit:
                 self.runs += 1
-                return await run_go(
-                    args,
-                    self._workdir(),
-                    self.environ,
-                    self.timeout,
-                    binary=self.binary,
-                    max_output=MAX_OUTPUT,
-                )
+                result = await self._start(args, module, {**self.environ, **(env or {})})
+        except BaseException as e:
+            future.set_exception(e if isinstance(e, Exception) else GoQueryError("cancelled"))
+            future.exception()  # (retrieved: waiters raise it themselves)
+            raise
+        else:
+            future.set_result(result)
+            return result
+        finally:
+            self._inflight.pop(key, None)
+
+    async def _start(self, args: list[str], module: str, environ: Mapping[str, str]) -> GoResult:
+        cwd = self._workdir()
+        if module:
+            cwd = tempfile.mkdtemp(prefix="module-", dir=cwd)
+            with open(os.path.join(cwd, "go.mod"), "w", encoding="utf-8") as fh:
+                fh.write(module)
+        try:
+            return await run_go(args, cwd, environ, self.timeout, binary=self.binary, max_output=MAX_OUTPUT)
         except OSError as e:
             raise GoQueryError(f"running {self.binary}: {e.strerror or e}") from None
+        finally:
+            if module:
+                shutil.rmtree(cwd, ignore_errors=True)
 
     def _workdir(self) -> str:
         """An empty directory outside any module: the go command answers for the module alone,

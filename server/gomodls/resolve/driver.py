@@ -27,7 +27,7 @@ from gomodls.resolve.known import KnownModules
 from gomodls.resolve.list import LOCAL_GO, InfoSource, load
 from gomodls.resolve.mainmods import MainModule, Workspace
 from gomodls.resolve.modcache import Stamp
-from gomodls.resolve.proxies import FetchError
+from gomodls.resolve.proxies import NO_GO, DirectRoute, FetchError
 from gomodls.resolve.result import Result
 from gomodls.resolve.summary import LoadError, ModSummary, NotLoaded, summary_from_text
 
@@ -203,11 +203,20 @@ class Resolver:
 
     @classmethod
     def for_env(
-        cls, env: GoEnv, files: FileSource, *, cwd: str | None = None, load_in_thread: bool = False
+        cls,
+        env: GoEnv,
+        files: FileSource,
+        *,
+        cwd: str | None = None,
+        load_in_thread: bool = False,
+        direct: DirectRoute | None = None,
+        no_direct: str = NO_GO,
     ) -> Resolver:
         """The resolver of the command line and of the server: the proxies of `env`, gomodls's
-        disk cache beside the module cache."""
-        return cls(Fetcher(env, cache=ProxyCache()), files, cwd=cwd, load_in_thread=load_in_thread)
+        disk cache beside the module cache, and version control through `direct` (the go
+        command), or `no_direct` saying why not."""
+        fetcher = Fetcher(env, cache=ProxyCache(), direct=direct, no_direct=no_direct)
+        return cls(fetcher, files, cwd=cwd, load_in_thread=load_in_thread)
 
     def __init__(
         self, fetcher: Fetcher, files: FileSource, cwd: str | None = None, load_in_thread: bool = False

@@ -1,7 +1,8 @@
 """Fetching what module resolution needs — version lists, `.info`, `.mod` and `@latest` — the
 way the go command finds them: the local module cache first (read-only), then gomodls's own
-cache, then the proxies of GOPROXY (with GONOPROXY/GOPRIVATE privacy). Everything is async and
-cancellable; tests replace the transport or point GOPROXY at a file:// directory or a local
+cache, then the proxies of GOPROXY (with GONOPROXY/GOPRIVATE privacy) and, for `direct`, version
+control through the user's go command (a DirectRoute given by the caller). Everything is async
+and cancellable; tests replace the transport or point GOPROXY at a file:// directory or a local
 HTTP server."""
 
 from __future__ import annotations
@@ -17,7 +18,18 @@ from gomodls.module.errors import GoError
 from gomodls.module.paths import escape_path, escape_version
 from gomodls.resolve.cache import ABSENT_TTL, DEFAULT_LIST_TTL, ProxyCache
 from gomodls.resolve.modcache import ModCache, Stamp
-from gomodls.resolve.proxies import BadGoProxy, FetchError, ProxySpec, better, parse_goproxy, route
+from gomodls.resolve.proxies import (
+    DIRECT,
+    NO_GO,
+    BadGoProxy,
+    DirectRoute,
+    FetchError,
+    ProxySpec,
+    better,
+    no_direct_route,
+    parse_goproxy,
+    route,
+)
 from gomodls.resolve.transport import Response, Transport, TransportError
 
 
@@ -45,7 +57,11 @@ class Fetcher:
         cache: ProxyCache | None = None,
         transport: Transport | None = None,
         list_ttl: float = DEFAULT_LIST_TTL,
+        direct: DirectRoute | None = None,
+        no_direct: str = NO_GO,
     ) -> None:
+        """`direct` answers for version control; without it, `no_direct` says why (it ends
+        "... through the go command, but <no_direct>: only the module cache is used")."""
         self.env = env
         self.modcache = ModCache(env.get("GOMODCACHE"))
         self.cache = cache
@@ -53,6 +69,12 @@ class Fetcher:
         self.list_ttl = list_ttl
         self.goproxy = env.get("GOPROXY")
         self.gonoproxy = env.get("GONOPROXY")
+        self.direct = direct
+        self.no_direct = no_direct
+        self.without_direct: set[str] = set()  # module paths that needed the go command it lacked
+        # Answers that may change (and absences) depend on the route, and for version control on
+        # what allows and routes it (GOVCS, GOINSECURE, GOPRIVATE, ...).
+        self._route_key = f"{self.goproxy}|{self.gonoproxy}|{direct.key if direct else ''}"
         try:
             self.specs: list[ProxySpec] | None = parse_goproxy(self.goproxy, self.gonoproxy)
             self.spec_error = ""
@@ -83,7 +105,7 @@ class Fetcher:
         key = f"v1|{ext}|{path}|{version}"
         # The content of a version is the same at every proxy; its absence is not: another
         # GOPROXY may have it (and the message names the proxy).
-        absent_key = f"v1|absent|{self.goproxy}|{self.gonoproxy}|{ext}|{path}|{version}"
+        absent_key = f"v1|absent|{self._route_key}|{ext}|{path}|{version}"
         if self.cache:
             hit = self.cache.get(absent_key)
             if hit is not None and hit.age() < ABSENT_TTL:
@@ -113,7 +135,7 @@ class Fetcher:
         return parse_info(await self._changing(path, "@latest"))
 
     async def _changing(self, path: str, suffix: str) -> bytes:
-        key = f"v1|{self.goproxy}|{self.gonoproxy}|{suffix}|{path}"
+        key = f"v1|{self._route_key}|{suffix}|{path}"
         hit = self.cache.get(key) if self.cache else None
         if hit is not None and hit.age() < (self.list_ttl if hit.data is not None else ABSENT_TTL):
             if hit.data is None:
@@ -147,6 +169,15 @@ class Fetcher:
             target = route(spec, path, self.gonoproxy)
             if isinstance(target, FetchError):
                 err = target
+            elif target == DIRECT:
+                if self.direct is None:
+                    self.without_direct.add(path)
+                    err = no_direct_route(self.no_direct)
+                else:
+                    try:
+                        return await self.direct.get(path, suffix)
+                    except FetchError as e:
+                        err = e
             else:
                 url = proxy_url(target, f"{escaped}/{suffix}")
                 try:
@@ -165,6 +196,8 @@ class Fetcher:
 
     async def close(self) -> None:
         await self.transport.close()
+        if self.direct is not None:
+            self.direct.close()
 
 
 def proxy_url(base: str, rel: str) -> str:

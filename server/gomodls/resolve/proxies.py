@@ -2,14 +2,16 @@
 
 `,` after an entry falls through to the next one only when the module or version does not
 exist there (404/410); `|` falls through on any error; `off` stops with an error; `direct`
-means version control, which gomodls does not do: it says so and the module is only available
-from the module cache. Modules matching GONOPROXY (default GOPRIVATE) are never sent to a proxy.
+means version control, which the user's go command reaches for gomodls (a `DirectRoute`); where
+it cannot run, such modules come only from the module cache. Modules matching GONOPROXY (default
+GOPRIVATE) are never sent to a proxy.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Protocol
 
 from gomodls.module.paths import match_prefix_patterns
 
@@ -40,6 +42,33 @@ class FetchError(Exception):
 
 class BadGoProxy(ValueError):
     pass
+
+
+class DirectRoute(Protocol):
+    """The `direct` entry: the proxy protocol's questions (`@v/list`, `@latest`,
+    `@v/VERSION.info`, `@v/VERSION.mod`) answered from version control, in a proxy's format
+    (gomodls.gocommand.direct asks the go command). Failures raise FetchError."""
+
+    @property
+    def key(self) -> str:
+        """What the answers depend on (the variables that route and allow version control)."""
+        ...
+
+    async def get(self, path: str, suffix: str) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
+NO_GO = "no go command was found on PATH"  # why there may be no DirectRoute
+
+
+def no_direct_route(reason: str) -> FetchError:
+    """The error for a module only version control has, when the go command cannot be asked."""
+    return FetchError(
+        "gomodls fetches modules from version control (GOPROXY=direct or GOPRIVATE/GONOPROXY) "
+        f"through the go command, but {reason}: only the module cache is used",
+        bare=True,
+    )
 
 
 def parse_goproxy(goproxy: str, gonoproxy: str = "") -> list[ProxySpec]:
@@ -75,19 +104,15 @@ def parse_goproxy(goproxy: str, gonoproxy: str = "") -> list[ProxySpec]:
 
 
 def route(spec: ProxySpec, path: str, gonoproxy: str) -> str | FetchError:
-    """Where `path` may be fetched through this entry: the proxy URL, or the error the go
-    command would get (modfetch.lookup)."""
+    """Where `path` may be fetched through this entry: the proxy URL, DIRECT (version control),
+    or the error the go command would get (modfetch.lookup)."""
     private = bool(gonoproxy) and match_prefix_patterns(gonoproxy, path)
     if private and spec.url not in (NOPROXY, DIRECT):
         return FetchError("disabled by GOPRIVATE/GONOPROXY", not_exist=True, bare=True)
     if spec.url == OFF:
         return FetchError("module lookup disabled by GOPROXY=off", not_exist=True, bare=True)
     if spec.url in (DIRECT, NOPROXY) and (private or spec.url == DIRECT):
-        return FetchError(
-            "gomodls does not download modules from version control (GOPROXY=direct or GOPRIVATE/GONOPROXY): "
-            "only the module cache and module proxies are used",
-            bare=True,
-        )
+        return DIRECT
     if spec.url == NOPROXY:
         return FetchError("path does not match GOPRIVATE/GONOPROXY", not_exist=True, bare=True)
     return spec.url
