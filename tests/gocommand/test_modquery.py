@@ -13,6 +13,7 @@ import datetime as dt
 import itertools
 import json
 import os
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -87,7 +88,6 @@ async def test_versions_are_the_tags_retracted_ones_included(
     assert await q.versions(fx.lib.path) == ["v1.0.0", "v1.1.0", "v1.2.0"]  # v1.1.0 is retracted
     assert await q.versions(fx.lib.path + "/v2") == ["v2.0.0"]
     assert await q.versions(fx.app.path) == ["v0.1.0", "v0.2.0"]
-    q.close()
 
 
 async def test_info_time_retraction_deprecation(mods: GitModules, fx: Fixture, tmp_path: Path) -> None:
@@ -105,7 +105,6 @@ async def test_info_time_retraction_deprecation(mods: GitModules, fx: Fixture, t
     assert detailed.update == "v1.2.0"
     latest = await q.latest(fx.lib.path)
     assert (latest.version, latest.time, latest.query) == ("v1.2.0", commit_time(2), "latest")
-    q.close()
 
 
 async def test_untagged_commit_is_a_pseudo_version(mods: GitModules, fx: Fixture, tmp_path: Path) -> None:
@@ -117,7 +116,6 @@ async def test_untagged_commit_is_a_pseudo_version(mods: GitModules, fx: Fixture
     # Asked by its version, the same commit.
     again = await q.info(fx.lib.path, got.version)
     assert again.origin.get("Hash") == fx.pseudo_commit
-    q.close()
 
 
 async def test_go_mod_alone_is_fetched(mods: GitModules, fx: Fixture, tmp_path: Path) -> None:
@@ -133,7 +131,6 @@ async def test_go_mod_alone_is_fetched(mods: GitModules, fx: Fixture, tmp_path: 
     download = tmp_path / "modcache" / "cache" / "download" / "example.com" / "acme" / "lib.git" / "@v"
     assert sorted(p.name for p in download.iterdir()) == ["list", "v1.2.0.mod"]
     assert not (tmp_path / "modcache" / "example.com" / "acme" / "lib.git@v1.2.0").exists()
-    q.close()
 
 
 async def test_download_gives_the_go_sum_hashes(mods: GitModules, fx: Fixture, tmp_path: Path) -> None:
@@ -142,7 +139,6 @@ async def test_download_gives_the_go_sum_hashes(mods: GitModules, fx: Fixture, t
     assert got.sum == zip_hash(got.zip)  # gomodls's dirhash of the zip the go command made
     assert got.go_mod_sum == go_mod_hash(await q.go_mod(fx.lib.path, "v1.2.0"))
     assert os.path.isdir(got.dir)
-    q.close()
 
 
 async def test_errors_keep_the_go_commands_words(mods: GitModules, fx: Fixture, tmp_path: Path) -> None:
@@ -156,13 +152,11 @@ async def test_errors_keep_the_go_commands_words(mods: GitModules, fx: Fixture, 
     with pytest.raises(GoQueryError) as e:
         await q.versions("example.com/acme/missing.git")
     assert e.value.message == "no secure protocol found for repository"
-    q.close()
     # gomodls.env's GOVCS reaches the go command.
     refused = query(mods, tmp_path, {"GOVCS": "example.com:off"})
     with pytest.raises(GoQueryError) as e:
         await refused.versions(fx.app.path)
     assert e.value.message == f"GOVCS disallows using git for private {fx.app.path}; see 'go help vcs'"
-    refused.close()
 
 
 class _AuthRequired(BaseHTTPRequestHandler):
@@ -194,7 +188,6 @@ async def test_credentials_needed_terminal_prompts_disabled(mods: GitModules, tm
         assert message.endswith(
             "If this is a private repository, see https://go.dev/doc/faq#git_https for additional information."
         )
-        q.close()
     finally:
         server.shutdown()
         server.server_close()
@@ -208,7 +201,6 @@ async def test_no_proxy_is_ever_asked(mods: GitModules, fx: Fixture, tmp_path: P
         assert await q.versions(fx.lib.path) == ["v1.0.0", "v1.1.0", "v1.2.0"]
         assert (await q.info(fx.app.path, "v0.1.0")).version == "v0.1.0"
         assert (await q.latest(fx.app.path)).version == "v0.2.0"
-        q.close()
     assert proxy.requests == []
 
 
@@ -230,9 +222,29 @@ async def test_user_flags_and_files_cannot_change_the_answers(
     assert q.environ["GOFLAGS"] == "-modcacherw=false"
     assert await q.versions(fx.lib.path) == ["v1.0.0", "v1.1.0", "v1.2.0"]
     assert (await q.info(fx.lib.path, "v1.1.0")).version == "v1.1.0"
-    assert not q._workdir().startswith(str(cwd))
-    q.close()
     assert sorted(p.name for p in cwd.iterdir()) == ["go.mod"]  # nothing written there
+
+
+async def test_runs_in_a_directory_of_its_own(
+    mods: GitModules, fx: Fixture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each run has a new directory in the temporary directory, removed afterwards; a go.mod
+    above the temporary directory (which the go command would use) is refused."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    q = query(mods, tmp_path)
+    assert await q.go_mod(fx.app.path, "v0.1.0")
+    assert (await q.latest(fx.app.path)).version == "v0.2.0"
+    assert list(temp.iterdir()) == []
+    (tmp_path / "go.mod").write_text("module example.com/above\n")
+    with pytest.raises(GoQueryError) as e:
+        await q.versions(fx.app.path)
+    assert (
+        e.value.message
+        == f"cannot ask the go command: {tmp_path} above the temporary directory holds a go.mod"
+    )
+    assert list(temp.iterdir()) == []
 
 
 def test_settings_pass_only_fetching_variables(tmp_path: Path) -> None:
@@ -295,7 +307,6 @@ async def test_one_go_process_per_module_path(mods: GitModules, fx: Fixture, tmp
         q.versions(app),
     )
     assert [a.version for a in answers[:4]] == ["v1.0.0", "v1.1.0", "v1.2.0", "v1.2.0"]
-    q.close()
     runs: dict[str, list[float]] = {}
     args: dict[str, str] = {}
     for line in log.read_text().splitlines():
@@ -337,7 +348,6 @@ async def test_bad_output_is_a_clear_error(name: str, tmp_path: Path) -> None:
         "silent failure": "the go command failed without a message",
     }
     assert e.value.message == expected[name]
-    q.close()
 
 
 async def test_timeout_stops_go_and_what_it_started(tmp_path: Path) -> None:
@@ -356,7 +366,6 @@ async def test_timeout_stops_go_and_what_it_started(tmp_path: Path) -> None:
     )
     for pid in pids.read_text().split():
         assert not _alive(int(pid)), pid
-    q.close()
 
 
 def _alive(pid: int) -> bool:
@@ -394,4 +403,3 @@ async def test_proxy_view_answers_like_a_proxy(mods: GitModules, fx: Fixture, tm
     assert not e.value.bare
     with pytest.raises(FetchError):
         await direct.get(lib, "@v/v1.0.0.zip")
-    direct.close()

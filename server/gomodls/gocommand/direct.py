@@ -55,6 +55,3 @@ class GoCommandDirect:
             raise FetchError(e.message) from None
         except GoError as e:
             raise FetchError(str(e)) from None
-
-    def close(self) -> None:
-        self.query.close()

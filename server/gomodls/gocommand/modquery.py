@@ -219,15 +219,17 @@ class ModQuery:
         self._limit = asyncio.Semaphore(concurrency)
         self._paths: dict[str, asyncio.Lock] = {}
         self._inflight: dict[tuple[object, ...], asyncio.Future[GoResult]] = {}
-        self._dir: str | None = None
-        # Where the go command keeps what it fetches (read from the same environment).
-        self.modcache = ModCache(GoEnv(self.environ).get("GOMODCACHE"))
+        seen = GoEnv(self.environ)  # (the go command's view: with its go env file)
+        self._key = "|".join(f"{k}={seen.get(k)}" for k in (*SETTABLE, "GOFLAGS")) + f"|{binary}"
+        # Where the go command keeps what it fetches.
+        self.modcache = ModCache(seen.get("GOMODCACHE"))
         self.runs = 0  # go processes started (for tests and logs)
 
     @property
     def key(self) -> str:
-        """What the answers depend on besides the module path: for cache keys."""
-        return "|".join(f"{k}={self.environ.get(k, '')}" for k in (*SETTABLE, "GOFLAGS")) + f"|{self.binary}"
+        """What the answers depend on besides the module path (for cache keys): the fetching
+        variables as the go command reads them (its environment, then its go env file)."""
+        return self._key
 
     # The questions.
 
@@ -335,37 +337,30 @@ class ModQuery:
             self._inflight.pop(key, None)
 
     async def _start(self, args: list[str], module: str, environ: Mapping[str, str]) -> GoResult:
-        cwd = self._workdir()
-        if module:
-            cwd = tempfile.mkdtemp(prefix="module-", dir=cwd)
-            with open(os.path.join(cwd, "go.mod"), "w", encoding="utf-8") as fh:
-                fh.write(module)
+        cwd = _workdir(module)
         try:
             return await run_go(args, cwd, environ, self.timeout, binary=self.binary, max_output=MAX_OUTPUT)
         except OSError as e:
             raise GoQueryError(f"running {self.binary}: {e.strerror or e}") from None
         finally:
-            if module:
-                shutil.rmtree(cwd, ignore_errors=True)
+            shutil.rmtree(cwd, ignore_errors=True)
 
-    def _workdir(self) -> str:
-        """An empty directory outside any module: the go command answers for the module alone,
-        with no main module's requirements, replacements or exclusions. (A go.mod in the
-        system temporary directory itself is ignored by the go command.)"""
-        if self._dir is None or not os.path.isdir(self._dir):
-            self._dir = tempfile.mkdtemp(prefix="gomodls-query-")
-            d = os.path.dirname(os.path.dirname(self._dir))
-            while True:
-                if os.path.isfile(os.path.join(d, "go.mod")):
-                    raise GoQueryError(
-                        f"cannot ask the go command: {d} above the temporary directory holds a go.mod"
-                    )
-                if d == os.path.dirname(d):
-                    break
-                d = os.path.dirname(d)
-        return self._dir
 
-    def close(self) -> None:
-        if self._dir is not None:
-            shutil.rmtree(self._dir, ignore_errors=True)
-            self._dir = None
+def _workdir(module: str) -> str:
+    """A new directory outside any module (the go command then answers for the module alone,
+    with no main module's requirements, replacements or exclusions), holding `module` as its
+    go.mod if given. (A go.mod in the system temporary directory itself is ignored by the go
+    command; one further up is not, and is refused.)"""
+    directory = tempfile.mkdtemp(prefix="gomodls-query-")
+    d = os.path.dirname(os.path.dirname(directory))
+    while True:
+        if os.path.isfile(os.path.join(d, "go.mod")):
+            shutil.rmtree(directory, ignore_errors=True)
+            raise GoQueryError(f"cannot ask the go command: {d} above the temporary directory holds a go.mod")
+        if d == os.path.dirname(d):
+            break
+        d = os.path.dirname(d)
+    if module:
+        with open(os.path.join(directory, "go.mod"), "w", encoding="utf-8") as fh:
+            fh.write(module)
+    return directory

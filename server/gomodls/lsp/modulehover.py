@@ -12,7 +12,7 @@ from lsprotocol import types
 from gomodls.analysis.lines import args
 from gomodls.lsp.documents import Document
 from gomodls.lsp.hover import HoverContext
-from gomodls.lsp.links import is_private, pkg_url
+from gomodls.lsp.links import exemption_note, is_private, pkg_url
 from gomodls.lsp.positions import to_position
 from gomodls.lsp.resolution import RootState
 from gomodls.lsp.server import GomodServer, guarded
@@ -134,6 +134,8 @@ def _newer_versions(
     if facts.error and not facts.versions:
         out.append(f"_versions unavailable: {facts.error.splitlines()[0]}_")
         return
+    if facts.error:
+        out.append(f"_versions from the module cache only: {facts.error.splitlines()[0]}_")
     current = (
         info.version if info is not None and info.version else (required[0].mod.version if required else "")
     )
@@ -151,6 +153,8 @@ def _newer_versions(
             if up.patch and up.patch != up.latest:
                 parts.append(f"patch {up.patch}")
             out.append(" · ".join(parts))
+        elif facts.error:
+            out.append("no newer version in the module cache")
         else:
             out.append("up to date within its major version")
         for v in dict.fromkeys([*(r.mod.version for r in required), current]):
@@ -181,6 +185,9 @@ def _sums(ctx: HoverContext, path: str, required: list[Require], out: list[str])
         mod_ok = (path, r.mod.version + "/go.mod") in have
         state = "both hashes" if zip_ok and mod_ok else "the go.mod hash only" if mod_ok else "no hash"
         out.append(f"go.sum: {state} for {r.mod.version}")
+    note = exemption_note(path, ctx.ls.goenv)
+    if note:
+        out.append(note)
 
 
 def go_line(ctx: HoverContext) -> None:

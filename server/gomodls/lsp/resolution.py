@@ -11,18 +11,23 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
 from gomodls.base.files import FileSource
 from gomodls.base.goenv import find_go_work
+from gomodls.gocommand.direct import GoCommandDirect
+from gomodls.gocommand.modquery import ModQuery
+from gomodls.gocommand.toolchain import find_go
 from gomodls.lsp.documents import Document
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind
 from gomodls.module.paths import ModuleVersion
 from gomodls.resolve.driver import Resolution, ResolveOptions, Resolver, Roots, SetupError, roots_for
+from gomodls.resolve.fetch import Fetcher
 from gomodls.resolve.moduleinfo import ModuleFactsService
+from gomodls.resolve.proxies import NO_GO
 
 if TYPE_CHECKING:
     from gomodls.lsp.server import GomodServer
@@ -32,6 +37,23 @@ log = logging.getLogger(__name__)
 
 DEBOUNCE = 0.15  # seconds of quiet before resolving after an edit
 PROGRESS_AFTER = 0.5
+
+# The Go variables that decide where modules come from and what the go command may do to
+# fetch them: a change (in gomodls.env, the environment, or the go env file `go env -w` writes)
+# means a new fetching stack and new resolutions.
+FETCH_VARIABLES = (
+    "GOPROXY",
+    "GONOPROXY",
+    "GOPRIVATE",
+    "GONOSUMDB",
+    "GOSUMDB",
+    "GOVCS",
+    "GOINSECURE",
+    "GOFLAGS",
+    "GOMODCACHE",
+    "GOAUTH",
+)
+NOT_ALLOWED = "the setting gomodls.go.allowRun is false"
 
 
 @dataclass(slots=True)
@@ -98,21 +120,49 @@ class ResolutionService:
     def __init__(self, ls: GomodServer) -> None:
         self.ls = ls
         self.roots: dict[str, RootState] = {}
-        self._env_key: tuple[tuple[str, str], ...] | None = None
+        self._env_key: tuple[object, ...] | None = None
         self._resolver: Resolver | None = None
         self.facts: ModuleFactsService | None = None
         self.said_offline = False  # the "proxies unavailable" message is shown once a session
+        self.said_no_direct = ""  # why version control was unavailable, when last said
 
-    # The fetching stack follows the Go environment (settings may change it).
+    # The fetching stack follows the Go environment (settings and `go env -w` may change it).
+
+    def fetching_key(self) -> tuple[object, ...]:
+        """What the fetching stack depends on: the Go variables that route and allow fetching,
+        and whether the go command may fetch from version control."""
+        env = self.ls.goenv
+        return (
+            tuple(env.get(k) for k in FETCH_VARIABLES),
+            tuple(sorted(self.ls.settings.env.items())),
+            self.ls.settings.go.allow_run,
+        )
 
     def _stack(self) -> tuple[Resolver, ModuleFactsService]:
         env = self.ls.goenv
-        key = tuple(sorted(self.ls.settings.env.items()))
+        key = self.fetching_key()
         if self._resolver is None or self.facts is None or key != self._env_key:
-            self._resolver = Resolver.for_env(env, self.ls.files, load_in_thread=True)
+            rebuilt = self._resolver is not None
+            self._resolver = Resolver.for_env(
+                env, self.ls.files, load_in_thread=True, **self._version_control()
+            )
             self.facts = ModuleFactsService(self._resolver.fetcher)
             self._env_key = key
+            if rebuilt:
+                # The graphs and facts shown came from the old environment (a go env file
+                # change is seen here, at the next request that needs the stack).
+                asyncio.get_running_loop().call_soon(self.ls.refresh)
         return self._resolver, self.facts
+
+    def _version_control(self) -> dict[str, Any]:
+        """The go command for modules from version control (direct), or why there is none.
+        Only the server's own go (its PATH), never one a workspace's settings point at."""
+        if not self.ls.settings.go.allow_run:
+            return {"no_direct": NOT_ALLOWED}
+        binary = find_go(os.environ)
+        if binary is None:
+            return {"no_direct": NO_GO}
+        return {"direct": GoCommandDirect(ModQuery(binary, self.ls.goenv))}
 
     def resolver(self) -> Resolver:
         return self._stack()[0]
@@ -154,7 +204,7 @@ class ResolutionService:
         except SetupError as e:
             state.error = str(e)
             return
-        fp = fingerprint(roots, self.ls.files)
+        fp = repr(self.fetching_key()) + fingerprint(roots, self.ls.files)
         if fp == state.fingerprint and (state.loading or state.current):
             return
         state.error = ""
@@ -233,7 +283,23 @@ class ResolutionService:
         await asyncio.gather(*(facts.facts(p) for p in sorted(paths)), return_exceptions=True)
         if self.ls.settings.upgrades == "latest":
             await asyncio.gather(*(facts.newer_major(p) for p in sorted(paths)), return_exceptions=True)
+        self._say_if_no_version_control(facts.fetcher)
         self._changed(state)
+
+    def _say_if_no_version_control(self, fetcher: Fetcher) -> None:
+        """One message when modules from version control could only come from the module
+        cache (again only if the reason changes)."""
+        if not fetcher.without_direct or self.said_no_direct == fetcher.no_direct:
+            return
+        self.said_no_direct = fetcher.no_direct
+        paths = sorted(fetcher.without_direct)
+        more = f" and {len(paths) - 1} more modules" if len(paths) > 1 else ""
+        self.ls.show(
+            f"gomodls: {paths[0]}{more} come from version control (GOPROXY=direct or GOPRIVATE/GONOPROXY), "
+            f"which gomodls reaches through the go command, but {fetcher.no_direct}: only the module "
+            "cache is used for them",
+            types.MessageType.Info,
+        )
 
     async def _progress(self, state: RootState) -> None:
         window = self.ls.client_capabilities.window

@@ -72,6 +72,8 @@ class Fetcher:
         self.direct = direct
         self.no_direct = no_direct
         self.without_direct: set[str] = set()  # module paths that needed the go command it lacked
+        # Version lists taken from the module cache because the route failed: path -> why.
+        self.local_lists: dict[str, str] = {}
         # Answers that may change (and absences) depend on the route, and for version control on
         # what allows and routes it (GOVCS, GOINSECURE, GOPRIVATE, ...).
         self._route_key = f"{self.goproxy}|{self.gonoproxy}|{direct.key if direct else ''}"
@@ -149,6 +151,7 @@ class Fetcher:
             if suffix == "@v/list":
                 local = self.modcache.versions(path)
                 if local:
+                    self.local_lists[path] = e.message
                     return "\n".join(local).encode()
             if e.not_exist and not e.bare and self.cache:
                 self.cache.put(key, None, e.message)
@@ -196,8 +199,6 @@ class Fetcher:
 
     async def close(self) -> None:
         await self.transport.close()
-        if self.direct is not None:
-            self.direct.close()
 
 
 def proxy_url(base: str, rel: str) -> str:

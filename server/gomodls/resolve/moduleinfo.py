@@ -151,7 +151,8 @@ class ModuleFactsService:
         except FetchError as e:
             return ModuleFacts(path, [], "", error=str(e))
         latest = await latest_version(self.fetcher, path, versions)
-        facts = ModuleFacts(path, versions, latest)
+        # (a list from the module cache alone: say why the rest is unknown)
+        facts = ModuleFacts(path, versions, latest, error=self.fetcher.local_lists.get(path, ""))
         if not latest:
             return facts
         try:

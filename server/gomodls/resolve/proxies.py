@@ -56,8 +56,6 @@ class DirectRoute(Protocol):
 
     async def get(self, path: str, suffix: str) -> bytes: ...
 
-    def close(self) -> None: ...
-
 
 NO_GO = "no go command was found on PATH"  # why there may be no DirectRoute
 
