@@ -27,7 +27,6 @@ from gomodls.base.goenv import GoEnv
 from gomodls.gocommand.direct import GoCommandDirect
 from gomodls.gocommand.modquery import GoQueryError, ModQuery, query_environ
 from gomodls.module.pseudo import pseudo_version
-from gomodls.module.sumhash import go_mod_hash, zip_hash
 from gomodls.resolve.proxies import FetchError
 from goproxy import HTTPProxy
 from oracle import find_go
@@ -90,21 +89,17 @@ async def test_versions_are_the_tags_retracted_ones_included(
     assert await q.versions(fx.app.path) == ["v0.1.0", "v0.2.0"]
 
 
-async def test_info_time_retraction_deprecation(mods: GitModules, fx: Fixture, tmp_path: Path) -> None:
+async def test_info_and_latest(mods: GitModules, fx: Fixture, tmp_path: Path) -> None:
     q = query(mods, tmp_path)
-    plain = await q.info(fx.lib.path, "v1.1.0")
-    assert (plain.version, plain.time, plain.retracted, plain.deprecated) == (
-        "v1.1.0",
-        commit_time(1),
-        (),
-        "",
-    )
-    detailed = await q.info(fx.lib.path, "v1.1.0", details=True)
-    assert detailed.retracted == ("v1.1.0 leaks file handles",)
-    assert detailed.deprecated == "use example.com/acme/lib.git/v2 instead"
-    assert detailed.update == "v1.2.0"
+    got = await q.info(fx.lib.path, "v1.1.0")  # (retracted: still a version, with its time)
+    assert (got.version, got.time, got.query) == ("v1.1.0", commit_time(1), "")
     latest = await q.latest(fx.lib.path)
     assert (latest.version, latest.time, latest.query) == ("v1.2.0", commit_time(2), "latest")
+    # Without any tag: the default branch's head, as a pseudo-version.
+    bare = mods.repo("acme/untagged")
+    head = bare.commit({"go.mod": bare.gomod()}, date="2024-03-01T00:00:00Z")
+    when = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
+    assert (await q.latest(bare.path)).version == pseudo_version("v0", "", when, head[:12])
 
 
 async def test_untagged_commit_is_a_pseudo_version(mods: GitModules, fx: Fixture, tmp_path: Path) -> None:
@@ -113,9 +108,9 @@ async def test_untagged_commit_is_a_pseudo_version(mods: GitModules, fx: Fixture
     when = dt.datetime(2024, 2, 1, 12, 0, 0, tzinfo=dt.UTC)
     assert got.version == pseudo_version("v1", "v1.2.0", when, fx.pseudo_commit[:12])
     assert got.query == fx.pseudo_commit[:12]
-    # Asked by its version, the same commit.
+    # Asked by its version: the same, with the commit's time.
     again = await q.info(fx.lib.path, got.version)
-    assert again.origin.get("Hash") == fx.pseudo_commit
+    assert (again.version, again.time) == (got.version, "2024-02-01T12:00:00Z")
 
 
 async def test_go_mod_alone_is_fetched(mods: GitModules, fx: Fixture, tmp_path: Path) -> None:
@@ -133,22 +128,17 @@ async def test_go_mod_alone_is_fetched(mods: GitModules, fx: Fixture, tmp_path: 
     assert not (tmp_path / "modcache" / "example.com" / "acme" / "lib.git@v1.2.0").exists()
 
 
-async def test_download_gives_the_go_sum_hashes(mods: GitModules, fx: Fixture, tmp_path: Path) -> None:
-    q = query(mods, tmp_path)
-    got = await q.download(fx.lib.path, "v1.2.0")
-    assert got.sum == zip_hash(got.zip)  # gomodls's dirhash of the zip the go command made
-    assert got.go_mod_sum == go_mod_hash(await q.go_mod(fx.lib.path, "v1.2.0"))
-    assert os.path.isdir(got.dir)
-
-
 async def test_errors_keep_the_go_commands_words(mods: GitModules, fx: Fixture, tmp_path: Path) -> None:
     q = query(mods, tmp_path)
     with pytest.raises(GoQueryError) as e:
         await q.info(fx.lib.path, "v1.9.0")
     assert e.value.message == "invalid version: unknown revision v1.9.0"
     with pytest.raises(GoQueryError) as e:
-        await q.download(fx.lib.path, "v1.9.0")  # (its error comes in the JSON)
-    assert e.value.message == "invalid version: unknown revision v1.9.0"
+        await q.go_mod(fx.lib.path, "v1.9.0")  # (modfetch.GoMod's words, not Stat's)
+    assert (
+        e.value.message
+        == "reading example.com/acme/lib.git/go.mod at revision v1.9.0: unknown revision v1.9.0"
+    )
     with pytest.raises(GoQueryError) as e:
         await q.versions("example.com/acme/missing.git")
     assert e.value.message == "no secure protocol found for repository"
@@ -403,3 +393,33 @@ async def test_proxy_view_answers_like_a_proxy(mods: GitModules, fx: Fixture, tm
     assert not e.value.bare
     with pytest.raises(FetchError):
         await direct.get(lib, "@v/v1.0.0.zip")
+
+
+async def test_a_run_stops_when_nobody_waits_for_it(tmp_path: Path) -> None:
+    """Two callers share one run: the first giving up leaves it running for the second; when the
+    second gives up too, the go command is stopped."""
+    pids = tmp_path / "pids"
+    fake = tmp_path / "go"
+    fake.write_text(f"#!/bin/sh\necho $$ >> {pids}\nsleep 30\n")
+    fake.chmod(0o755)
+    q = ModQuery(str(fake), GoEnv({"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}, {}))
+    first = asyncio.ensure_future(q.versions("example.com/m"))
+    second = asyncio.ensure_future(q.versions("example.com/m"))
+    await wait_for_file(pids)
+    [pid] = map(int, pids.read_text().split())
+    first.cancel()
+    await asyncio.sleep(0.3)
+    assert _alive(pid) and not second.done()
+    second.cancel()
+    deadline = time.monotonic() + 5
+    while _alive(pid):
+        assert time.monotonic() < deadline, "the go command was not stopped"
+        await asyncio.sleep(0.05)
+    assert q.runs == 1
+
+
+async def wait_for_file(path: Path) -> None:
+    deadline = time.monotonic() + 10
+    while not path.exists() or not path.read_text().strip():
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.02)

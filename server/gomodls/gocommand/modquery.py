@@ -5,12 +5,14 @@ user's credentials; gomodls only asks it, the way modfetch's Repo is asked:
 
 - versions: `go list -m -json -versions -retracted PATH` (every tagged version, as a proxy's
   @v/list: without -retracted the go command hides retracted ones);
-- a version's .info and .mod: `go list -m -json PATH@VERSION`, which fetches the go.mod file
-  alone (no zip, as the go command itself does when it only needs the go.mod: modfetch.GoMod)
-  into the module cache, where its `GoMod` field points;
-- latest: `go list -m -json PATH@latest`;
-- with details (`-u -retracted`): the retraction and deprecation go reports for a version;
-- download: `go mod download -json PATH@VERSION` (the zip too: Sum and GoModSum, for go.sum).
+- a version's .info: `go list -m -json PATH@VERSION` (modfetch's Stat; the go.mod comes along);
+- a version's go.mod alone: `go mod graph` in a module requiring it (modfetch.GoMod: no .info,
+  no zip — what the go command does when it needs only the go.mod; `go mod download -json`
+  would fetch the zip too), then the file from the module cache;
+- latest: `go list -m -json PATH@latest`.
+
+Retractions and deprecations come from the latest version's go.mod, read by the caller as for
+any module (`go list -m -retracted` reports them as Retracted, `-u` as Deprecated).
 
 Every run: the go binary the caller found in the user's environment (never a program named by
 workspace settings), GOTOOLCHAIN=local, GOPROXY=direct (the route is already decided: a private
@@ -30,7 +32,7 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from gomodls.base.goenv import GoEnv
@@ -71,27 +73,7 @@ class ListedModule:
     version: str = ""
     query: str = ""
     time: str = ""  # RFC 3339, as the go command prints it
-    go_mod: str = ""  # the .mod file in the module cache
-    go_version: str = ""
     versions: tuple[str, ...] = ()
-    retracted: tuple[str, ...] = ()  # with details: why the version is retracted
-    deprecated: str = ""  # with details
-    update: str = ""  # with details: the newer version available, if any
-    origin: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class Downloaded:
-    """`go mod download -json` for one module version."""
-
-    path: str
-    version: str
-    info: str  # files in the module cache
-    go_mod: str
-    zip: str
-    dir: str
-    sum: str  # the go.sum hashes: of the module's files, of its go.mod
-    go_mod_sum: str
 
 
 def query_environ(env: GoEnv) -> dict[str, str]:
@@ -167,27 +149,12 @@ def _object(result: GoResult) -> dict[str, Any]:
 def parse_listed(result: GoResult) -> ListedModule:
     """The Module of `go list -m -json` (one module), checked field by field."""
     obj = _object(result)
-    update = obj.get("Update")
-    origin = obj.get("Origin")
     return ListedModule(
         path=_string(obj, "Path"),
         version=_string(obj, "Version"),
         query=_string(obj, "Query"),
         time=_string(obj, "Time"),
-        go_mod=_string(obj, "GoMod"),
-        go_version=_string(obj, "GoVersion"),
         versions=_strings(obj, "Versions", MAX_VERSIONS),
-        retracted=_strings(obj, "Retracted", 1000),
-        deprecated=_string(obj, "Deprecated"),
-        update=_string(update, "Version") if isinstance(update, dict) else "",
-        origin=origin if isinstance(origin, dict) else {},
-    )
-
-
-def parse_downloaded(result: GoResult) -> Downloaded:
-    obj = _object(result)
-    return Downloaded(
-        *(_string(obj, k) for k in ("Path", "Version", "Info", "GoMod", "Zip", "Dir", "Sum", "GoModSum"))
     )
 
 
@@ -207,6 +174,12 @@ def _read_go_mod(path: str) -> bytes:
         os.close(fd)
 
 
+@dataclass(slots=True)
+class _Run:
+    task: asyncio.Task[GoResult]
+    waiters: int = 0
+
+
 class ModQuery:
     """The go command's answers for modules reached through version control."""
 
@@ -218,7 +191,7 @@ class ModQuery:
         self.timeout = timeout
         self._limit = asyncio.Semaphore(concurrency)
         self._paths: dict[str, asyncio.Lock] = {}
-        self._inflight: dict[tuple[object, ...], asyncio.Future[GoResult]] = {}
+        self._inflight: dict[tuple[object, ...], _Run] = {}
         seen = GoEnv(self.environ)  # (the go command's view: with its go env file)
         self._key = "|".join(f"{k}={seen.get(k)}" for k in (*SETTABLE, "GOFLAGS")) + f"|{binary}"
         # Where the go command keeps what it fetches.
@@ -240,12 +213,10 @@ class ModQuery:
         )
         return sorted({v for v in listed.versions if semver.is_valid(v)}, key=semver.sort_key)
 
-    async def info(self, path: str, query: str, details: bool = False) -> ListedModule:
-        """path@query as the go command resolves it (a version, a revision, "latest"); with
-        `details`, its retraction, deprecation and available update (-u -retracted)."""
-        flags = ["-u", "-retracted"] if details else []
+    async def info(self, path: str, query: str) -> ListedModule:
+        """path@query as the go command resolves it (a version, a revision, "latest")."""
         target = f"{path}@{query}"
-        listed = parse_listed(await self._run(path, ["list", "-m", "-json", *flags, target], target))
+        listed = parse_listed(await self._run(path, ["list", "-m", "-json", target], target))
         if listed.path != path or not semver.is_valid(listed.version):
             raise GoQueryError(f"go list -m answered {listed.path}@{listed.version}")
         return listed
@@ -272,69 +243,54 @@ class ModQuery:
         own = _error_of(result.stderr, target)
         raise GoQueryError(own or f"go mod graph did not fetch {target}")
 
-    async def download(self, path: str, version: str) -> Downloaded:
-        """`go mod download -json path@version`: the module's zip in the module cache, and its
-        go.sum hashes."""
-        target = f"{path}@{version}"
-        result = await self._run(path, ["mod", "download", "-json", target], target, json_errors=True)
-        got = parse_downloaded(result)
-        if got.path != path or got.version != version or not got.sum.startswith("h1:"):
-            raise GoQueryError(
-                f"go mod download -json answered {got.path}@{got.version} without a module hash"
-            )
-        return got
-
     # Running the go command.
 
-    async def _run(self, path: str, args: list[str], target: str, json_errors: bool = False) -> GoResult:
+    async def _run(self, path: str, args: list[str], target: str) -> GoResult:
         """The go command's successful result for `target`, or GoQueryError with its error."""
         result = await self._go(path, args)
-        self._check(result, target, json_errors)
+        self._check(result, target)
         return result
 
-    def _check(self, result: GoResult, target: str, json_errors: bool = False) -> None:
+    def _check(self, result: GoResult, target: str) -> None:
         if result.timed_out:
             raise GoQueryError(
                 f"go {' '.join(result.args)}: did not finish in {self.timeout:g}s and was stopped"
             )
         if result.returncode == 0:
             return
-        text = result.stderr
-        if json_errors:
-            # go mod download -json reports the error in the JSON (stderr says nothing).
-            try:
-                obj = json.loads(result.stdout)
-            except ValueError:
-                obj = None
-            if isinstance(obj, dict) and isinstance(obj.get("Error"), str):
-                text = obj["Error"]
-        raise GoQueryError(_strip_prefix(text, target))
+        raise GoQueryError(_strip_prefix(result.stderr, target))
 
     async def _go(
         self, path: str, args: list[str], *, module: str = "", env: Mapping[str, str] | None = None
     ) -> GoResult:
-        """Run the go command about `path`, in the empty directory or, given `module`, in a
-        module of its own with that go.mod. Identical questions share one run; runs for one
-        module path take turns."""
+        """Run the go command about `path`, in an empty directory or, given `module`, in a
+        module of its own with that go.mod. Identical questions share one run (stopped when
+        nobody waits for it any more); runs for one module path take turns."""
         key = (*args, module, *sorted((env or {}).items()))
-        pending = self._inflight.get(key)
-        if pending is not None:
-            return await asyncio.shield(pending)
-        future: asyncio.Future[GoResult] = asyncio.get_running_loop().create_future()
-        self._inflight[key] = future
+        run = self._inflight.get(key)
+        if run is None or run.task.cancelled():
+            task = asyncio.ensure_future(self._locked(path, args, module, {**self.environ, **(env or {})}))
+            run = self._inflight[key] = _Run(task)
+            task.add_done_callback(lambda t: self._done(key, t))
+        run.waiters += 1
         try:
-            async with self._paths.setdefault(path, asyncio.Lock()), self._limit:
-                self.runs += 1
-                result = await self._start(args, module, {**self.environ, **(env or {})})
-        except BaseException as e:
-            future.set_exception(e if isinstance(e, Exception) else GoQueryError("cancelled"))
-            future.exception()  # (retrieved: waiters raise it themselves)
-            raise
-        else:
-            future.set_result(result)
-            return result
+            return await asyncio.shield(run.task)
         finally:
-            self._inflight.pop(key, None)
+            run.waiters -= 1
+            if run.waiters == 0 and not run.task.done():
+                run.task.cancel()
+
+    def _done(self, key: tuple[object, ...], task: asyncio.Task[GoResult]) -> None:
+        run = self._inflight.get(key)
+        if run is not None and run.task is task:
+            del self._inflight[key]
+        if not task.cancelled():
+            task.exception()  # (retrieved: the waiters raise it themselves)
+
+    async def _locked(self, path: str, args: list[str], module: str, environ: Mapping[str, str]) -> GoResult:
+        async with self._paths.setdefault(path, asyncio.Lock()), self._limit:
+            self.runs += 1
+            return await self._start(args, module, environ)
 
     async def _start(self, args: list[str], module: str, environ: Mapping[str, str]) -> GoResult:
         cwd = _workdir(module)
