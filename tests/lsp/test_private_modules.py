@@ -291,7 +291,7 @@ async def test_not_allowed_to_run_go_one_message_and_the_module_cache(
 
     await wait_until(said, timeout=30, what="the message about version control")
     assert said() == [
-        f"gomodls: {w.app} and 1 more modules come from version control (GOPROXY=direct or GOPRIVATE/GONOPROXY), "
+        f"gomodls: {w.app} and 1 more module come from version control (GOPROXY=direct or GOPRIVATE/GONOPROXY), "
         "which gomodls reaches through the go command, but the setting gomodls.go.allowRun is false: only the "
         "module cache is used for them"
     ]

@@ -293,9 +293,11 @@ class ResolutionService:
             return
         self.said_no_direct = fetcher.no_direct
         paths = sorted(fetcher.without_direct)
-        more = f" and {len(paths) - 1} more modules" if len(paths) > 1 else ""
+        others = len(paths) - 1
+        more = f" and {others} more module{'s' if others > 1 else ''}" if others else ""
         self.ls.show(
-            f"gomodls: {paths[0]}{more} come from version control (GOPROXY=direct or GOPRIVATE/GONOPROXY), "
+            f"gomodls: {paths[0]}{more} {'come' if others else 'comes'} from version control "
+            "(GOPROXY=direct or GOPRIVATE/GONOPROXY), "
             f"which gomodls reaches through the go command, but {fetcher.no_direct}: only the module "
             "cache is used for them",
             types.MessageType.Info,
