@@ -10,7 +10,6 @@ paths reach neither — through gomodls or through the go command it runs."""
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -198,25 +197,14 @@ def test_without_go_only_the_module_cache(
         box.cleanup()
 
 
-class RecordingSumDB:
-    """A checksum database on 127.0.0.1 that records what it is asked and knows nothing."""
-
-    def __init__(self, root: Path) -> None:
-        self.proxy = HTTPProxy(root)  # (an empty directory: every request is recorded, then 404)
-
-    @property
-    def requests(self) -> list[str]:
-        return self.proxy.requests
-
-
 def test_private_paths_reach_no_proxy_and_no_checksum_database(
     tmp_path: Path, world: tuple[GitModules, Fixture, ProxyDir]
 ) -> None:
     mods, fx, proxy = world
     served = HTTPProxy(proxy.root)
-    sumdb = RecordingSumDB(tmp_path / "sumdb")
-    with served.running(), sumdb.proxy.running():
-        gosumdb = f"sum.golang.org {sumdb.proxy.url}"
+    sumdb = HTTPProxy(tmp_path / "sumdb")  # (empty: records every request, answers 404)
+    with served.running(), sumdb.running():
+        gosumdb = f"sum.golang.org {sumdb.url}"
         box = sandbox(
             tmp_path / "box", mods, mixed_go_mod(fx), served.url, GOPRIVATE="example.com", GOSUMDB=gosumdb
         )
@@ -239,9 +227,7 @@ def test_private_paths_reach_no_proxy_and_no_checksum_database(
             box.cleanup()
 
 
-def test_json_lists_private_times_and_origins(
-    tmp_path: Path, world: tuple[GitModules, Fixture, ProxyDir]
-) -> None:
+def test_json_lists_the_commit_times(tmp_path: Path, world: tuple[GitModules, Fixture, ProxyDir]) -> None:
     """The .info times gomodls reports for private modules are the commits' (what go prints)."""
     mods, fx, proxy = world
     box = sandbox(tmp_path / "box", mods, private_go_mod(fx), proxy.url, GOPRIVATE="example.com")
@@ -253,6 +239,5 @@ def test_json_lists_private_times_and_origins(
             times[fx.app.path] == "2024-01-02T12:00:00Z"
             and times[fx.lib.path + "/v2"] == "2024-01-04T12:00:00Z"
         )
-        assert json.dumps(without_cache_gomod(json_objects(ours.stdout), box.modcache))
     finally:
         box.cleanup()
