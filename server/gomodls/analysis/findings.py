@@ -8,7 +8,7 @@ from enum import Enum, IntEnum, auto
 
 from gomodls.base.textedit import Range, TextEdit
 
-__all__ = ["Action", "Finding", "Fix", "Related", "Severity", "TextEdit"]
+__all__ = ["Action", "Advisory", "Finding", "Fix", "Related", "Severity", "TextEdit"]
 
 
 class Severity(IntEnum):
@@ -50,6 +50,16 @@ class Related:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class Advisory:
+    """A published advisory a finding reports (a Go vulnerability database entry)."""
+
+    id: str
+    summary: str
+    url: str
+    aliases: tuple[str, ...] = ()
+
+
 @dataclass(slots=True)
 class Finding:
     range: Range
@@ -61,3 +71,4 @@ class Finding:
     unnecessary: bool = False  # the text has no effect (editors fade it)
     deprecated: bool = False  # names something deprecated (editors strike it through)
     go: bool = False  # one of the errors the go command itself reports for this file (`go mod edit`)
+    advisories: list[Advisory] = field(default_factory=list)  # the vulnerabilities reported

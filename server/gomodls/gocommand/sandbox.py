@@ -22,6 +22,8 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from gomodls.base.gosource import module_go_files
+
 MAX_FILES = 50_000  # .go files in all the copied trees
 MAX_BYTES = 64 * 1024 * 1024  # a go.mod, go.sum or go.work bigger than this is not copied
 
@@ -98,25 +100,13 @@ def _add_tree(box: Sandbox, top: str, overlay: Mapping[str, str | None]) -> None
     for name in ("go.mod", "go.sum"):
         _put(box, os.path.join(top, name), overlay)
     count = 0
-    pending = [top]
-    while pending:
-        directory = pending.pop()
-        try:
-            entries = list(os.scandir(directory))
-        except OSError:
-            continue
-        for entry in entries:
-            name = entry.name
-            if entry.is_dir(follow_symlinks=False):
-                if not _skipped_dir(name) and not os.path.isfile(os.path.join(entry.path, "go.mod")):
-                    pending.append(entry.path)
-            elif name.endswith(".go") and entry.is_file():
-                box.overlay[box.place(entry.path)] = entry.path
-                count += 1
-                if len(box.overlay) > MAX_FILES:
-                    raise SandboxError(
-                        f"the module is too big for gomodls to run the go command on (over {MAX_FILES} .go files)"
-                    )
+    for path in module_go_files(top):
+        box.overlay[box.place(path)] = path
+        count += 1
+        if len(box.overlay) > MAX_FILES:
+            raise SandboxError(
+                f"the module is too big for gomodls to run the go command on (over {MAX_FILES} .go files)"
+            )
     box.go_files[top] = box.go_files.get(top, 0) + count
 
 
@@ -133,10 +123,6 @@ def _link(box: Sandbox, directory: str, overlay: Mapping[str, str | None]) -> No
         os.symlink(directory, target, target_is_directory=True)
     except OSError:  # no symbolic links here: the overlay then
         _add_tree(box, directory, overlay)
-
-
-def _skipped_dir(name: str) -> bool:
-    return name.startswith((".", "_")) or name in ("testdata", "vendor")
 
 
 def _put(box: Sandbox, path: str, overlay: Mapping[str, str | None]) -> None:

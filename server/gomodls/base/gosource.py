@@ -1,0 +1,143 @@
+"""The .go files of a module as the go command loads them, and the imports of each file, read
+like cmd/go/internal/imports: only the header (comments, the package clause and the import
+declarations), so reading stops at the first other declaration. Standard library only."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+
+from gomodls.base.gostr import unquote
+
+__all__ = ["module_go_files", "read_imports", "skipped_dir"]
+
+MAX_HEADER = 256 * 1024  # bytes of a file read for its imports
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>[ \t\r\n]+)
+    |(?P<line>//[^\n]*)
+    |(?P<block>/\*.*?\*/)
+    |(?P<string>"(?:[^"\\\n]|\\.)*"|`[^`]*`)
+    |(?P<ident>[^\W\d]\w*)
+    |(?P<punct>[();.])
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_IGNORE = re.compile(r"//go:build\s+ignore\s*$|//\s*\+build\s+ignore\s*$", re.MULTILINE)
+
+
+def skipped_dir(name: str) -> bool:
+    """Directories the go command does not look in for packages."""
+    return name.startswith((".", "_")) or name in ("testdata", "vendor")
+
+
+def module_go_files(top: str) -> Iterator[str]:
+    """The .go files of the module rooted at `top`, as the go command finds its packages:
+    skipping testdata, vendor, directories starting with "." or "_", nested modules and
+    symbolic links to directories."""
+    pending = [top]
+    while pending:
+        directory = pending.pop()
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if not skipped_dir(name) and not os.path.isfile(os.path.join(entry.path, "go.mod")):
+                    pending.append(entry.path)
+            elif name.endswith(".go") and entry.is_file():
+                yield entry.path
+
+
+def read_imports(src: str) -> list[str] | None:
+    """The import paths of a Go file, in order; None for a file the go command never builds
+    (`//go:build ignore`) or that does not start like Go source."""
+    pos = 0
+    header_comments: list[str] = []
+    tokens: list[tuple[str, str]] = []
+
+    def next_token() -> tuple[str, str] | None:
+        nonlocal pos
+        while pos < len(src):
+            m = _TOKEN.match(src, pos)
+            if m is None:
+                return ("other", src[pos])
+            pos = m.end()
+            kind = m.lastgroup or ""
+            if kind == "space":
+                continue
+            if kind in ("line", "block"):
+                if not tokens:
+                    header_comments.append(m.group())
+                continue
+            return (kind, m.group())
+        return None
+
+    def take() -> tuple[str, str] | None:
+        t = next_token()
+        if t is not None:
+            tokens.append(t)
+        return t
+
+    t = take()
+    if t != ("ident", "package") or _IGNORE.search("\n".join(header_comments)):
+        return None
+    t = take()
+    if t is None or t[0] != "ident":
+        return None
+    out: list[str] = []
+    t = take()
+    while t is not None:
+        if t == ("punct", ";"):
+            t = take()
+            continue
+        if t != ("ident", "import"):
+            break
+        t = take()
+        if t == ("punct", "("):
+            t = take()
+            while t is not None and t != ("punct", ")"):
+                if t[0] in ("ident", "punct") and t[1] != ";":
+                    t = take()  # an import name (or "." or "_")
+                if t is not None and t[0] == "string":
+                    out.append(_path(t[1]))
+                elif t is not None and t != ("punct", ";"):
+                    return out
+                t = take()
+            t = take()
+        else:
+            if t is not None and t[0] in ("ident", "punct") and t[1] != ";":
+                t = take()
+            if t is None or t[0] != "string":
+                return out
+            out.append(_path(t[1]))
+            t = take()
+    return out
+
+
+def _path(literal: str) -> str:
+    if literal.startswith("`"):
+        return literal[1:-1]
+    try:
+        return unquote(literal)
+    except Exception:
+        return literal[1:-1]
+
+
+def module_imports(top: str) -> set[str]:
+    """Every import path the module's own .go files (tests included) import."""
+    out: set[str] = set()
+    for path in module_go_files(top):
+        try:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                text = fh.read(MAX_HEADER)
+        except OSError:
+            continue
+        found = read_imports(text)
+        if found:
+            out.update(found)
+    return out
