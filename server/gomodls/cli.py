@@ -13,7 +13,7 @@ import os
 import stat
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, TextIO
 
 from gomodls import __version__
@@ -23,7 +23,7 @@ from gomodls.gocommand.toolchain import local_go
 from gomodls.modfile.parsed import FileKind, NotParsable, format_parsed, json_parsed, parse_text
 
 if TYPE_CHECKING:  # (imported by the commands that need them: the others start faster)
-    from gomodls.analysis import CheckContext
+    from gomodls.analysis import CheckContext, Finding
     from gomodls.modfile.errors import ModError
     from gomodls.resolve.driver import Resolution, ResolveOptions, Resolver, Roots
 
@@ -260,24 +260,26 @@ class Report:
     message: str
     code: str
     go: bool = False  # one of the errors the go command reports for this file
+    finding: Finding | None = field(default=None, compare=False, repr=False)  # (for SARIF)
 
     def text(self) -> str:
         message = self.message.replace("\n\t", " ").replace("\n", " ")
         return f"{self.path}:{self.line}:{self.col}: {self.severity}: {message} [{self.code}]"
 
 
-def check_file(path: str, ctx_base: CheckContext) -> list[Report]:
-    """The file's findings: the errors the go command reports first, in its order (for a
-    go.mod with a syntax error, only that error, wherever it is), then the rest by position."""
+def check_file(path: str, ctx_base: CheckContext, extra: Sequence[Finding] = ()) -> list[Report]:
+    """The file's findings (and `extra` ones: vulnerabilities): the errors the go command
+    reports first, in its order (for a go.mod with a syntax error, only that error, wherever it
+    is), then the rest by position."""
     from gomodls.analysis import analyze
 
     source = read_source(path, check=True)
     ctx = replace(ctx_base, path=os.path.abspath(path))
-    findings = analyze(source, ctx, path)
+    findings = analyze(source, ctx, path) + list(extra)
     go_first = [f for f in findings if f.go]
     rest = sorted((f for f in findings if not f.go), key=lambda f: (f.range[0], f.range[1]))
     return [
-        Report(path, f.range[0] + 1, f.range[1] + 1, f.severity.label, f.message, f.code, f.go)
+        Report(path, f.range[0] + 1, f.range[1] + 1, f.severity.label, f.message, f.code, f.go, f)
         for f in go_first + rest
     ]
 
@@ -327,21 +329,48 @@ def cmd_check(args: argparse.Namespace) -> int:
     status = 0
     ctx = _check_context()
     shown = SEVERITIES[: SEVERITIES.index(args.severity) + 1]
-    for target in _targets(args.paths):
+    targets = list(_targets(args.paths))
+    vulns: dict[str, list[Finding]] = {}
+    if args.vulns:
+        from gomodls.vulncheck import check_files
+
+        report = check_files([t for t in targets if isinstance(t, str) and os.path.basename(t) == "go.mod"])
+        for line in report.notes:
+            err(f"gomodls: {line}\n")
+        for line in report.problems:
+            err(f"gomodls: {line}\n")
+            status = 2
+        vulns = report.findings
+    for target in targets:
         try:
             if isinstance(target, InputError):
                 raise target
-            findings.extend(r for r in check_file(target, ctx) if r.severity in shown)
+            reports = check_file(target, ctx, vulns.get(target, ()))
+            findings.extend(r for r in reports if r.severity in shown)
         except InputError as e:
             err(f"gomodls: {e}\n")
             status = 2
     if args.format == "json":
         out(json.dumps([_finding_dict(f) for f in findings], indent=2) + "\n")
+    elif args.format == "sarif":
+        from gomodls.analysis.sarif import Located, sarif_log
+
+        located = [Located(r.path, r.finding) for r in findings if r.finding is not None]
+        # (bytes of a file that are not UTF-8 become U+FFFD: JSON cannot carry them)
+        out(_valid_text(json.dumps(sarif_log(located, __version__), indent=2, ensure_ascii=False)) + "\n")
     else:
         out("".join(f.text() + "\n" for f in findings))
     if any(f.severity == "error" for f in findings):
         status = max(status, 1)
+    if args.vulns and status < 2:
+        from gomodls.analysis.vulnchecks import any_affected
+
+        if any_affected(f for fs in vulns.values() for f in fs):
+            status = 1
     return status
+
+
+JSON_FIELDS = ("path", "line", "col", "severity", "message", "code", "go")
 
 
 def _finding_dict(f: Report) -> dict[str, object]:
@@ -349,7 +378,7 @@ def _finding_dict(f: Report) -> dict[str, object]:
     those bytes become U+FFFD, as in Go's encoding/json (and `go mod edit -json`)."""
     return {
         name: _valid_text(value) if isinstance(value, str) else value
-        for name in Report.__slots__
+        for name in JSON_FIELDS
         if (value := getattr(f, name)) is not None
     }
 
@@ -548,8 +577,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(run=cmd_fmt)
 
-    p = sub.add_parser("check", help="report problems in go.mod, go.work and go.sum files (offline)")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p = sub.add_parser(
+        "check", help="report problems in go.mod, go.work and go.sum files (offline unless --vulns)"
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "sarif"),
+        default="text",
+        help="text (the default), a JSON array, or a SARIF 2.1.0 log (GitHub code scanning)",
+    )
+    p.add_argument(
+        "--vulns",
+        action="store_true",
+        help="also report known vulnerabilities of each go.mod's build list (GOVULNDB; resolves the graph)",
+    )
     p.add_argument(
         "--severity",
         choices=SEVERITIES,

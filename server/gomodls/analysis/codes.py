@@ -81,4 +81,7 @@ CODES: dict[str, str] = {
     "missing-go-sum-entry": "go.sum lacks the hash of a go.mod the go command reads (it fails under -mod=readonly).",
     "go-sum-mismatch": "A go.sum hash differs from the go.mod file the proxy serves: the go command's SECURITY ERROR; the content is not used.",
     "unused-go-sum-line": "A go.sum line the module graph does not need: go mod tidy removes it.",
+    # The Go vulnerability database (analysis/vulnchecks.py; gomodls.vulncheck, check --vulns).
+    "vulnerable-module": "A requirement whose selected version has known vulnerabilities (GOVULNDB), with the IDs, summaries and the version that fixes them.",
+    "vulnerable-dependency": "A requirement that brings in a module, only in the module graph, whose selected version has known vulnerabilities; with the chain that leads there.",
 }

@@ -4,9 +4,10 @@ caller passes the graph, what the database said and what the module imports).
 A requirement whose *selected* version (what the build uses, not only what is written) is
 affected gets a finding; so, with mode "all", do the requirements of the main module that
 bring in an affected module only present in the graph, with the chain that leads there.
-A finding is a warning, or information when the module's own .go files import none of the
-affected packages of any of its entries ("not imported by this module"), or when an entry
-the index lists could not be read (then whether the version is affected is unknown). The fix
+A finding is a warning, or information when none of its entries' affected packages is
+imported ("not imported by this module": by the module's own .go files, for its own
+requirements; by any package its build reaches, when that is known), or when an entry the
+index lists could not be read (then whether the version is affected is unknown). The fix
 is an upgrade to the smallest version that fixes every entry that has a fix."""
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class VulnView:
     facts: Callable[[str], ModuleFacts | None] = lambda path: None
     # The import paths the module's own .go files import (None: not known).
     imports: Collection[str] | None = None
+    # Every package the module's build reaches through imports, when that is known in full.
+    reached: Collection[str] | None = None
     mode: str = "all"
     # How an upgrade is offered: title and targets → a fix (None: none offered).
     upgrade_fix: Callable[[str, dict[str, str]], Fix | None] = lambda title, targets: None
@@ -203,20 +206,35 @@ def _entry_line(e: Entry, not_imported: bool) -> str:
     return f"{names}: {summary}" + (" (not imported by this module)" if not_imported else "")
 
 
+def _not_imported(e: Entry, path: str, view: VulnView, direct: bool) -> bool:
+    """Whether the module is known not to import any affected package of the entry: from the
+    packages its build reaches when those are known, else (for its own requirements) from its
+    own files' imports. A module only in the graph is imported through others, if at all: that
+    takes the reached packages to tell."""
+    if view.reached is not None:
+        return not imports_entry(e, path, view.reached)
+    return direct and view.imports is not None and not imports_entry(e, path, view.imports)
+
+
 def _finding(mf: ModuleFinding, view: VulnView, rng: Range, code: str, via: str) -> Finding:
     path, version = mf.vulns.path, mf.vulns.version
     entries = mf.vulns.entries
-    imports = view.imports
-    not_imported = {e.id for e in entries if imports is not None and not imports_entry(e, path, imports)}
+    direct = code == "vulnerable-module"
+    not_imported = {e.id for e in entries if _not_imported(e, path, view, direct)}
     subject = f"{mf.module.path}@{mf.module.version}"
     if mf.module.replace is not None:
         subject += f" (replaced by {path}@{version})"
     if via:
         subject += f", required via {via},"
+    unfixed = [e.id for e in entries if e not in mf.fixes]
+    if mf.fixed:
+        fixed = f"fixed in {mf.fixed}" + (f"; {', '.join(unfixed)}: no fixed version" if unfixed else "")
+    else:
+        fixed = "no fixed version" if mf.module.replace is None else "the replacement is affected"
     lines = []
     if entries:
         n = len(entries)
-        lines.append(f"{subject} has {n} known vulnerabilit{'y' if n == 1 else 'ies'}:")
+        lines.append(f"{subject} has {n} known vulnerabilit{'y' if n == 1 else 'ies'} ({fixed}):")
         lines += ["\t" + _entry_line(e, e.id in not_imported) for e in entries]
     if mf.vulns.unread:
         lines.append(
@@ -228,21 +246,11 @@ def _finding(mf: ModuleFinding, view: VulnView, rng: Range, code: str, via: str)
     fixes: list[Fix] = []
     if mf.fixed:
         ids = ", ".join(e.id for e in mf.fixes)
-        unfixed = [e.id for e in entries if e not in mf.fixes]
-        lines.append(
-            f"Fixed in {mf.fixed}" + (f" ({', '.join(unfixed)}: no fixed version)" if unfixed else "")
-        )
         fix = view.upgrade_fix(
             f"Upgrade {mf.module.path} to {mf.fixed} (fixes {ids})", {mf.module.path: mf.fixed}
         )
         if fix is not None:
             fixes.append(fix)
-    elif entries:
-        lines.append(
-            "No fixed version is known"
-            if mf.module.replace is None
-            else "The replacement is what is affected"
-        )
     if view.snapshot.stale:
         lines.append(
             f"(vulnerability data from {_age(view.snapshot)}: {view.snapshot.error.splitlines()[0]})"

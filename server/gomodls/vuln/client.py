@@ -114,7 +114,7 @@ class VulnDB:
         cache: ProxyCache | None = None,
         *,
         refresh: float | None = None,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.url = url.rstrip("/")
         self.transport = transport
@@ -122,7 +122,7 @@ class VulnDB:
         self.local = self.url.startswith("file:")
         # A local copy costs nothing to look at: it is checked every time.
         self.refresh = (0.0 if self.local else REFRESH) if refresh is None else refresh
-        self.clock = clock
+        self.clock = clock or time.time
         self._index: Index | None = None
         self._checked: float | None = None
         self._failed: float | None = None  # when the last refresh failed
