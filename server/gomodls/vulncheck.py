@@ -17,13 +17,15 @@ from gomodls.analysis.findings import Finding
 from gomodls.analysis.vulnchecks import VulnView, affected_modules, check_vulns, describe_age
 from gomodls.base.files import DiskFiles
 from gomodls.base.goenv import GoEnv
-from gomodls.base.gosource import module_imports
+from gomodls.base.gosource import module_imports, reach
 from gomodls.gocommand.toolchain import local_go
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind, parse_text
 from gomodls.resolve.cache import ProxyCache
 from gomodls.resolve.driver import Resolution, Resolver, SetupError, roots_for
 from gomodls.resolve.fetch import Fetcher
+from gomodls.resolve.graph import Result
+from gomodls.resolve.modcache import ModCache
 from gomodls.resolve.moduleinfo import ModuleFactsService
 from gomodls.resolve.transport import Transport
 from gomodls.vuln.client import BadVulnDB, VulnDB, database_url
@@ -91,7 +93,7 @@ async def _check(gomods: list[str], mode: str, report: VulnReport) -> None:
             if isinstance(outcome, str):
                 report.problems.append(f"{gomod}: vulnerabilities not checked: {outcome}")
                 continue
-            await _check_one(gomod, directory, outcome, db, facts, mode, report)
+            await _check_one(gomod, directory, outcome, db, facts, mode, report, env)
     finally:
         await transport.close()
 
@@ -104,6 +106,7 @@ async def _check_one(
     facts: ModuleFactsService,
     mode: str,
     report: VulnReport,
+    env: GoEnv,
 ) -> None:
     result = resolution.result
     modules = [(mi.replace or mi).module_version for mi in result.modules if not mi.main]
@@ -127,5 +130,28 @@ async def _check_one(
     if not isinstance(model, ModFile):
         return
     imports = await asyncio.to_thread(module_imports, directory)
-    view = VulnView(result, snapshot, facts.known, imports=imports, mode=mode)
+    reached = await asyncio.to_thread(reach, *sources(result, ModCache(env.get("GOMODCACHE"))))
+    view = VulnView(
+        result,
+        snapshot,
+        facts.known,
+        imports=imports,
+        reached=reached.packages,
+        reach_complete=reached.complete,
+        mode=mode,
+    )
     report.findings[gomod] = check_vulns(model, view)
+
+
+def sources(result: Result, cache: ModCache) -> tuple[dict[str, str], dict[str, str | None]]:
+    """Where the source of each module of the build list is: the main modules' directories,
+    directory replacements, and the module cache's extracted modules (None: not there)."""
+    mains = {mi.path: mi.dir for mi in result.modules if mi.main and mi.dir}
+    modules: dict[str, str | None] = {}
+    for mi in result.modules:
+        if mi.main:
+            continue
+        used = mi.replace or mi
+        directory = used.dir if used.dir and not used.version else cache.download_dir(used.path, used.version)
+        modules[mi.path] = directory if directory and os.path.isdir(directory) else None
+    return mains, modules

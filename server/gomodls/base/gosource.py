@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 
 from gomodls.base.gostr import unquote
 
-__all__ = ["module_go_files", "read_imports", "skipped_dir"]
+__all__ = ["Reach", "module_go_files", "module_imports", "reach", "read_imports", "skipped_dir"]
 
 MAX_HEADER = 256 * 1024  # bytes of a file read for its imports
 
@@ -128,16 +129,81 @@ def _path(literal: str) -> str:
         return literal[1:-1]
 
 
+def _file_imports(path: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            text = fh.read(MAX_HEADER)
+    except OSError:
+        return []
+    return read_imports(text) or []
+
+
 def module_imports(top: str) -> set[str]:
     """Every import path the module's own .go files (tests included) import."""
     out: set[str] = set()
     for path in module_go_files(top):
-        try:
-            with open(path, encoding="utf-8", errors="replace") as fh:
-                text = fh.read(MAX_HEADER)
-        except OSError:
-            continue
-        found = read_imports(text)
-        if found:
-            out.update(found)
+        out.update(_file_imports(path))
     return out
+
+
+def _package_imports(directory: str) -> list[str]:
+    """The imports of a dependency's package: its non-test .go files (every build tag)."""
+    try:
+        names = [e.name for e in os.scandir(directory) if e.name.endswith(".go") and e.is_file()]
+    except OSError:
+        return []
+    out: list[str] = []
+    for name in names:
+        if not name.endswith("_test.go"):
+            out.extend(_file_imports(os.path.join(directory, name)))
+    return out
+
+
+@dataclass(slots=True)
+class Reach:
+    packages: set[str] = field(default_factory=set)  # every package reached from the main modules
+    unread: set[str] = field(default_factory=set)  # modules whose source was needed but is not there
+
+    @property
+    def complete(self) -> bool:
+        return not self.unread
+
+
+def reach(mains: Mapping[str, str], modules: Mapping[str, str | None], limit: int = 20_000) -> Reach:
+    """The packages the main modules' packages (and tests) import, directly or through the
+    packages of their dependencies, following imports into each module's source directory
+    (`modules`: module path -> directory, None when its source is not at hand). Standard
+    library packages are not followed. Past `limit` packages it stops, incomplete."""
+    out = Reach()
+    queue: list[str] = []
+    for top in mains.values():
+        queue.extend(module_imports(top))
+    while queue:
+        pkg = queue.pop()
+        if pkg in out.packages or "." not in pkg.split("/", 1)[0]:
+            continue
+        out.packages.add(pkg)
+        if len(out.packages) > limit:
+            out.unread.add("(too many packages)")
+            break
+        module = _owner(pkg, modules, mains)
+        if module is None or module in mains:
+            continue  # not in the build list (a missing requirement), or a main module's own
+        directory = modules[module]
+        if directory is None:
+            out.unread.add(module)
+            continue
+        queue.extend(_package_imports(os.path.join(directory, pkg[len(module) + 1 :])))
+    return out
+
+
+def _owner(pkg: str, modules: Mapping[str, str | None], mains: Mapping[str, str]) -> str | None:
+    """The module providing pkg: the longest module path that is a prefix of it."""
+    candidate = pkg
+    while True:
+        if candidate in modules or candidate in mains:
+            return candidate
+        cut = candidate.rfind("/")
+        if cut < 0:
+            return None
+        candidate = candidate[:cut]
