@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gomodls.analysis.findings import Finding
-from gomodls.analysis.vulnchecks import VulnView, affected_modules, check_vulns, describe_age
+from gomodls.analysis.vulnchecks import assess, check_vulns, describe_age
 from gomodls.base.files import DiskFiles
 from gomodls.base.goenv import GoEnv
 from gomodls.base.gosource import module_imports, reach
@@ -122,8 +122,13 @@ async def _check_one(
         note = f"vulnerability data from {describe_age(snapshot.age())} ({snapshot.error.splitlines()[0]})"
         if note not in report.notes:
             report.notes.append(note)
-    affected = affected_modules(result, snapshot, lambda p: None)
-    paths = sorted({mf.module.path for mf in affected if mf.vulns.entries})
+    paths = sorted(
+        {
+            mi.path
+            for mi in result.modules
+            if (v := snapshot.vulns((mi.replace or mi).module_version)) and v.entries
+        }
+    )
     await asyncio.gather(*(facts.facts(p) for p in paths), return_exceptions=True)
     text = DiskFiles().read_text(os.path.abspath(gomod)) or ""
     model = parse_text(text, FileKind.MOD, gomod).model
@@ -131,16 +136,16 @@ async def _check_one(
         return
     imports = await asyncio.to_thread(module_imports, directory)
     reached = await asyncio.to_thread(reach, *sources(result, ModCache(env.get("GOMODCACHE"))))
-    view = VulnView(
+    assessment = assess(
         result,
         snapshot,
         facts.known,
+        excluded={(x.mod.path, x.mod.version) for x in model.exclude},
         imports=imports,
         reached=reached.packages,
         reach_complete=reached.complete,
-        mode=mode,
     )
-    report.findings[gomod] = check_vulns(model, view)
+    report.findings[gomod] = check_vulns(model, assessment, mode)
 
 
 def sources(result: Result, cache: ModCache) -> tuple[dict[str, str], dict[str, str | None]]:

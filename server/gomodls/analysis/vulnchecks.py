@@ -2,13 +2,18 @@
 caller passes the graph, what the database said and what the module imports).
 
 A requirement whose *selected* version (what the build uses, not only what is written) is
-affected gets a finding; so, with mode "all", do the requirements of the main module that
-bring in an affected module only present in the graph, with the chain that leads there.
-A finding is a warning, or information when none of its entries' affected packages is
-imported ("not imported by this module": by the module's own .go files, for its own
-requirements; by any package its build reaches, when that is known), or when an entry the
-index lists could not be read (then whether the version is affected is unknown). The fix
-is an upgrade to the smallest version that fixes every entry that has a fix."""
+affected gets a finding (vulnerable-module); so, with mode "all", do the requirements of the
+main module that bring in an affected module only present in the graph, with the chain that
+leads there (vulnerable-dependency). A finding is a warning, or information when none of its
+entries' affected packages is imported ("not imported by this module": by the packages the
+build reaches, when every dependency's source is at hand; else, for the module's own
+requirements, by its own .go files), or when an entry the index lists could not be read (then
+whether the version is affected is not known). The fix is an upgrade to the smallest version
+that fixes every entry that has a fix.
+
+Two steps, so that a keystroke costs little: `assess` does the work that depends only on the
+published graph and database answers (once per publication); `check_vulns` places the
+result on the requirements of the text as it is now."""
 
 from __future__ import annotations
 
@@ -28,35 +33,47 @@ from gomodls.vuln.client import Snapshot
 from gomodls.vuln.match import ModuleVulns
 from gomodls.vuln.osv import Entry
 
-__all__ = ["ModuleFinding", "VulnView", "affected_modules", "check_vulns", "imports_entry"]
+__all__ = [
+    "MODES",
+    "Assessment",
+    "ModuleFinding",
+    "any_affected",
+    "assess",
+    "check_vulns",
+    "describe_age",
+    "imports_entry",
+]
 
 MODES = ("off", "direct", "all")
-
-
-@dataclass(slots=True)
-class VulnView:
-    result: Result
-    snapshot: Snapshot
-    facts: Callable[[str], ModuleFacts | None] = lambda path: None
-    # The import paths the module's own .go files import (None: not known).
-    imports: Collection[str] | None = None
-    # The packages the module's build reaches through imports (None: not known), and whether
-    # that is all of them (every dependency's source was at hand).
-    reached: Collection[str] | None = None
-    reach_complete: bool = False
-    mode: str = "all"
-    # How an upgrade is offered: title and targets → a fix (None: none offered).
-    upgrade_fix: Callable[[str, dict[str, str]], Fix | None] = lambda title, targets: None
+CODES = ("vulnerable-module", "vulnerable-dependency")
 
 
 @dataclass(slots=True)
 class ModuleFinding:
-    """An affected module of the build list: what is affected, and what fixes it."""
+    """An affected module of the build list: what affects it, what fixes it, and the text of
+    its findings (the same wherever they are placed)."""
 
     module: ModuleInfo
     vulns: ModuleVulns
     fixed: str = ""  # the version to upgrade to ("" if none)
     fixes: list[Entry] = field(default_factory=list)  # the entries that version fixes
+    advisories: list[Advisory] = field(default_factory=list)
+    # By whether the finding is on the module's own requirement: the message after the
+    # subject, and the severity.
+    text: dict[bool, tuple[str, Severity]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Assessment:
+    """What the published graph and database answers say, ready to be placed on a text."""
+
+    modules: list[ModuleFinding]
+    # Main module path -> affected module path -> (its requirement bringing it in, the chain).
+    brought_by: dict[str, dict[str, list[tuple[str, list[ModuleVersion]]]]]
+    stale: str = ""  # "(vulnerability data from 3 hours ago: why)" when it could not be refreshed
+
+    def module(self, path: str) -> ModuleFinding | None:
+        return next((m for m in self.modules if m.module.path == path), None)
 
 
 def _checked_version(mi: ModuleInfo) -> ModuleVersion:
@@ -67,35 +84,56 @@ def _checked_version(mi: ModuleInfo) -> ModuleVersion:
     return ModuleVersion(mi.path, mi.version)
 
 
-def affected_modules(
+def assess(
     result: Result,
     snapshot: Snapshot,
-    facts: Callable[[str], ModuleFacts | None],
-    excluded: Callable[[str, str], bool] = lambda p, v: False,
-) -> list[ModuleFinding]:
-    out = []
+    facts: Callable[[str], ModuleFacts | None] = lambda path: None,
+    *,
+    excluded: Collection[tuple[str, str]] = frozenset(),
+    imports: Collection[str] | None = None,
+    reached: Collection[str] | None = None,
+    reach_complete: bool = False,
+) -> Assessment:
+    """`imports`: what the main modules' own .go files import (None: not known); `reached`:
+    the packages the build reaches through imports (None: not known), `reach_complete`
+    whether that is all of them (every dependency's source was at hand)."""
+    found: list[ModuleFinding] = []
+    if snapshot.index is None:
+        return Assessment([], {})
     for mi in result.modules:
         if mi.main:
             continue
-        checked = _checked_version(mi)
-        vulns = snapshot.vulns(checked)
+        vulns = snapshot.vulns(_checked_version(mi))
         if vulns is None:
             continue
-        found = ModuleFinding(mi, vulns)
+        mf = ModuleFinding(mi, vulns)
         if vulns.entries and mi.replace is None:
             f = facts(mi.path)
-            found.fixed, found.fixes = fixing_version(
+            mf.fixed, mf.fixes = fixing_version(
                 vulns.entries,
                 mi.path,
                 mi.version,
                 f.versions if f is not None else (),
-                excluded=lambda v, p=mi.path: excluded(p, v),
+                excluded=lambda v, p=mi.path: (p, v) in excluded,
                 retracted=(lambda v, f=f: f.retraction(v) is not None)
                 if f is not None
                 else (lambda v: False),
             )
-        out.append(found)
-    return out
+        mf.advisories = [Advisory(e.id, e.one_line_summary(), e.url, e.aliases) for e in vulns.entries]
+        for direct in (True, False):
+            notes = {
+                e.id: _not_imported(e, vulns.path, direct, imports, reached, reach_complete)
+                for e in vulns.entries
+            }
+            mf.text[direct] = _text(mf, notes)
+        found.append(mf)
+    stale = ""
+    if snapshot.stale:
+        stale = f"(vulnerability data from {describe_age(snapshot.age())}: {snapshot.error.splitlines()[0]})"
+    brought_by = (
+        _brought_by(result, {mf.module.path for mf in found}) if found and result.graph is not None else {}
+    )
+    return Assessment(found, brought_by, stale)
 
 
 def imports_entry(entry: Entry, module: str, imports: Collection[str]) -> bool:
@@ -110,47 +148,59 @@ def imports_entry(entry: Entry, module: str, imports: Collection[str]) -> bool:
     return False
 
 
-def _version_token(r: Require) -> Range:
-    a = args(r.syntax)
-    return token_range(a[1]) if len(a) > 1 else line_range(r.syntax)
+def _not_imported(
+    e: Entry,
+    path: str,
+    direct: bool,
+    imports: Collection[str] | None,
+    reached: Collection[str] | None,
+    reach_complete: bool,
+) -> str:
+    """Why the module is known not to use the entry's affected packages ("" if it may). A
+    module only in the graph is imported through others if at all: only the reached packages
+    can tell."""
+    if reached is not None:
+        if imports_entry(e, path, reached):
+            return ""
+        if reach_complete:
+            return "not imported by this module or the packages it uses"
+    if direct and imports is not None and not imports_entry(e, path, imports):
+        return "not imported by this module"
+    return ""
 
 
-def check_vulns(model: ModFile, view: VulnView) -> list[Finding]:
-    if view.mode == "off" or view.snapshot.index is None or view.result.graph is None:
-        return []
-    excluded = {(x.mod.path, x.mod.version) for x in model.exclude}
-    found = affected_modules(view.result, view.snapshot, view.facts, lambda p, v: (p, v) in excluded)
-    if not found:
-        return []
-    requires: dict[str, list[Require]] = {}
-    for r in model.require:
-        requires.setdefault(r.mod.path, []).append(r)
-    main = ModuleVersion(model.module_path, "") if model.module_path else None
-    out: list[Finding] = []
-    transitive: list[ModuleFinding] = []
-    for mf in found:
-        written = requires.get(mf.module.path)
-        if written:
-            for r in written:
-                out.append(_finding(mf, view, _version_token(r), "vulnerable-module", ""))
-        elif view.mode == "all":
-            transitive.append(mf)
-    if transitive and main is not None:
-        bringers = _bringers(view.result, main, {mf.module.path for mf in transitive})
-        for mf in transitive:
-            for req_path, chain in bringers.get(mf.module.path, []):
-                for r in requires.get(req_path, []):
-                    via = " → ".join(str(mv) for mv in chain)
-                    out.append(_finding(mf, view, line_range(r.syntax), "vulnerable-dependency", via))
-    return out
+def _text(mf: ModuleFinding, notes: dict[str, str]) -> tuple[str, Severity]:
+    entries, vulns = mf.vulns.entries, mf.vulns
+    unfixed = [e.id for e in entries if e not in mf.fixes]
+    if mf.fixed:
+        fixed = f"fixed in {mf.fixed}" + (f"; {', '.join(unfixed)}: no fixed version" if unfixed else "")
+    else:
+        fixed = "no fixed version" if mf.module.replace is None else "the replacement is affected"
+    lines = []
+    if entries:
+        n = len(entries)
+        lines.append(f" has {n} known vulnerabilit{'y' if n == 1 else 'ies'} ({fixed}):")
+        for e in entries:
+            names = e.id + (f" ({', '.join(e.aliases)})" if e.aliases else "")
+            note = notes[e.id]
+            lines.append(f"\t{names}: {e.one_line_summary()}" + (f" ({note})" if note else ""))
+    if vulns.unread:
+        lines.append(
+            ("" if entries else ": ")
+            + f"the index lists {', '.join(vulns.unread)} for this module without a fix at or below "
+            f"{vulns.version}; {'its entry' if len(vulns.unread) == 1 else 'their entries'} could not be "
+            "read, so whether this version is affected is not known"
+        )
+    quiet = not entries or all(notes.values())
+    return "\n".join(lines), Severity.INFORMATION if quiet else Severity.WARNING
 
 
-def _bringers(
-    result: Result, main: ModuleVersion, targets: set[str]
-) -> dict[str, list[tuple[str, list[ModuleVersion]]]]:
-    """For each target module path, the main module's requirements that lead to it, each with
-    a shortest chain from the requirement down to the target: to its selected version where
-    one does, else to the version it requires (which MVS then raises)."""
+def _brought_by(
+    result: Result, targets: set[str]
+) -> dict[str, dict[str, list[tuple[str, list[ModuleVersion]]]]]:
+    """For each main module, for each target module path, the main module's requirements that
+    lead to it, each with a shortest chain from the requirement down to the target: to its
+    selected version where one does, else to the version it requires (MVS then raises it)."""
     assert result.graph is not None
     g = result.graph.g
     reverse: dict[ModuleVersion, list[ModuleVersion]] = {}
@@ -160,26 +210,34 @@ def _bringers(
             reverse.setdefault(r, []).append(m)
 
     g.walk_breadth_first(visit)
-    direct = list({d.path: d for d in g.required_by(main) or ()}.values())
-    out: dict[str, list[tuple[str, list[ModuleVersion]]]] = {}
+    mains = [m for m in g.roots if not m.version]
+    directs = {main: list({d.path: d for d in g.required_by(main) or ()}.values()) for main in mains}
+    # (what every main module requires itself is never reported through another requirement)
+    targets = {p for p in targets if any(all(d.path != p for d in ds) for ds in directs.values())}
+    walks = {}
     for path in targets:
         selected = ModuleVersion(path, result.selected(path))
         others = [m for m in reverse if m.path == path and m != selected]
-        walks = (_toward([selected], reverse, main), _toward(others, reverse, main))
-        found = []
-        for d in direct:
-            if d.path == path:
-                continue
-            starts = (ModuleVersion(d.path, result.selected(d.path)), d)
-            chain = next((_down(t, s) for t in walks for s in starts if s in t), None)
-            if chain is not None:
-                found.append((d.path, chain))
-        out[path] = found
+        walks[path] = (_toward([selected], reverse, mains), _toward(others, reverse, mains))
+    out: dict[str, dict[str, list[tuple[str, list[ModuleVersion]]]]] = {}
+    for main, direct in directs.items():
+        per: dict[str, list[tuple[str, list[ModuleVersion]]]] = {}
+        for path in targets:
+            found = []
+            for d in direct:
+                if d.path == path:
+                    continue
+                starts = (ModuleVersion(d.path, result.selected(d.path)), d)
+                chain = next((_down(t, s) for t in walks[path] for s in starts if s in t), None)
+                if chain is not None:
+                    found.append((d.path, chain))
+            per[path] = found
+        out[main.path] = per
     return out
 
 
 def _toward(
-    seeds: list[ModuleVersion], reverse: dict[ModuleVersion, list[ModuleVersion]], main: ModuleVersion
+    seeds: list[ModuleVersion], reverse: dict[ModuleVersion, list[ModuleVersion]], mains: list[ModuleVersion]
 ) -> dict[ModuleVersion, ModuleVersion | None]:
     """Breadth first up the reverse edges from the seeds: each version's next step down."""
     toward: dict[ModuleVersion, ModuleVersion | None] = dict.fromkeys(seeds)
@@ -187,7 +245,7 @@ def _toward(
     while queue:
         m = queue.popleft()
         for parent in reverse.get(m, ()):
-            if parent not in toward and parent != main:
+            if parent not in toward and parent not in mains:
                 toward[parent] = m
                 queue.append(parent)
     return toward
@@ -202,75 +260,61 @@ def _down(toward: dict[ModuleVersion, ModuleVersion | None], start: ModuleVersio
     return chain
 
 
-def _entry_line(e: Entry, note: str) -> str:
-    names = e.id + (f" ({', '.join(e.aliases)})" if e.aliases else "")
-    return f"{names}: {e.one_line_summary()}" + (f" ({note})" if note else "")
+def _version_token(r: Require) -> Range:
+    a = args(r.syntax)
+    return token_range(a[1]) if len(a) > 1 else line_range(r.syntax)
 
 
-def _not_imported(e: Entry, path: str, view: VulnView, direct: bool) -> str:
-    """Why the module is known not to use the entry's affected packages ("" if it may): the
-    packages its build reaches, when their sources are all at hand, else (for its own
-    requirements) its own files' imports. A module only in the graph is imported through
-    others if at all, which only the reached packages tell."""
-    if view.reached is not None:
-        if imports_entry(e, path, view.reached):
-            return ""
-        if view.reach_complete:
-            return "not imported by this module or the packages it uses"
-    if direct and view.imports is not None and not imports_entry(e, path, view.imports):
-        return "not imported by this module"
-    return ""
+def check_vulns(
+    model: ModFile,
+    assessment: Assessment,
+    mode: str = "all",
+    upgrade_fix: Callable[[str, dict[str, str]], Fix | None] = lambda title, targets: None,
+) -> list[Finding]:
+    """The findings on the requirements of `model` as it is now. `upgrade_fix` makes the fix
+    for an upgrade (a title and {path: version}), None for none."""
+    if mode == "off" or not assessment.modules:
+        return []
+    requires: dict[str, list[Require]] = {}
+    for r in model.require:
+        requires.setdefault(r.mod.path, []).append(r)
+    brought_by = assessment.brought_by.get(model.module_path, {})
+    out: list[Finding] = []
+    for mf in assessment.modules:
+        written = requires.get(mf.module.path)
+        if written:
+            for r in written:
+                out.append(_finding(mf, assessment, _version_token(r), "", upgrade_fix))
+        elif mode == "all":
+            for req_path, chain in brought_by.get(mf.module.path, ()):
+                via = " → ".join(str(mv) for mv in chain)
+                for r in requires.get(req_path, ()):
+                    out.append(_finding(mf, assessment, line_range(r.syntax), via, upgrade_fix))
+    return out
 
 
-def _finding(mf: ModuleFinding, view: VulnView, rng: Range, code: str, via: str) -> Finding:
-    path, version = mf.vulns.path, mf.vulns.version
-    entries = mf.vulns.entries
-    direct = code == "vulnerable-module"
-    notes = {e.id: _not_imported(e, path, view, direct) for e in entries}
-    not_imported = {i for i, note in notes.items() if note}
+def _finding(
+    mf: ModuleFinding,
+    assessment: Assessment,
+    rng: Range,
+    via: str,
+    upgrade_fix: Callable[[str, dict[str, str]], Fix | None],
+) -> Finding:
     subject = f"{mf.module.path}@{mf.module.version}"
     if mf.module.replace is not None:
-        subject += f" (replaced by {path}@{version})"
+        subject += f" (replaced by {mf.vulns.path}@{mf.vulns.version})"
     if via:
         subject += f", required via {via},"
-    unfixed = [e.id for e in entries if e not in mf.fixes]
-    if mf.fixed:
-        fixed = f"fixed in {mf.fixed}" + (f"; {', '.join(unfixed)}: no fixed version" if unfixed else "")
-    else:
-        fixed = "no fixed version" if mf.module.replace is None else "the replacement is affected"
-    lines = []
-    if entries:
-        n = len(entries)
-        lines.append(f"{subject} has {n} known vulnerabilit{'y' if n == 1 else 'ies'} ({fixed}):")
-        lines += ["\t" + _entry_line(e, notes[e.id]) for e in entries]
-    if mf.vulns.unread:
-        lines.append(
-            ("" if entries else f"{subject}: ")
-            + f"the index lists {', '.join(mf.vulns.unread)} for this module without a fix at or below "
-            f"{version}; {'its entry' if len(mf.vulns.unread) == 1 else 'their entries'} could not be read, "
-            "so whether this version is affected is not known"
-        )
+    text, severity = mf.text[not via]
+    message = subject + text + (f"\n{assessment.stale}" if assessment.stale else "")
     fixes: list[Fix] = []
     if mf.fixed:
         ids = ", ".join(e.id for e in mf.fixes)
-        fix = view.upgrade_fix(
-            f"Upgrade {mf.module.path} to {mf.fixed} (fixes {ids})", {mf.module.path: mf.fixed}
-        )
+        fix = upgrade_fix(f"Upgrade {mf.module.path} to {mf.fixed} (fixes {ids})", {mf.module.path: mf.fixed})
         if fix is not None:
             fixes.append(fix)
-    if view.snapshot.stale:
-        lines.append(
-            f"(vulnerability data from {_age(view.snapshot)}: {view.snapshot.error.splitlines()[0]})"
-        )
-    severity = Severity.WARNING
-    if not entries or len(not_imported) == len(entries):
-        severity = Severity.INFORMATION
-    advisories = [Advisory(e.id, e.one_line_summary(), e.url, e.aliases) for e in entries]
-    return Finding(rng, severity, code, "\n".join(lines), fixes, advisories=advisories)
-
-
-def _age(snapshot: Snapshot) -> str:
-    return describe_age(snapshot.age())
+    code = "vulnerable-dependency" if via else "vulnerable-module"
+    return Finding(rng, severity, code, message, fixes, advisories=list(mf.advisories))
 
 
 def describe_age(seconds: float | None) -> str:
@@ -282,10 +326,9 @@ def describe_age(seconds: float | None) -> str:
     hours = minutes // 60
     if hours < 48:
         return f"{hours} hour{'s' if hours != 1 else ''} ago"
-    days = hours // 24
-    return f"{days} days ago"
+    return f"{hours // 24} days ago"
 
 
 def any_affected(findings: Iterable[Finding]) -> bool:
     """Whether a vulnerability affects a selected version (`check --vulns`'s exit status)."""
-    return any(f.code in ("vulnerable-module", "vulnerable-dependency") and f.advisories for f in findings)
+    return any(f.code in CODES and f.advisories for f in findings)
