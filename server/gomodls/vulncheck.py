@@ -24,11 +24,11 @@ from gomodls.modfile.parsed import FileKind, parse_text
 from gomodls.resolve.cache import ProxyCache
 from gomodls.resolve.driver import Resolution, Resolver, SetupError, roots_for
 from gomodls.resolve.fetch import Fetcher
-from gomodls.resolve.graph import Result
 from gomodls.resolve.modcache import ModCache
 from gomodls.resolve.moduleinfo import ModuleFactsService
 from gomodls.resolve.transport import Transport
 from gomodls.vuln.client import BadVulnDB, VulnDB, database_url
+from gomodls.vuln.sources import module_sources
 
 __all__ = ["VulnReport", "check_files"]
 
@@ -135,7 +135,7 @@ async def _check_one(
     if not isinstance(model, ModFile):
         return
     imports = await asyncio.to_thread(module_imports, directory)
-    reached = await asyncio.to_thread(reach, *sources(result, ModCache(env.get("GOMODCACHE"))))
+    reached = await asyncio.to_thread(reach, *module_sources(result, ModCache(env.get("GOMODCACHE"))))
     assessment = assess(
         result,
         snapshot,
@@ -146,17 +146,3 @@ async def _check_one(
         reach_complete=reached.complete,
     )
     report.findings[gomod] = check_vulns(model, assessment, mode)
-
-
-def sources(result: Result, cache: ModCache) -> tuple[dict[str, str], dict[str, str | None]]:
-    """Where the source of each module of the build list is: the main modules' directories,
-    directory replacements, and the module cache's extracted modules (None: not there)."""
-    mains = {mi.path: mi.dir for mi in result.modules if mi.main and mi.dir}
-    modules: dict[str, str | None] = {}
-    for mi in result.modules:
-        if mi.main:
-            continue
-        used = mi.replace or mi
-        directory = used.dir if used.dir and not used.version else cache.download_dir(used.path, used.version)
-        modules[mi.path] = directory if directory and os.path.isdir(directory) else None
-    return mains, modules

@@ -169,11 +169,20 @@ class Reach:
         return not self.unread
 
 
-def reach(mains: Mapping[str, str], modules: Mapping[str, str | None], limit: int = 20_000) -> Reach:
+def reach(
+    mains: Mapping[str, str],
+    modules: Mapping[str, str | None],
+    *,
+    limit: int = 20_000,
+    memo: dict[str, list[str]] | None = None,
+    memo_root: str = "",
+) -> Reach:
     """The packages the main modules' packages (and tests) import, directly or through the
     packages of their dependencies, following imports into each module's source directory
     (`modules`: module path -> directory, None when its source is not at hand). Standard
-    library packages are not followed. Past `limit` packages it stops, incomplete."""
+    library packages are not followed. Past `limit` packages it stops, incomplete. The
+    imports of package directories under `memo_root` (the module cache, whose files never
+    change) are kept in `memo` for the next time."""
     out = Reach()
     queue: list[str] = []
     for top in mains.values():
@@ -193,7 +202,13 @@ def reach(mains: Mapping[str, str], modules: Mapping[str, str | None], limit: in
         if directory is None:
             out.unread.add(module)
             continue
-        queue.extend(_package_imports(os.path.join(directory, pkg[len(module) + 1 :])))
+        package_dir = os.path.join(directory, pkg[len(module) + 1 :])
+        if memo is not None and memo_root and package_dir.startswith(memo_root):
+            if package_dir not in memo:
+                memo[package_dir] = _package_imports(package_dir)
+            queue.extend(memo[package_dir])
+        else:
+            queue.extend(_package_imports(package_dir))
     return out
 
 

@@ -15,6 +15,7 @@ from gomodls.lsp import (
     structure,
     tidy,
     vendor,
+    vulns,
     work,
 )
 from gomodls.lsp.server import GomodServer, register_core
@@ -32,6 +33,7 @@ FEATURES = (
     semantic,
     structure,
     tidy,
+    vulns,
     work,
 )
 

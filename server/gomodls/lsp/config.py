@@ -14,6 +14,7 @@ LOG_LEVELS = ("error", "warning", "info", "debug")
 TIDY_DIAGNOSTICS = ("onSave", "off")
 UPGRADE_LEVELS = ("off", "patch", "minor", "latest")
 INLAY_HINTS = ("selected", "latest")
+VULNCHECK = ("off", "direct", "all")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class Settings:
     code_lenses: bool = True
     upgrades: str = "minor"  # which upgrade-available hints: off | patch | minor | latest (new majors too)
     inlay_hints: tuple[str, ...] = ("selected",)  # what inlay hints show after requirements
+    vulncheck: str = "all"  # known vulnerabilities (GOVULNDB): off | direct (own requirements) | all
 
     def severity_for(self, code: str) -> str | None:
         """The configured severity name for a code, "off", or None for the default."""
@@ -128,6 +130,13 @@ def _upgrades(value: Any, where: str, problems: list[str]) -> str | None:
     return None
 
 
+def _vulncheck(value: Any, where: str, problems: list[str]) -> str | None:
+    if value in VULNCHECK:
+        return str(value)
+    problems.append(f"{where} must be one of {', '.join(VULNCHECK)}; using the default")
+    return None
+
+
 def _inlay_hints(value: Any, where: str, problems: list[str]) -> tuple[str, ...] | None:
     if isinstance(value, list) and all(v in INLAY_HINTS for v in value):
         return tuple(value)
@@ -183,4 +192,5 @@ _PARSERS = {
     "code_lenses": _bool,
     "upgrades": _upgrades,
     "inlay_hints": _inlay_hints,
+    "vulncheck": _vulncheck,
 }

@@ -57,6 +57,10 @@ def to_diagnostic(
         source=SOURCE,
         tags=_tags(finding),
         related_information=related or None,
+        # (the first advisory's page, e.g. https://pkg.go.dev/vuln/GO-2024-0001)
+        code_description=types.CodeDescription(href=finding.advisories[0].url)
+        if finding.advisories
+        else None,
     )
 
 

@@ -154,7 +154,12 @@ def _sum_hover(ls: GomodServer, doc: Document, line: int) -> tuple[str, Range] |
     note = exemption_note(s.path.text, ls.goenv)
     if note:
         parts.append(note)
-    return "  \n".join(parts), (line, 0, line, len(doc.lines[line]))
+    markdown = "  \n".join(parts)
+    for section in ls.sum_hover_sections:
+        extra = section(ls, doc, s.path.text, s.module_version)
+        if extra:
+            markdown += "\n\n---\n\n" + extra
+    return markdown, (line, 0, line, len(doc.lines[line]))
 
 
 def _sum_need(ls: GomodServer, doc: Document, path: str, version: str, go_mod: bool) -> list[str]:

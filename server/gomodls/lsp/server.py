@@ -93,6 +93,9 @@ class GomodServer(LanguageServer):
         self.document_hooks: list[Callable[[str, Document], None]] = []
         # Each adds its sections to a hover of go.mod or go.work (in this order), or none.
         self.hover_sections: list[Callable[[HoverContext], None]] = []
+        # Each may add a section (markdown) to a hover of a go.sum line, given its module path
+        # and version (vulnerabilities).
+        self.sum_hover_sections: list[Callable[[GomodServer, Document, str, str], str | None]] = []
         # Code actions beyond the findings' fixes (upgrades, tidy, go work use), and the code
         # action kinds the server announces (read when the client initializes).
         self.source_actions: list[

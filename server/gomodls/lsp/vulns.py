@@ -1,0 +1,353 @@
+"""Known vulnerabilities in the editor: diagnostics on requirements (gomodls.vulncheck), hover
+on require and go.sum lines, the quick fix that upgrades to the fixing version and the source
+action that upgrades every vulnerable module — both through the upgrade command, which raises
+what the new version needs like `go get`.
+
+Everything runs on published results: when a module graph is resolved, the database is asked
+about its build list in the background (offline first), the affected modules' versions and
+retractions are looked up, the packages the build reaches are found, and the assessment is
+published; a keystroke only places it on the current text. The database being unreachable is
+said once, never as a squiggle."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from lsprotocol import types
+
+from gomodls.analysis.findings import Action, Finding, Fix
+from gomodls.analysis.lines import args
+from gomodls.analysis.vulnchecks import Assessment, ModuleFinding, assess, check_vulns, describe_age
+from gomodls.base.gosource import module_imports, reach
+from gomodls.lsp import commands
+from gomodls.lsp.documents import Document, MemoKey
+from gomodls.lsp.hover import HoverContext
+from gomodls.lsp.modulechecks import UPGRADE_ACTIONS
+from gomodls.lsp.resolution import RootState
+from gomodls.lsp.server import GomodServer
+from gomodls.modfile.model import ModFile
+from gomodls.modfile.parsed import FileKind
+from gomodls.resolve.cache import ProxyCache
+from gomodls.resolve.modcache import ModCache
+from gomodls.resolve.transport import Transport
+from gomodls.vuln.client import BadVulnDB, Snapshot, VulnDB, database_url
+from gomodls.vuln.osv import Entry, Range
+from gomodls.vuln.sources import module_sources
+
+log = logging.getLogger(__name__)
+
+VULN_ACTIONS = UPGRADE_ACTIONS + ".vulnerabilities"
+FACTS_TIMEOUT = 20.0  # seconds to learn the affected modules' versions before assessing without
+
+
+@dataclass(slots=True)
+class Published:
+    resolution: object  # the resolution it is for (identity)
+    assessment: Assessment
+    snapshot: Snapshot
+
+
+class VulnService:
+    def __init__(self, ls: GomodServer) -> None:
+        self.ls = ls
+        self._db: tuple[object, VulnDB | None] | None = None
+        self.published: dict[str, Published] = {}  # by root key
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._memo: dict[str, list[str]] = {}  # package imports in the module cache (never change)
+        self.said = ""  # the last "database unavailable" message shown
+
+    def db(self) -> VulnDB | None:
+        env = self.ls.goenv
+        key = (env.get("GOVULNDB"), tuple(sorted(self.ls.settings.env.items())))
+        if self._db is None or self._db[0] != key:
+            try:
+                url = database_url(env)
+            except BadVulnDB as e:
+                self._say(f"gomodls: {e}; no vulnerability checks")
+                self._db = (key, None)
+                return None
+            transport = Transport(env.environ, goauth=env.get("GOAUTH"))
+            if self._db is not None:
+                self.published.clear()  # (from another database)
+            self._db = (key, VulnDB(url, transport, ProxyCache()))
+        return self._db[1]
+
+    def _say(self, message: str) -> None:
+        if message != self.said:
+            self.said = message
+            self.ls.show(message, types.MessageType.Info)
+
+    def watch(self, state: RootState) -> None:
+        """Assess the state's resolution once (again when a new one is published)."""
+        if self._changed not in state.listeners:
+            state.listeners.append(self._changed)
+        self._changed(state.key)
+
+    def _changed(self, key: str) -> None:
+        state = self.ls.resolution.roots.get(key)
+        if state is None or state.resolution is None or self.ls.settings.vulncheck == "off":
+            return
+        done = self.published.get(key)
+        running = self._tasks.get(key)
+        if done is not None and done.resolution is state.resolution:
+            return
+        if running is not None and not running.done():
+            if getattr(running, "resolution", None) is state.resolution:
+                return
+            running.cancel()
+        task = asyncio.ensure_future(self._assess(state))
+        task.resolution = state.resolution  # type: ignore[attr-defined]
+        self._tasks[key] = task
+
+    async def _assess(self, state: RootState) -> None:
+        db = self.db()
+        resolution, inputs = state.resolution, state.inputs
+        if db is None or resolution is None or inputs is None:
+            return
+        result = resolution.result
+        snapshot = await db.lookup(
+            [(mi.replace or mi).module_version for mi in result.modules if not mi.main]
+        )
+        if snapshot.index is None:
+            self._say(
+                f"gomodls: vulnerability database unavailable ({snapshot.error.splitlines()[0]}): no vulnerability checks for now"
+            )
+        facts = self.ls.resolution.facts_service()
+        affected = sorted(
+            {
+                mi.path
+                for mi in result.modules
+                if (v := snapshot.vulns((mi.replace or mi).module_version)) and v.entries
+            }
+        )
+        if affected:
+            try:
+                await asyncio.wait_for(
+                    asyncio.gather(*(facts.facts(p) for p in affected), return_exceptions=True), FACTS_TIMEOUT
+                )
+            except TimeoutError:
+                log.info("vulnerabilities: versions of %s did not arrive in time", ", ".join(affected))
+        excluded = {(x.mod.path, x.mod.version) for m in inputs.mains for x in m.model.exclude}
+        cache_root = self.ls.goenv.get("GOMODCACHE")
+        memo = self._memo
+
+        def work() -> Assessment:
+            imports: set[str] = set()
+            for m in inputs.mains:
+                imports |= module_imports(m.dir)
+            mains, modules = module_sources(result, ModCache(cache_root))
+            reached = reach(mains, modules, memo=memo, memo_root=cache_root)
+            return assess(
+                result,
+                snapshot,
+                facts.known,
+                excluded=excluded,
+                imports=imports,
+                reached=reached.packages,
+                reach_complete=reached.complete,
+            )
+
+        assessment = await asyncio.to_thread(work)
+        self.published[state.key] = Published(resolution, assessment, snapshot)
+        log.info(
+            "vulnerabilities of %s: %d affected module(s)%s",
+            state.key,
+            len(assessment.modules),
+            f" (stale: {snapshot.error})" if snapshot.stale else "",
+        )
+        for doc in self.ls.documents:
+            if self.ls.resolution.root_key(doc) == state.key:
+                self.ls.publish(doc, only_if_changed=True)
+
+    def for_doc(self, doc: Document) -> tuple[RootState, Published | None] | None:
+        state = self.ls.resolution.state(doc)
+        if state is None:
+            return None
+        if state.resolution is not None:
+            self.watch(state)
+        return state, self.published.get(state.key)
+
+
+def service(ls: GomodServer) -> VulnService:
+    found = getattr(ls, "vulns", None)
+    if found is None:
+        found = ls.vulns = VulnService(ls)  # type: ignore[attr-defined]
+    return found  # type: ignore[no-any-return]
+
+
+def _upgrade_fix(doc: Document) -> Callable[[str, dict[str, str]], Fix]:
+    def make(title: str, targets: dict[str, str]) -> Fix:
+        argument = {"uri": doc.uri, "version": doc.version, "targets": targets}
+        return Fix(title, {}, True, action=(Action.UPGRADE, [argument]))
+
+    return make
+
+
+# The findings of a document version: for which setting and which published assessment.
+VULN_FINDINGS: MemoKey[tuple[str, Published, list[Finding]]] = MemoKey("vuln-findings")
+
+
+def findings(ls: GomodServer, doc: Document) -> list[Finding]:
+    mode = ls.settings.vulncheck
+    if doc.kind is not FileKind.MOD or mode == "off":
+        return []
+    found = service(ls).for_doc(doc)
+    if found is None or found[1] is None:
+        return []
+    published = found[1]
+    cached = doc.memo.get(VULN_FINDINGS)
+    if cached is not None and cached[0] == mode and cached[1] is published:
+        return cached[2]
+    model = doc.parsed.model
+    out = (
+        check_vulns(model, published.assessment, mode, _upgrade_fix(doc))
+        if isinstance(model, ModFile)
+        else []
+    )
+    doc.memo.put(VULN_FINDINGS, (mode, published, out))
+    return out
+
+
+# ---------------------------------------------------------------------------- hover
+
+
+def _versions(ranges: tuple[Range, ...]) -> str:
+    """ "before v1.2.0; from v1.4.0 before v1.4.3" (every version when there is no range)."""
+    parts = []
+    for r in ranges:
+        start = ""
+        for e in r.events:
+            if e.zero or e.introduced:
+                start = "" if e.zero else e.introduced
+            elif e.fixed or e.last_affected:
+                end = f"before {e.fixed}" if e.fixed else f"up to {e.last_affected}"
+                parts.append(f"from {start} {end}" if start else end)
+                start = "-"
+        if start and start != "-":
+            parts.append(f"from {start} on")
+        elif start == "" and not any(e.fixed or e.last_affected for e in r.events):
+            parts.append("every version")
+    return "; ".join(parts) or "every version"
+
+
+def _entry_markdown(e: Entry, module: str) -> str:
+    head = f"**[{e.id}]({e.url})**" + (f" ({', '.join(e.aliases)})" if e.aliases else "")
+    out = [head, e.one_line_summary()]
+    for a in e.affected_module(module):
+        if a.packages:
+            pkgs = ", ".join(
+                f"`{p.path}`" + (f" ({', '.join(p.symbols)})" if p.symbols else "") for p in a.packages
+            )
+            out.append(f"affected packages: {pkgs}")
+        else:
+            out.append("affected packages: all of the module")
+        out.append(f"affected versions: {_versions(a.ranges)}")
+    dates = []
+    if e.published is not None:
+        dates.append(f"published {e.published.date().isoformat()}")
+    dates.append(f"modified {e.modified.date().isoformat()}")
+    out.append(", ".join(dates))
+    return "  \n".join(out)
+
+
+def section(published: Published, mf: ModuleFinding) -> str:
+    version = f"{mf.module.path}@{mf.module.version}"
+    n = len(mf.vulns.entries)
+    title = (
+        f"**{n} known vulnerabilit{'y' if n == 1 else 'ies'}** in `{version}`"
+        if n
+        else f"**Vulnerabilities** of `{version}`"
+    )
+    if mf.fixed:
+        title += f" — fixed in **{mf.fixed}**"
+    parts = [title]
+    parts += [_entry_markdown(e, mf.vulns.path) for e in mf.vulns.entries]
+    if mf.vulns.unread:
+        parts.append(
+            f"_could not read {', '.join(mf.vulns.unread)} (listed for this module without a fix at or below {mf.vulns.version})_"
+        )
+    snapshot = published.snapshot
+    if snapshot.stale:
+        parts.append(
+            f"_vulnerability data from {describe_age(snapshot.age())}: {snapshot.error.splitlines()[0]}_"
+        )
+    return "\n\n".join(parts)
+
+
+def _module_finding(ls: GomodServer, doc: Document, path: str) -> tuple[Published, ModuleFinding] | None:
+    if ls.settings.vulncheck == "off":
+        return None
+    found = service(ls).for_doc(doc)
+    if found is None or found[1] is None:
+        return None
+    mf = found[1].assessment.module(path)
+    return (found[1], mf) if mf is not None else None
+
+
+def hover_section(ctx: HoverContext) -> None:
+    t = ctx.target
+    if t is None or t.token is None or t.verb not in ("require", "replace", "exclude"):
+        return
+    a = args(t.line)
+    if not a:
+        return
+    found = _module_finding(ctx.ls, ctx.doc, a[0].text.strip('"'))
+    if found is not None:
+        ctx.sections.append(section(*found))
+
+
+def sum_section(ls: GomodServer, doc: Document, path: str, version: str) -> str | None:
+    found = _module_finding(ls, doc, path)
+    if found is None:
+        return None
+    published, mf = found
+    text = section(published, mf)
+    if (mf.module.replace or mf.module).version != version:
+        text = f"_the build list selects `{mf.module.version}`:_\n\n" + text
+    return text
+
+
+# ---------------------------------------------------------------------------- source action
+
+
+def source_actions(ls: GomodServer, doc: Document, params: types.CodeActionParams) -> list[types.CodeAction]:
+    only = params.context.only
+    if doc.kind is not FileKind.MOD or not doc.parsed.ok or ls.settings.vulncheck == "off":
+        return []
+    if only and not any(k == VULN_ACTIONS or VULN_ACTIONS.startswith(k + ".") for k in only):
+        return []
+    found = service(ls).for_doc(doc)
+    model = doc.parsed.model
+    if found is None or found[1] is None or not isinstance(model, ModFile):
+        return []
+    required = {r.mod.path for r in model.require}
+    targets = {
+        mf.module.path: mf.fixed
+        for mf in found[1].assessment.modules
+        if mf.fixed and (ls.settings.vulncheck == "all" or mf.module.path in required)
+    }
+    if not targets:
+        return []
+    names = ", ".join(f"{p} {v}" for p, v in list(targets.items())[:3])
+    more = f" and {len(targets) - 3} more" if len(targets) > 3 else ""
+    title = f"Upgrade all vulnerable modules: {names}{more}"
+    argument = {"uri": doc.uri, "version": doc.version, "targets": targets}
+    return [
+        types.CodeAction(
+            title=title,
+            kind=VULN_ACTIONS,
+            command=types.Command(title=title, command=commands.UPGRADE, arguments=[argument]),
+        )
+    ]
+
+
+def register(server: GomodServer) -> None:
+    service(server)
+    server.finding_sources["vulnerabilities"] = findings
+    server.hover_sections.append(hover_section)
+    server.sum_hover_sections.append(sum_section)
+    server.source_actions.append(source_actions)
+    server.code_action_kinds.append(VULN_ACTIONS)
