@@ -130,6 +130,7 @@ class VulnService:
                 )
             except TimeoutError:
                 log.info("vulnerabilities: versions of %s did not arrive in time", ", ".join(affected))
+        known = {p: facts.known(p) for p in affected}  # (read here: the facts service is the loop's)
         excluded = {(x.mod.path, x.mod.version) for m in inputs.mains for x in m.model.exclude}
         cache_root = self.ls.goenv.get("GOMODCACHE")
         memo = self._memo
@@ -143,7 +144,7 @@ class VulnService:
             return assess(
                 result,
                 snapshot,
-                facts.known,
+                known.get,
                 excluded=excluded,
                 imports=imports,
                 reached=reached.packages,
