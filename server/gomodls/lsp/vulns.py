@@ -55,7 +55,7 @@ class VulnService:
         self.ls = ls
         self._db: tuple[object, VulnDB | None] | None = None
         self.published: dict[str, Published] = {}  # by root key
-        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._tasks: dict[str, tuple[object, asyncio.Task[None]]] = {}  # by root: for which resolution
         self._memo: dict[str, list[str]] = {}  # package imports in the module cache (never change)
         self.said = ""  # the last "database unavailable" message shown
 
@@ -91,18 +91,24 @@ class VulnService:
         if state is None or state.resolution is None or self.ls.settings.vulncheck == "off":
             return
         done = self.published.get(key)
-        running = self._tasks.get(key)
         if done is not None and done.resolution is state.resolution:
             return
-        if running is not None and not running.done():
-            if getattr(running, "resolution", None) is state.resolution:
+        running = self._tasks.get(key)
+        if running is not None and not running[1].done():
+            if running[0] is state.resolution:
                 return
-            running.cancel()
-        task = asyncio.ensure_future(self._assess(state))
-        task.resolution = state.resolution  # type: ignore[attr-defined]
-        self._tasks[key] = task
+            running[1].cancel()
+        self._tasks[key] = (state.resolution, asyncio.ensure_future(self._assess(state)))
 
     async def _assess(self, state: RootState) -> None:
+        try:
+            await self._assess_now(state)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("assessing the vulnerabilities of %s", state.key)
+
+    async def _assess_now(self, state: RootState) -> None:
         db = self.db()
         resolution, inputs = state.resolution, state.inputs
         if db is None or resolution is None or inputs is None:

@@ -55,7 +55,11 @@ class BadVulnDB(ValueError):
 
 
 class Unavailable(Exception):
-    """The database did not answer (network, status, not a v1 database)."""
+    """The database did not answer (network, status), or has no such file (`not_found`)."""
+
+    def __init__(self, message: str, not_found: bool = False) -> None:
+        super().__init__(message)
+        self.not_found = not_found
 
 
 def database_url(env: GoEnv) -> str:
@@ -130,15 +134,7 @@ class VulnDB:
         self.error = ""
         self._entries: dict[str, Entry] = {}
         self._lock: asyncio.Lock | None = None
-        self.requests: list[str] = []  # URLs asked for (tests and logs)
-
-    # ------------------------------------------------------------------ no waiting
-
-    def known(self) -> Snapshot:
-        """What is in memory now: no I/O."""
-        return Snapshot(self.url, self._index, dict(self._entries), self._checked, self.error)
-
-    # ------------------------------------------------------------------ reading
+        self.requests = 0  # requests made (for tests)
 
     async def lookup(self, modules: Iterable[ModuleVersion]) -> Snapshot:
         """The index (refreshed as due) and the entries that may affect these module versions."""
@@ -164,16 +160,14 @@ class VulnDB:
         if self._index is None and not self._tried_disk and self.cache is not None:
             self._tried_disk = True
             await asyncio.to_thread(self._load_cached_index)
-        if self._fresh(now) or (
-            self._failed is not None
-            and 0 <= now - self._failed < min(RETRY_AFTER, self.refresh or RETRY_AFTER)
-        ):
+        retry = 0.0 if self.local else RETRY_AFTER
+        if self._fresh(now) or (self._failed is not None and 0 <= now - self._failed < retry):
             return self._index
         try:
             try:
                 db = await self._get("index/db")
             except Unavailable as e:
-                if str(e).endswith("not found"):
+                if e.not_found:
                     raise Unavailable(f"{e}: not a vulnerability database in the v1 layout") from None
                 raise
             modified = parse_db_modified(inflate(db))
@@ -184,7 +178,7 @@ class VulnDB:
                     log.warning("vulnerability database %s: skipping %s", self.url, reason)
                 self._index = index
                 if self.cache is not None:
-                    self.cache.put(self._key("modules"), data, modified.isoformat())
+                    await asyncio.to_thread(self.cache.put, self._key("modules"), data, modified.isoformat())
             self._checked = now
             self._failed = None
             self.error = ""
@@ -232,9 +226,6 @@ class VulnDB:
             if problem and entry_id not in self._entries:
                 missing[entry_id] = problem
         return {i: self._entries[i] for i in ids if i in self._entries}, missing
-
-    def known_entry(self, entry_id: str) -> Entry | None:
-        return self._entries.get(entry_id)
 
     @staticmethod
     def _current(entry: Entry | None, index: Index) -> bool:
@@ -285,7 +276,7 @@ class VulnDB:
         suffixes = (".json", ".json.gz") if self.local else (".json.gz", ".json")
         for suffix in suffixes:
             url = f"{self.url}/{endpoint}{suffix}"
-            self.requests.append(url)
+            self.requests += 1
             try:
                 response = await self.transport.get(url)
             except asyncio.CancelledError:
@@ -296,4 +287,4 @@ class VulnDB:
                 return response.body
             if response.status not in (404, 410):
                 raise Unavailable(f"reading {url}: {response.status} {response.reason}".rstrip())
-        raise Unavailable(f"{self.url}/{endpoint}.json: not found")
+        raise Unavailable(f"{self.url}/{endpoint}.json: not found", not_found=True)
