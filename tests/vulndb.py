@@ -119,3 +119,9 @@ class VulnDBDir:
         latest = modified or max((e["modified"] for e in self.entries.values()), default=MODIFIED)
         self._write("index/db", {"modified": latest})
         return self
+
+
+def empty_db(root: Path) -> str:
+    """The file:// URL of a database with no entries: GOVULNDB for tests that must not reach
+    the network (the default database is https://vuln.go.dev)."""
+    return VulnDBDir(root, gz=False).publish(modified=MODIFIED).url

