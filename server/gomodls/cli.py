@@ -12,7 +12,7 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, TextIO
 
@@ -24,6 +24,9 @@ from gomodls.modfile.parsed import FileKind, NotParsable, format_parsed, json_pa
 
 if TYPE_CHECKING:  # (imported by the commands that need them: the others start faster)
     from gomodls.analysis import CheckContext, Finding
+    from gomodls.analysis.findings import Fix
+    from gomodls.analysis.vulnchecks import Assessment
+    from gomodls.base.files import FileSource
     from gomodls.modfile.errors import ModError
     from gomodls.resolve.driver import Resolution, ResolveOptions, Resolver, Roots
 
@@ -332,10 +335,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     targets = list(_targets(args.paths))
     vulns: dict[str, list[Finding]] = {}
     if args.vulns:
-        from gomodls.vulncheck import check_files
-
         gomods = [t for t in targets if isinstance(t, str) and os.path.basename(t) == "go.mod"]
-        report = check_files(gomods, fixes=args.format == "sarif")
+        report = _VulnReport()
+        if gomods:
+            _run_async(_check_vulns(gomods, args.format == "sarif", report))
         for line in report.notes:
             err(f"gomodls: {line}\n")
         for line in report.problems:
@@ -369,6 +372,138 @@ def cmd_check(args: argparse.Namespace) -> int:
         if any_affected(f for fs in vulns.values() for f in fs):
             status = 1
     return status
+
+
+@dataclass(slots=True)
+class _VulnReport:
+    findings: dict[str, list[Finding]] = field(default_factory=dict)  # by go.mod path as given
+    problems: list[str] = field(default_factory=list)  # what could not be checked
+    notes: list[str] = field(default_factory=list)  # how far to trust what was checked
+
+
+VULN_PLAN_TIMEOUT = 60.0  # seconds for the module graph of one upgrade (SARIF fixes)
+
+
+async def _check_vulns(gomods: list[str], fixes: bool, report: _VulnReport) -> None:
+    """The known vulnerabilities of each go.mod's build list: each module or workspace
+    resolved once, as `gomodls resolve` does (after the updates go.mod needs, -mod=mod; a
+    workspace as it is), its build list looked up in GOVULNDB. With `fixes`, each finding
+    carries the edit of its upgrade (a resolution per affected module: only SARIF shows it)."""
+    from gomodls.analysis.vulnchecks import assess, check_vulns, describe_age
+    from gomodls.base.files import DiskFiles
+    from gomodls.modfile.model import ModFile
+    from gomodls.resolve.driver import ResolveOptions, Resolver, SetupError, roots_for
+    from gomodls.resolve.moduleinfo import ModuleFactsService
+    from gomodls.vuln.client import BadVulnDB, VulnDB, database_url
+    from gomodls.vuln.scan import scan
+
+    env = GoEnv()
+    try:
+        db_url = database_url(env)
+    except BadVulnDB as e:
+        report.problems.append(f"{e}; vulnerabilities were not checked")
+        return
+    files = DiskFiles()
+    go = local_go()
+    local = go.version if go else None
+    fetcher = Resolver.for_env(env, files).fetcher
+    facts = ModuleFactsService(fetcher)
+    db = VulnDB(db_url, fetcher.transport, fetcher.cache)
+    resolved: dict[str, Resolution | str] = {}
+    try:
+        for gomod in gomods:
+            directory = os.path.dirname(os.path.abspath(gomod))
+            try:
+                roots = roots_for(directory, env, files)
+            except SetupError as e:
+                report.problems.append(f"{gomod}: vulnerabilities not checked: {str(e).splitlines()[0]}")
+                continue
+            key = roots.work.path if roots.work is not None else roots.mains[0].dir
+            if key not in resolved:
+                mode = "readonly" if roots.work is not None else "mod"
+                options = ResolveOptions.for_env(env, local, mod_mode=mode, check_sums=False)
+                done = await Resolver(fetcher, files, cwd=directory).resolve(roots, options)
+                errors = done.result.errors
+                resolved[key] = errors[0].removeprefix("go: ").splitlines()[0] if errors else done
+            outcome = resolved[key]
+            if isinstance(outcome, str):
+                report.problems.append(f"{gomod}: vulnerabilities not checked: {outcome}")
+                continue
+            found = await scan(outcome.result, db, facts)
+            snapshot = found.snapshot
+            if snapshot.index is None:
+                problem = f"vulnerability database {db.url} unavailable: {snapshot.error}; vulnerabilities were not checked"
+                if problem not in report.problems:
+                    report.problems.append(problem)
+                continue
+            if snapshot.stale:
+                note = f"vulnerability data from {describe_age(snapshot.age())} ({snapshot.error.splitlines()[0]})"
+                if note not in report.notes:
+                    report.notes.append(note)
+            path = os.path.abspath(gomod)
+            text = files.read_text(path) or ""
+            model = parse_text(text, FileKind.MOD, gomod).model
+            if not isinstance(model, ModFile):
+                continue
+            assessment = assess(
+                outcome.result,
+                snapshot,
+                found.facts.get,
+                excluded={(x.mod.path, x.mod.version) for x in model.exclude},
+                imports=found.imports,
+                reached=found.reach.packages,
+                reach_complete=found.reach.complete,
+            )
+            upgrade_fix = (
+                await _upgrade_fixes(
+                    assessment, text, path, env, files, Resolver(fetcher, files, cwd=directory), local
+                )
+                if fixes
+                else None
+            )
+            report.findings[gomod] = check_vulns(
+                model, assessment, "all", upgrade_fix or (lambda title, targets: None)
+            )
+    finally:
+        await fetcher.close()
+
+
+async def _upgrade_fixes(
+    assessment: Assessment,
+    text: str,
+    path: str,
+    env: GoEnv,
+    files: FileSource,
+    resolver: Resolver,
+    local: str | None,
+) -> Callable[[str, dict[str, str]], Fix | None]:
+    """The fix of each affected module's upgrade, as the go.mod `go get M@fixed` writes."""
+    from gomodls.analysis.findings import Fix
+    from gomodls.base.textedit import line_edits
+    from gomodls.resolve.driver import ResolveOptions
+    from gomodls.resolve.upgradeplan import plan_upgrade
+
+    options = ResolveOptions.for_env(env, local, mod_mode="mod", check_sums=False)
+    edits = {}
+    for mf in assessment.modules:
+        if mf.fixed:
+            new_text, note = await plan_upgrade(
+                text, path, {mf.module.path: mf.fixed}, env, files, resolver, options, VULN_PLAN_TIMEOUT
+            )
+            if not note and new_text != text:
+                edits[mf.module.path] = line_edits(text, new_text)
+
+    def fix(title: str, targets: dict[str, str]) -> Fix | None:
+        found = edits.get(next(iter(targets)))
+        return Fix(title, {path: found}, True) if found else None
+
+    return fix
+
+
+def _run_async(coro: Coroutine[object, object, None]) -> None:
+    import asyncio
+
+    asyncio.run(coro)
 
 
 JSON_FIELDS = ("path", "line", "col", "severity", "message", "code", "go")

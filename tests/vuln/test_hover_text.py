@@ -7,7 +7,7 @@ import time
 
 from gomodls.analysis.vulnchecks import assess
 from gomodls.lsp.vulns import Published, _versions, section
-from gomodls.resolve.graph import ModuleInfo, Result
+from gomodls.resolve.result import ModuleInfo, Result
 from gomodls.vuln.client import Snapshot
 from gomodls.vuln.index import Index, ModuleVuln
 from gomodls.vuln.osv import parse_entry

@@ -26,8 +26,8 @@ from gomodls.analysis.lines import args, line_range
 from gomodls.modfile.errors import Range, token_range
 from gomodls.modfile.model import ModFile, Require
 from gomodls.module.paths import ModuleVersion
-from gomodls.resolve.graph import ModuleInfo, Result
 from gomodls.resolve.moduleinfo import ModuleFacts
+from gomodls.resolve.result import ModuleInfo, Result
 from gomodls.vuln.affects import fixing_version
 from gomodls.vuln.client import Snapshot
 from gomodls.vuln.match import ModuleVulns

@@ -21,7 +21,6 @@ from lsprotocol import types
 from gomodls.analysis.findings import Action, Finding, Fix
 from gomodls.analysis.lines import args
 from gomodls.analysis.vulnchecks import Assessment, ModuleFinding, assess, check_vulns, describe_age
-from gomodls.base.gosource import module_imports, reach
 from gomodls.lsp import commands
 from gomodls.lsp.documents import Document, MemoKey
 from gomodls.lsp.hover import HoverContext
@@ -31,11 +30,10 @@ from gomodls.lsp.server import GomodServer
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind
 from gomodls.resolve.cache import ProxyCache
-from gomodls.resolve.modcache import ModCache
 from gomodls.resolve.transport import Transport
 from gomodls.vuln.client import BadVulnDB, Snapshot, VulnDB, database_url
 from gomodls.vuln.osv import Entry, Range
-from gomodls.vuln.sources import module_sources
+from gomodls.vuln.scan import scan
 
 log = logging.getLogger(__name__)
 
@@ -114,50 +112,25 @@ class VulnService:
         if db is None or resolution is None or inputs is None:
             return
         result = resolution.result
-        snapshot = await db.lookup(
-            [(mi.replace or mi).module_version for mi in result.modules if not mi.main]
-        )
+        facts = self.ls.resolution.facts_service()
+        found = await scan(result, db, facts, facts_timeout=FACTS_TIMEOUT, memo=self._memo)
+        snapshot = found.snapshot
         if snapshot.index is None:
             self._say(
-                f"gomodls: vulnerability database unavailable ({snapshot.error.splitlines()[0]}): no vulnerability checks for now"
+                f"gomodls: vulnerability database unavailable ({snapshot.error.splitlines()[0]}): "
+                "no vulnerability checks for now"
             )
-        facts = self.ls.resolution.facts_service()
-        affected = sorted(
-            {
-                mi.path
-                for mi in result.modules
-                if (v := snapshot.vulns((mi.replace or mi).module_version)) and v.entries
-            }
-        )
-        if affected:
-            try:
-                await asyncio.wait_for(
-                    asyncio.gather(*(facts.facts(p) for p in affected), return_exceptions=True), FACTS_TIMEOUT
-                )
-            except TimeoutError:
-                log.info("vulnerabilities: versions of %s did not arrive in time", ", ".join(affected))
-        known = {p: facts.known(p) for p in affected}  # (read here: the facts service is the loop's)
         excluded = {(x.mod.path, x.mod.version) for m in inputs.mains for x in m.model.exclude}
-        cache_root = self.ls.goenv.get("GOMODCACHE")
-        memo = self._memo
-
-        def work() -> Assessment:
-            imports: set[str] = set()
-            for m in inputs.mains:
-                imports |= module_imports(m.dir)
-            mains, modules = module_sources(result, ModCache(cache_root))
-            reached = reach(mains, modules, memo=memo, memo_root=cache_root)
-            return assess(
-                result,
-                snapshot,
-                known.get,
-                excluded=excluded,
-                imports=imports,
-                reached=reached.packages,
-                reach_complete=reached.complete,
-            )
-
-        assessment = await asyncio.to_thread(work)
+        assessment = await asyncio.to_thread(
+            assess,
+            result,
+            snapshot,
+            found.facts.get,
+            excluded=excluded,
+            imports=found.imports,
+            reached=found.reach.packages,
+            reach_complete=found.reach.complete,
+        )
         self.published[state.key] = Published(resolution, assessment, snapshot)
         log.info(
             "vulnerabilities of %s: %d affected module(s)%s",

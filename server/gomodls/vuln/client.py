@@ -221,11 +221,19 @@ class VulnDB:
             await asyncio.to_thread(self._load_cached_entries, wanted)
         missing: dict[str, str] = {}
         due = [i for i in ids if not self._current(self._entries.get(i), index)]
-        got = await asyncio.gather(*(self._fetch_entry(i) for i in due))
+        fetched: dict[str, bytes] = {}
+        got = await asyncio.gather(*(self._fetch_entry(i, fetched) for i in due))
         for entry_id, problem in zip(due, got, strict=True):
             if problem and entry_id not in self._entries:
                 missing[entry_id] = problem
+        if fetched and self.cache is not None:
+            await asyncio.to_thread(self._store_entries, fetched)
         return {i: self._entries[i] for i in ids if i in self._entries}, missing
+
+    def _store_entries(self, fetched: dict[str, bytes]) -> None:
+        assert self.cache is not None
+        for entry_id, data in fetched.items():
+            self.cache.put(self._key("ID/" + entry_id), data)
 
     @staticmethod
     def _current(entry: Entry | None, index: Index) -> bool:
@@ -247,8 +255,9 @@ class VulnDB:
             if entry.id == entry_id:
                 self._entries[entry_id] = entry
 
-    async def _fetch_entry(self, entry_id: str) -> str:
-        """Fetch and keep one entry; "" or why it could not be had (a stale copy stays)."""
+    async def _fetch_entry(self, entry_id: str, fetched: dict[str, bytes]) -> str:
+        """Fetch and keep one entry (its bytes go to `fetched`, for the disk cache); "" or why
+        it could not be had (a stale copy stays)."""
         try:
             data = await self._get("ID/" + entry_id)
             entry = await self._decode(data, parse_entry)
@@ -261,8 +270,7 @@ class VulnDB:
             log.warning("vulnerability database %s: skipping %s", self.url, reason)
             return reason
         self._entries[entry_id] = entry
-        if self.cache is not None:
-            self.cache.put(self._key("ID/" + entry_id), data)
+        fetched[entry_id] = data
         return ""
 
     async def _decode(self, body: bytes, parse: Callable[[bytes], T]) -> T:

@@ -116,7 +116,8 @@ def parse_time(value: object, what: str) -> datetime:
 
 
 def go_version(osv_version: str, what: str) -> str:
-    """ "1.2.3" → "v1.2.3". (A "v" or "go" prefix is tolerated, as govulncheck does.)"""
+    """The go command's form of an OSV version: 1.2.3 becomes v1.2.3 (a "v" or "go" prefix is
+    tolerated, as govulncheck does)."""
     if not isinstance(osv_version, str):
         raise Malformed(f"{what}: not a string: {osv_version!r}")
     bare = osv_version.removeprefix("v").removeprefix("go")
