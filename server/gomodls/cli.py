@@ -12,7 +12,7 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Callable, Coroutine, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, TextIO
 
@@ -338,7 +338,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         gomods = [t for t in targets if isinstance(t, str) and os.path.basename(t) == "go.mod"]
         report = _VulnReport()
         if gomods:
-            _run_async(_check_vulns(gomods, args.format == "sarif", report))
+            import asyncio
+
+            asyncio.run(_check_vulns(gomods, args.format == "sarif", report))
         for line in report.notes:
             err(f"gomodls: {line}\n")
         for line in report.problems:
@@ -454,16 +456,11 @@ async def _check_vulns(gomods: list[str], fixes: bool, report: _VulnReport) -> N
                 reached=found.reach.packages,
                 reach_complete=found.reach.complete,
             )
-            upgrade_fix = (
-                await _upgrade_fixes(
-                    assessment, text, path, env, files, Resolver(fetcher, files, cwd=directory), local
-                )
-                if fixes
-                else None
-            )
-            report.findings[gomod] = check_vulns(
-                model, assessment, "all", upgrade_fix or (lambda title, targets: None)
-            )
+            upgrade_fix = None
+            if fixes:
+                resolver = Resolver(fetcher, files, cwd=directory)
+                upgrade_fix = await _upgrade_fixes(assessment, text, path, env, files, resolver, local)
+            report.findings[gomod] = check_vulns(model, assessment, "all", upgrade_fix)
     finally:
         await fetcher.close()
 
@@ -498,12 +495,6 @@ async def _upgrade_fixes(
         return Fix(title, {path: found}, True) if found else None
 
     return fix
-
-
-def _run_async(coro: Coroutine[object, object, None]) -> None:
-    import asyncio
-
-    asyncio.run(coro)
 
 
 JSON_FIELDS = ("path", "line", "col", "severity", "message", "code", "go")

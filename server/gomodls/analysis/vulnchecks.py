@@ -267,7 +267,7 @@ def check_vulns(
     model: ModFile,
     assessment: Assessment,
     mode: str = "all",
-    upgrade_fix: Callable[[str, dict[str, str]], Fix | None] = lambda title, targets: None,
+    upgrade_fix: Callable[[str, dict[str, str]], Fix | None] | None = None,
 ) -> list[Finding]:
     """The findings on the requirements of `model` as it is now. `upgrade_fix` makes the fix
     for an upgrade (a title and {path: version}), None for none."""
@@ -296,7 +296,7 @@ def _finding(
     assessment: Assessment,
     rng: Range,
     via: str,
-    upgrade_fix: Callable[[str, dict[str, str]], Fix | None],
+    upgrade_fix: Callable[[str, dict[str, str]], Fix | None] | None,
 ) -> Finding:
     subject = f"{mf.module.path}@{mf.module.version}"
     if mf.module.replace is not None:
@@ -306,7 +306,7 @@ def _finding(
     text, severity = mf.text[not via]
     message = subject + text + (f"\n{assessment.stale}" if assessment.stale else "")
     fixes: list[Fix] = []
-    if mf.fixed:
+    if mf.fixed and upgrade_fix is not None:
         ids = ", ".join(e.id for e in mf.fixes)
         fix = upgrade_fix(f"Upgrade {mf.module.path} to {mf.fixed} (fixes {ids})", {mf.module.path: mf.fixed})
         if fix is not None:

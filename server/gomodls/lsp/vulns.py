@@ -29,8 +29,6 @@ from gomodls.lsp.resolution import RootState
 from gomodls.lsp.server import GomodServer
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind
-from gomodls.resolve.cache import ProxyCache
-from gomodls.resolve.transport import Transport
 from gomodls.vuln.client import BadVulnDB, Snapshot, VulnDB, database_url
 from gomodls.vuln.osv import Entry, Range
 from gomodls.vuln.scan import scan
@@ -67,10 +65,11 @@ class VulnService:
                 self._say(f"gomodls: {e}; no vulnerability checks")
                 self._db = (key, None)
                 return None
-            transport = Transport(env.environ, goauth=env.get("GOAUTH"))
+            # The module proxies' transport (one connection pool) and disk cache.
+            fetcher = self.ls.resolution.resolver().fetcher
             if self._db is not None:
                 self.published.clear()  # (from another database)
-            self._db = (key, VulnDB(url, transport, ProxyCache()))
+            self._db = (key, VulnDB(url, fetcher.transport, fetcher.cache))
         return self._db[1]
 
     def _say(self, message: str) -> None:
@@ -195,7 +194,8 @@ def findings(ls: GomodServer, doc: Document) -> list[Finding]:
 
 
 def _versions(ranges: tuple[Range, ...]) -> str:
-    """ "before v1.2.0; from v1.4.0 before v1.4.3" (every version when there is no range)."""
+    """The affected versions in words: "before v1.2.0; from v1.4.0 before v1.4.3", or "every
+    version" when there is no range."""
     parts = []
     for r in ranges:
         start = ""
