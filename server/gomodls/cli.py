@@ -393,6 +393,8 @@ async def _check_vulns(gomods: list[str], fixes: bool, report: _VulnReport) -> N
     carries the edit of its upgrade (a resolution per affected module: only SARIF shows it)."""
     from gomodls.analysis.vulnchecks import assess, check_vulns, describe_age
     from gomodls.base.files import DiskFiles
+    from gomodls.gocommand.direct import GoCommandDirect
+    from gomodls.gocommand.modquery import ModQuery
     from gomodls.modfile.model import ModFile
     from gomodls.resolve.driver import ResolveOptions, Resolver, SetupError, roots_for
     from gomodls.resolve.moduleinfo import ModuleFactsService
@@ -408,7 +410,9 @@ async def _check_vulns(gomods: list[str], fixes: bool, report: _VulnReport) -> N
     files = DiskFiles()
     go = local_go()
     local = go.version if go else None
-    fetcher = Resolver.for_env(env, files).fetcher
+    # Modules from version control (GOPROXY=direct, GOPRIVATE): the go command fetches them.
+    direct = GoCommandDirect(ModQuery(go.binary, env)) if go else None
+    fetcher = Resolver.for_env(env, files, direct=direct).fetcher
     facts = ModuleFactsService(fetcher)
     db = VulnDB(db_url, fetcher.transport, fetcher.cache)
     resolved: dict[str, Resolution | str] = {}
