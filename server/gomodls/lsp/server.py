@@ -6,14 +6,19 @@ finding sources, document hooks, hover sections, source actions and code action 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import functools
 import logging
 import os
+import sys
+import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest
+from pygls.io_ import run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
@@ -29,6 +34,7 @@ from gomodls.lsp.documents import Document, DocumentStore, path_of, served_kind
 from gomodls.lsp.files import RecordingFiles, WorkspaceFiles
 from gomodls.lsp.positions import Encoding, encoding_of
 from gomodls.lsp.resolution import ResolutionService
+from gomodls.lsp.wire import CheckedStdin, CheckedStream
 from gomodls.modfile.parsed import FileKind
 
 if TYPE_CHECKING:
@@ -40,11 +46,50 @@ WATCHED_GLOBS = ("**/go.mod", "**/go.work", "**/go.sum", "**/go.work.sum", "**/v
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class _Refused:
+    """A request pygls could not structure (its params do not fit the method): answered with
+    the error instead of dropped, so that the client waiting for it does not hang."""
+
+    jsonrpc = "2.0"
+
+    def __init__(self, msg_id: Any, method: str, error: JsonRpcException) -> None:
+        self.id, self.method, self.error = msg_id, method, error
+
+
 class GomodProtocol(LanguageServerProtocol):
-    """pygls's protocol, except that the didChange handler gets the changes as the client sent
-    them. pygls first applies them to its own copy of the text, whose lines come from
-    str.splitlines: with a form feed, NEL or U+2028 in the text its lines are not the LSP's, and
-    its position conversion then clamps the ranges of the changes in place."""
+    """pygls's protocol, except that
+    - the didChange handler gets the changes as the client sent them. pygls first applies them
+      to its own copy of the text, whose lines come from str.splitlines: with a form feed, NEL or
+      U+2028 in the text its lines are not the LSP's, and its position conversion then clamps the
+      ranges of the changes in place;
+    - every request gets an answer: pygls drops a request whose params do not fit its method
+      (it logs the error, answers nothing) and every request after shutdown; the LSP asks for
+      InvalidParams (-32602) and InvalidRequest (-32600)."""
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as e:
+            if "jsonrpc" in data and "id" in data and isinstance(data.get("method"), str):
+                if not isinstance(data["id"], (int, str)) or isinstance(data["id"], bool):
+                    raise
+                return _Refused(data["id"], data["method"], e)
+            raise
+
+    def handle_message(self, message: Any) -> None:
+        if isinstance(message, _Refused):
+            log.warning("request %s %s: %s", message.id, message.method, message.error.message)
+            self._send_response(message.id, None, message.error.to_response_error())
+            return
+        if (
+            self._shutdown
+            and getattr(message, "method", types.EXIT) != types.EXIT
+            and getattr(message, "id", None) is not None
+        ):
+            error = JsonRpcInvalidRequest(f"{message.method}: the server is shutting down")
+            self._send_response(message.id, None, error.to_response_error())
+            return
+        super().handle_message(message)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
     def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Any:
@@ -102,6 +147,43 @@ class GomodServer(LanguageServer):
             Callable[[GomodServer, Document, types.CodeActionParams], list[types.CodeAction]]
         ] = []
         self.code_action_kinds: list[str] = []
+
+    # The connection, with the base protocol's header lines checked (lsp/wire.py): a malformed
+    # one ends it, and `gomodls serve` then exits with status 1.
+
+    def start_io(self, stdin: Any = None, stdout: Any = None) -> None:
+        checked = CheckedStdin(stdin or sys.stdin.buffer)
+        super().start_io(checked, stdout)  # type: ignore[arg-type]
+        if checked.headers.error:
+            self.exit_status = 1
+
+    def start_tcp(self, host: str, port: int) -> None:
+        """pygls's start_tcp, reading through the header check."""
+        log.info("Starting TCP server on %s:%s", host, port)
+        self._stop_event = stop_event = threading.Event()
+
+        async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            self.protocol.set_writer(writer)  # type: ignore[arg-type]
+            checked = CheckedStream(reader)
+            await run_async(
+                stop_event=stop_event,
+                reader=checked,
+                protocol=self.protocol,
+                logger=log,
+                error_handler=self.report_server_error,
+            )
+            if checked.headers.error:
+                self.exit_status = 1
+                writer.close()
+            self.shutdown()
+
+        async def serve() -> None:
+            self._server = await asyncio.start_server(connection, host, port)
+            async with self._server:
+                await self._server.serve_forever()
+
+        with contextlib.suppress(asyncio.CancelledError):  # (shutdown closes the server)
+            asyncio.run(serve())
 
     def resolve_later(self, doc: Document) -> None:
         """Resolve the document's module graph once edits settle; then refresh what shows it."""
