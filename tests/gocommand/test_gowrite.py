@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from gomodls.base import gosource
 from gomodls.gocommand import gowrite, sandbox
 from lsp.gofixture import go_env, run_go, snapshot, write_tree
 from lsp.helpers import GO
@@ -103,3 +104,46 @@ def test_sandbox_limits_and_cleanup(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     with pytest.raises(sandbox.SandboxError, match="too big"):
         sandbox.create([str(tmp_path / "m")], {})
     assert list(temp.iterdir()) == []
+
+
+async def test_a_replacement_outside_is_linked_not_walked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A replacement directory far bigger than the walk allows: tidy still runs (the go command
+    # reads through the link what it needs), the directory is never walked.
+    write_tree(tmp_path, TREE)
+    for i in range(30):
+        (tmp_path / "local" / f"d{i}" / "deeper").mkdir(parents=True)
+    monkeypatch.setattr(gosource, "MAX_DIRS", 10)
+    expected = run_go(tmp_path, ["mod", "tidy"], cwd="m", collect=["m/go.mod"], env={"GOWORK": "off"})
+    outcome = await gowrite.tidy(
+        str(tmp_path / "m" / "go.mod"),
+        {},
+        go_env({"PATH": str(Path(GO).parent)}),  # type: ignore[arg-type]
+    )
+    assert outcome.ok, outcome.result.stderr
+    assert outcome.after[str(tmp_path / "m" / "go.mod")] == expected["m/go.mod"]
+
+
+async def test_a_replacement_that_contains_the_module_is_refused(tmp_path: Path) -> None:
+    # replace => ../.. climbs above the module: copying it could mean the whole disk.
+    write_tree(
+        tmp_path, {"a/b/m/go.mod": "module example.com/m\n\ngo 1.22\n\nreplace example.com/up => ../..\n"}
+    )
+    with pytest.raises(sandbox.SandboxError, match="contains the module"):
+        await gowrite.tidy(
+            str(tmp_path / "a/b/m/go.mod"),
+            {},
+            go_env({"PATH": str(Path(GO).parent)}),  # type: ignore[arg-type]
+        )
+
+
+def test_the_walk_of_a_module_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_tree(tmp_path, {"m/go.mod": "module example.com/m\n"})
+    deep = tmp_path / "m"
+    for i in range(8):
+        deep = deep / f"d{i}"
+    deep.mkdir(parents=True)
+    monkeypatch.setattr(gosource, "MAX_DEPTH", 5)
+    with pytest.raises(sandbox.SandboxError, match="deeper than 5 levels"):
+        sandbox.create([str(tmp_path / "m")], {})

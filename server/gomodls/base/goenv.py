@@ -10,6 +10,8 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from gomodls.base.files import read_regular_text
+
 # $GOROOT/go.env of Go 1.27, used when no GOROOT is known.
 GOROOT_GO_ENV_DEFAULTS = {
     "GOPROXY": "https://proxy.golang.org,direct",
@@ -53,11 +55,8 @@ def parse_env_file(text: str) -> dict[str, str]:
 def _read(path: str | None) -> dict[str, str]:
     if not path:
         return {}
-    try:
-        with open(path, encoding="utf-8", errors="surrogateescape") as fh:
-            return parse_env_file(fh.read())
-    except OSError:
-        return {}
+    text = read_regular_text(path)
+    return parse_env_file(text) if text is not None else {}
 
 
 @dataclass(slots=True)

@@ -34,13 +34,28 @@ def skipped_dir(name: str) -> bool:
     return name.startswith((".", "_")) or name in ("testdata", "vendor")
 
 
+class WalkLimit(Exception):
+    """A module tree past MAX_DIRS directories or MAX_DEPTH levels: not walked further."""
+
+
+MAX_DIRS = 20_000  # directories of one module walked for its .go files
+MAX_DEPTH = 64  # directory levels below a module's root
+
+
 def module_go_files(top: str) -> Iterator[str]:
     """The .go files of the module rooted at `top`, as the go command finds its packages:
     skipping testdata, vendor, directories starting with "." or "_", nested modules and
-    symbolic links to directories."""
-    pending = [top]
+    symbolic links to directories. Raises WalkLimit past MAX_DIRS directories or MAX_DEPTH
+    levels (a module a hostile workspace made to make the walk endless)."""
+    walked = 0
+    pending = [(top, 0)]
     while pending:
-        directory = pending.pop()
+        directory, depth = pending.pop()
+        walked += 1
+        if walked > MAX_DIRS:
+            raise WalkLimit(f"over {MAX_DIRS} directories")
+        if depth > MAX_DEPTH:
+            raise WalkLimit(f"deeper than {MAX_DEPTH} levels")
         try:
             entries = list(os.scandir(directory))
         except OSError:
@@ -49,7 +64,7 @@ def module_go_files(top: str) -> Iterator[str]:
             name = entry.name
             if entry.is_dir(follow_symlinks=False):
                 if not skipped_dir(name) and not os.path.isfile(os.path.join(entry.path, "go.mod")):
-                    pending.append(entry.path)
+                    pending.append((entry.path, depth + 1))
             elif name.endswith(".go") and entry.is_file():
                 yield entry.path
 

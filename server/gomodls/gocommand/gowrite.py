@@ -12,6 +12,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from gomodls.base.files import read_regular_text
 from gomodls.gocommand import sandbox
 from gomodls.gocommand.gorun import DEFAULT_TIMEOUT, GoResult, run_go
 from gomodls.modfile.model import ModFile, WorkFile
@@ -58,8 +59,9 @@ def command_env(environ: Mapping[str, str], gowork: str) -> dict[str, str]:
 
 
 def relative_replacements(model: ModFile | WorkFile, directory: str) -> list[str]:
-    """Directories that relative `replace ... => ./dir` lines point at: they must be copied
-    too, at the same relative place (absolute ones are read where they are)."""
+    """Directories that relative `replace ... => ./dir` lines point at: they must be at the same
+    relative place in the sandbox, as links to the real ones (absolute ones are read where
+    they are). They are never walked: one may be anywhere, up to `/`."""
     out = []
     for r in model.replace:
         target = r.new.path
@@ -113,11 +115,7 @@ async def _in_sandbox(
 
 
 def _read(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8", errors="surrogateescape", newline="") as fh:
-            return fh.read()
-    except OSError:
-        return None
+    return read_regular_text(path)
 
 
 def _text(path: str, texts: Mapping[str, str | None]) -> str | None:
@@ -140,10 +138,20 @@ async def tidy(
     if text is None:
         raise NotRunnable(f"{gomod} does not exist")
     parsed = parse_text(text, FileKind.MOD, gomod)
-    trees = [module_dir, *relative_replacements(parsed.model, module_dir)]
+    replaced = relative_replacements(parsed.model, module_dir)
     gosum = os.path.join(module_dir, "go.sum")
     return await _in_sandbox(
-        trees, texts, [], ["mod", "tidy"], module_dir, environ, None, [gomod, gosum], timeout, need_go_files
+        [module_dir],
+        texts,
+        [],
+        ["mod", "tidy"],
+        module_dir,
+        environ,
+        None,
+        [gomod, gosum],
+        timeout,
+        need_go_files,
+        links=replaced,
     )
 
 
@@ -185,7 +193,7 @@ async def work_sync(
     work_dir = os.path.dirname(os.path.abspath(gowork))
     modules, written, replaced = _workspace(gowork, texts, "go work sync")
     return await _in_sandbox(
-        modules + replaced,
+        modules,
         texts,
         [gowork, gowork + ".sum"],
         ["work", "sync"],
@@ -194,6 +202,7 @@ async def work_sync(
         gowork,
         written,
         timeout,
+        links=replaced,
     )
 
 

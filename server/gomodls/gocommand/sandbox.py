@@ -22,7 +22,8 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from gomodls.base.gosource import module_go_files
+from gomodls.base.files import NotRegular, read_regular
+from gomodls.base.gosource import WalkLimit, module_go_files
 
 MAX_FILES = 50_000  # .go files in all the copied trees
 MAX_BYTES = 64 * 1024 * 1024  # a go.mod, go.sum or go.work bigger than this is not copied
@@ -86,7 +87,7 @@ def create(
         for path in extra:
             _put(box, path, overlay)
         for directory in dict.fromkeys(linked):
-            _link(box, directory, overlay)
+            _link(box, directory, overlay, trees)
         with open(box.overlay_file, "w", encoding="utf-8") as fh:
             json.dump({"Replace": box.overlay}, fh)
     except BaseException:
@@ -100,28 +101,41 @@ def _add_tree(box: Sandbox, top: str, overlay: Mapping[str, str | None]) -> None
     for name in ("go.mod", "go.sum"):
         _put(box, os.path.join(top, name), overlay)
     count = 0
-    for path in module_go_files(top):
-        box.overlay[box.place(path)] = path
-        count += 1
-        if len(box.overlay) > MAX_FILES:
-            raise SandboxError(
-                f"the module is too big for gomodls to run the go command on (over {MAX_FILES} .go files)"
-            )
+    try:
+        for path in module_go_files(top):
+            box.overlay[box.place(path)] = path
+            count += 1
+            if len(box.overlay) > MAX_FILES:
+                raise SandboxError(
+                    f"the module is too big for gomodls to run the go command on (over {MAX_FILES} .go files)"
+                )
+    except WalkLimit as e:
+        raise SandboxError(
+            f"the module in {top} is too big for gomodls to run the go command on ({e})"
+        ) from None
     box.go_files[top] = box.go_files.get(top, 0) + count
 
 
-def _link(box: Sandbox, directory: str, overlay: Mapping[str, str | None]) -> None:
-    if not os.path.isdir(directory):
-        return  # the go command reports it
+def _link(box: Sandbox, directory: str, overlay: Mapping[str, str | None], trees: list[str]) -> None:
+    """A replacement directory, linked (never walked: the go command reads what it needs of
+    it), unless a copied tree holds it already."""
+    if not os.path.isdir(directory) or directory in trees:
+        return  # (the go command reports a missing one)
+    if any(os.path.commonpath([directory, t]) == directory for t in trees):
+        # Copying it would mean copying a tree that holds the module, up to the whole disk
+        # for a `replace => ../../..`; it cannot be linked either (the copy is inside it).
+        raise SandboxError(
+            f"the replacement directory {directory} contains the module; gomodls does not copy it"
+        )
     target = box.place(directory)
     if os.path.lexists(target):
-        # Already there as a directory (a tree holds it): its files come through the overlay.
+        # Inside a copied tree: its files come through the overlay.
         _add_tree(box, directory, overlay)
         return
     os.makedirs(os.path.dirname(target), exist_ok=True)
     try:
         os.symlink(directory, target, target_is_directory=True)
-    except OSError:  # no symbolic links here: the overlay then
+    except OSError:  # no symbolic links here: the overlay then (walked within its bounds)
         _add_tree(box, directory, overlay)
 
 
@@ -134,12 +148,11 @@ def _put(box: Sandbox, path: str, overlay: Mapping[str, str | None]) -> None:
         data = text.encode("utf-8", "surrogateescape")
     else:
         try:
-            with open(path, "rb") as fh:
-                data = fh.read(MAX_BYTES + 1)
+            data = read_regular(path, MAX_BYTES)
+        except NotRegular as e:
+            raise SandboxError(str(e)) from None
         except OSError:
             return
-    if len(data) > MAX_BYTES:
-        raise SandboxError(f"{path} is too big")
     os.makedirs(os.path.dirname(target), exist_ok=True)
     with open(target, "wb") as out:
         out.write(data)

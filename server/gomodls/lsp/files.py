@@ -4,24 +4,29 @@ a change to one of those files re-diagnoses exactly the documents that depend on
 
 Neighbour files (a replacement's go.mod, go.work's modules, go.sum) are parsed through
 `parsed(path)` and `parsed_sum(path)`, once per text: an open document's own parse, else a memo
-keyed on the path and the file's current text."""
+keyed on the path and the file's current text.
+
+Only regular files of at most MAX_FILE bytes are read (base/files.py): a go.sum that is a FIFO
+or a link to a device reads as missing, with one log line per change of the file."""
 
 from __future__ import annotations
 
+import logging
 import os
+import stat
 
-from gomodls.base.files import FileSource
+from gomodls.base.files import MAX_FILE, FileSource, read_regular_text
 from gomodls.lsp.documents import DocumentStore
 from gomodls.modfile.gosum import SumFile, parse_sum
 from gomodls.modfile.parsed import FileKind, ParsedFile, parse_text
 
-MAX_BYTES = 16 * 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 class WorkspaceFiles:
     def __init__(self, documents: DocumentStore) -> None:
         self.documents = documents
-        self._cache: dict[str, tuple[tuple[int, int], str]] = {}
+        self._cache: dict[str, tuple[tuple[int, int, int], str | None]] = {}
         self._parsed: dict[tuple[str, FileKind, bool], tuple[str, ParsedFile]] = {}
 
     def read_text(self, path: str) -> str | None:
@@ -33,15 +38,16 @@ class WorkspaceFiles:
         except OSError:
             self._cache.pop(path, None)
             return None
-        sig = (st.st_mtime_ns, st.st_size)
+        sig = (st.st_mtime_ns, st.st_size, st.st_mode)
         hit = self._cache.get(path)
         if hit is not None and hit[0] == sig:
             return hit[1]
-        try:
-            with open(path, "rb") as fh:
-                text = fh.read(MAX_BYTES).decode("utf-8", "surrogateescape")
-        except OSError:
-            return None
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE:
+            what = "not a regular file" if not stat.S_ISREG(st.st_mode) else f"over {MAX_FILE} bytes"
+            log.warning("not reading %s: %s", path, what)
+            text = None
+        else:
+            text = read_regular_text(path)
         self._cache[path] = (sig, text)
         return text
 

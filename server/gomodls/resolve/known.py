@@ -23,6 +23,7 @@ import os
 import tempfile
 import threading
 
+from gomodls.base.files import read_regular
 from gomodls.module.paths import ModuleVersion
 from gomodls.module.sumhash import go_mod_hash
 from gomodls.resolve.fetch import Info
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 
 _FORMAT = "gomodls known modules v1"
 MAX_FILES = 256
+MAX_KNOWN_FILE = 64 * 1024 * 1024  # (a graph of 10,000 modules keeps about 5 MB)
 
 # (path, version, ext) -> (stamp, fact); the fact is a tuple of strings and tuples (marshal's types)
 _Key = tuple[str, str, str]
@@ -87,8 +89,7 @@ class KnownModules:
         self._used: dict[_Key, tuple[Stamp, _Fact]] = {}
         self._changed = False
         try:
-            with open(self._file, "rb") as fh:
-                data = fh.read()
+            data = read_regular(self._file, MAX_KNOWN_FILE)
         except OSError:
             return
         try:

@@ -4,7 +4,9 @@ before is available offline. gomodls never writes there."""
 from __future__ import annotations
 
 import os
+import stat
 
+from gomodls.base.files import MAX_FILE, read_regular_text
 from gomodls.module.errors import GoError
 from gomodls.module.paths import escape_path, escape_version
 
@@ -33,13 +35,17 @@ Stamp = tuple[int, int] | None
 
 def read_stamped(path: str) -> tuple[bytes, Stamp] | None:
     """A whole file and its stamp, or None. (Without Python's buffered file objects: a resolution
-    reads a .mod and an .info file per module, and their set-up cost as much as the reading.)"""
+    reads a .mod and an .info file per module, and their set-up cost as much as the reading.)
+    Regular files of at most MAX_FILE bytes only: opened without blocking, so a FIFO in a module
+    cache cannot stall a resolution."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError:
         return None
     try:
         st = os.fstat(fd)  # of the file read, even if another replaces it meanwhile
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE:
+            return None
         chunks = []
         while chunk := os.read(fd, 1 << 16):
             chunks.append(chunk)
@@ -135,11 +141,9 @@ class ModCache:
         if d is None or not self.root:
             return []
         found: set[str] = set()
-        try:
-            with open(os.path.join(d, "list"), encoding="utf-8") as fh:
-                found.update(v.split()[0] for v in fh if v.strip())
-        except OSError:
-            pass
+        listed = read_regular_text(os.path.join(d, "list"))
+        if listed is not None:
+            found.update(v.split()[0] for v in listed.splitlines() if v.strip())
         try:
             names = os.listdir(d)
         except OSError:
