@@ -202,6 +202,21 @@ async def logged_client(lsp_client: LanguageClient, request: pytest.FixtureReque
         yield
 
 
+def client_with_env(env: dict[str, str], profiles: tuple[str, ...] = ("visual-studio-code", "neovim")) -> Any:
+    """A client fixture whose server runs with `env` over the private environment (e.g. another
+    PATH: settings never choose the go command). Assign it to a name in a test module."""
+    config = ClientServerConfig(
+        server_command=SERVER, client_factory=make_client, server_env={**CONFIG.server_env, **env}
+    )
+
+    @pytest_lsp.fixture(config=config, params=list(profiles))
+    async def fixture(lsp_client: LanguageClient, request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+        async for _ in _session(lsp_client, request, tmp_path):
+            yield
+
+    return fixture
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "init_options(obj): initializationOptions for the lsp client fixtures")
     config.addinivalue_line("markers", "configuration(obj): the client's workspace/configuration answer")

@@ -38,3 +38,27 @@ def test_invalid_values_keep_the_defaults() -> None:
 def test_documented() -> None:
     for name in ("gomodls.go.allowRun", "gomodls.tidy.diagnostics", "gomodls.codeLenses"):
         assert f"| `{name}` |" in DOCS, name
+
+
+def test_env_never_names_a_program() -> None:
+    s, problems = parse_settings(
+        {
+            "env": {
+                "GOPROXY": "off",
+                "GOFLAGS": "-mod=mod",
+                "GOTOOLCHAIN": "local",
+                "PATH": "/evil",
+                "GOROOT": "/evil",
+                "GIT_SSH_COMMAND": "/evil",
+                "LD_PRELOAD": "/evil.so",
+                "GOAUTH": "/evil",
+            }
+        }
+    )
+    assert s.env == {"GOPROXY": "off", "GOFLAGS": "-mod=mod", "GOTOOLCHAIN": "local"}
+    assert problems == [
+        "gomodls.env: GIT_SSH_COMMAND, GOAUTH, GOROOT, LD_PRELOAD, PATH ignored: settings never choose "
+        "a program to run (set it in the environment the editor starts gomodls with)"
+    ]
+    s, problems = parse_settings({"env": {"GOFLAGS": "-mod=mod -toolexec=/evil"}})
+    assert s.env == {} and len(problems) == 1

@@ -17,6 +17,7 @@ from pytest_lsp import LanguageClient
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind, parse_text
 
+from .conftest import client_with_env
 from .gofixture import ROOT, SETTINGS, doc_edits, run_go, snapshot, write_tree
 from .helpers import DOCUMENT_CHANGES, GO, Doc, apply_text_edits, edits_for, progress_tokens, wait_until
 
@@ -224,13 +225,15 @@ def slow_go(directory: Path, seconds: float) -> str:
     return f"{directory}{os.pathsep}{os.environ.get('PATH', '')}"
 
 
-SLOW = {**SETTINGS, "env": {**SETTINGS["env"], "PATH": slow_go(ROOT / "slow-bin", 1.5)}}
+# The go command comes from the server's own PATH (settings never choose it).
+slow_client = client_with_env({"PATH": slow_go(ROOT / "slow-bin", 1.5)})
+no_go_client = client_with_env({"PATH": str(ROOT / "no-go-here")})
 
 
-@pytest.mark.init_options(SLOW)
-@pytest.mark.configuration(SLOW)
-async def test_an_edit_made_while_tidy_runs_is_not_overwritten(client2: LanguageClient) -> None:
-    client = client2
+@pytest.mark.init_options(SETTINGS)
+@pytest.mark.configuration(SETTINGS)
+async def test_an_edit_made_while_tidy_runs_is_not_overwritten(slow_client: LanguageClient) -> None:
+    client = slow_client
     m = module(client.root)  # type: ignore[attr-defined]
     doc = Doc.open(client, m / "go.mod", GO_MOD, write=False)
     running = asyncio.ensure_future(run_command(client, "gomodls.tidy", str(m / "go.mod")))
@@ -244,9 +247,8 @@ async def test_an_edit_made_while_tidy_runs_is_not_overwritten(client2: Language
     assert "not applied" in message[-1].message and "changed while it ran" in message[-1].message
 
 
-@pytest.mark.init_options({"env": {"PATH": str(ROOT / "no-go-here")}})
-@pytest.mark.configuration({"env": {"PATH": str(ROOT / "no-go-here")}})
-async def test_without_go_one_clear_message(client2: LanguageClient) -> None:
+async def test_without_go_one_clear_message(no_go_client: LanguageClient) -> None:
+    client2 = no_go_client
     m = module(client2.root)  # type: ignore[attr-defined]
     Doc.open(client2, m / "go.mod", GO_MOD)
     await run_command(client2, "gomodls.tidy", str(m / "go.mod"))
@@ -277,10 +279,10 @@ async def test_not_allowed_to_run_go(client2: LanguageClient) -> None:
     assert tidy_diagnostics(await doc.diagnostics()) == []
 
 
-@pytest.mark.init_options(SLOW)
-@pytest.mark.configuration(SLOW)
-async def test_progress_and_cancellation(client2: LanguageClient) -> None:
-    client = client2
+@pytest.mark.init_options(SETTINGS)
+@pytest.mark.configuration(SETTINGS)
+async def test_progress_and_cancellation(slow_client: LanguageClient) -> None:
+    client = slow_client
     m = module(client.root)  # type: ignore[attr-defined]
     Doc.open(client, m / "go.mod", GO_MOD, write=False)
     running = asyncio.ensure_future(run_command(client, "gomodls.tidy", str(m / "go.mod")))

@@ -13,7 +13,7 @@ import {
 import { type DuplicateMode, filterOurs } from './duplicates';
 import { installCommandFor, isNotFound, locateServer, type ServerCommand } from './locate';
 import { argumentsFor, FORWARDED, type ForwardedCommand, runServerCommand } from './serverCommands';
-import { configurationFor, SECTION, serverSettingKeys, serverSettings } from './settings';
+import { configurationFor, forTrust, SECTION, serverSettingKeys, serverSettings } from './settings';
 import { type ServerState, statusView } from './status';
 
 const LANGUAGES = ['go.mod', 'go.work', 'go.sum'];
@@ -43,6 +43,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ),
     vscode.window.onDidChangeActiveTextEditor(updateStatusVisibility),
     vscode.workspace.onDidChangeConfiguration(onConfigurationChanged),
+    // Trusting the workspace lifts the Restricted Mode settings: the server asks for them again.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => sendSettings()),
     vscode.languages.onDidChangeDiagnostics((e) => e.uris.forEach(refilter)),
   );
   await start();
@@ -54,7 +56,7 @@ export async function deactivate(): Promise<void> {
 
 function currentSettings(): Record<string, unknown> {
   const conf = vscode.workspace.getConfiguration(SECTION);
-  return serverSettings(settingKeys, (key) => conf.get(key));
+  return forTrust(serverSettings(settingKeys, (key) => conf.get(key)), vscode.workspace.isTrusted);
 }
 
 async function start(): Promise<void> {
@@ -206,11 +208,14 @@ function onConfigurationChanged(e: vscode.ConfigurationChangeEvent): void {
   if (e.affectsConfiguration(`${SECTION}.gopls`)) {
     for (const uri of published.keys()) refilter(vscode.Uri.parse(uri));
   }
-  if (client?.isRunning() && settingKeys.some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) {
-    // The server answers by asking for the section (workspace/configuration), which the
-    // middleware above answers; the settings are also in the notification for other servers.
-    void client.sendNotification(DidChangeConfigurationNotification.type, { settings: { [SECTION]: currentSettings() } });
-  }
+  if (settingKeys.some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) sendSettings();
+}
+
+function sendSettings(): void {
+  if (!client?.isRunning()) return;
+  // The server answers by asking for the section (workspace/configuration), which the
+  // middleware above answers; the settings are also in the notification for other servers.
+  void client.sendNotification(DidChangeConfigurationNotification.type, { settings: { [SECTION]: currentSettings() } });
 }
 
 // Duplicates of gopls's diagnostics.

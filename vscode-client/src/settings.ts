@@ -57,6 +57,18 @@ export function serverSettings(keys: readonly string[], get: (key: string) => un
   return out;
 }
 
+/**
+ * The settings as sent to the server in a workspace VS Code does not trust (Restricted Mode):
+ * gomodls.go.allowRun is off whatever the settings say, so the server runs no program (not even
+ * `go env` to learn the go version). VS Code itself already ignores the workspace's values of
+ * the restricted settings (package.json `capabilities.untrustedWorkspaces`).
+ */
+export function forTrust(settings: JsonObject, trusted: boolean): JsonObject {
+  if (trusted) return settings;
+  const go = typeof settings.go === 'object' && settings.go !== null ? (settings.go as JsonObject) : {};
+  return { ...settings, go: { ...go, allowRun: false } };
+}
+
 /** What to answer to a workspace/configuration item asking for `section` (undefined: everything). */
 export function configurationFor(section: string | undefined, settings: JsonObject): unknown {
   if (!section) return { [SECTION]: settings };

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import pkg from '../package.json';
-import { CLIENT_ONLY_PREFIXES, configurationFor, serverSettingKeys, serverSettings } from '../src/settings';
+import { CLIENT_ONLY_PREFIXES, configurationFor, forTrust, serverSettingKeys, serverSettings } from '../src/settings';
 
 describe('server settings', () => {
   test('come from package.json, without the client-only ones', () => {
@@ -72,5 +72,25 @@ describe('workspace/configuration answers', () => {
   test('another section is left to the default handler', () => {
     assert.equal(configurationFor('go', settings), undefined);
     assert.equal(configurationFor('gomodlsx', settings), undefined);
+  });
+});
+
+describe('workspace trust', () => {
+  test('an untrusted workspace never lets the server run go', () => {
+    const settings = { logLevel: 'info', go: { allowRun: true }, env: { GOPROXY: 'off' } };
+    assert.deepEqual(forTrust(settings, false), { logLevel: 'info', go: { allowRun: false }, env: { GOPROXY: 'off' } });
+    assert.deepEqual(forTrust({}, false), { go: { allowRun: false } });
+    assert.equal(forTrust(settings, true), settings);
+  });
+
+  test('package.json declares limited support and restricts the settings that choose programs', () => {
+    const trust = pkg.capabilities.untrustedWorkspaces;
+    assert.equal(trust.supported, 'limited');
+    for (const key of ['gomodls.server.path', 'gomodls.server.pythonPath', 'gomodls.env', 'gomodls.go.allowRun']) {
+      assert.ok(trust.restrictedConfigurations.includes(key), key);
+    }
+    const props = pkg.contributes.configuration.properties as Record<string, { scope?: string }>;
+    assert.equal(props['gomodls.server.path'].scope, 'machine');
+    assert.equal(props['gomodls.server.pythonPath'].scope, 'machine');
   });
 });

@@ -20,6 +20,44 @@ GOROOT_GO_ENV_DEFAULTS = {
 }
 
 
+# Variables that name a program to run, or where programs (and files configuring them) are
+# found. Editor settings may come from the workspace, which a repository chooses: they must not
+# decide what gomodls, or the go command it runs, executes (docs/security.md, "Trust boundary").
+# (GOTOOLCHAIN is not one: gomodls always runs go with GOTOOLCHAIN=local.)
+PROGRAM_VARIABLES = frozenset(
+    {
+        "PATH",
+        "GOROOT",
+        "GOENV",  # a go env file can set all of these
+        "GOAUTH",  # "GOAUTH=command" runs a program
+        "GOCACHEPROG",
+        "GOPACKAGESDRIVER",
+        "CC",
+        "CXX",
+        "FC",
+        "AR",
+        "PKG_CONFIG",
+        "GCCGO",
+        "SSH_ASKPASS",
+        "HOME",  # .gitconfig, .netrc, the go env file
+        "XDG_CONFIG_HOME",
+        "SHELL",
+    }
+)
+PROGRAM_PREFIXES = ("GIT_", "CGO_", "LD_", "DYLD_")
+PROGRAM_FLAGS = ("toolexec", "exec")  # GOFLAGS flags naming programs
+
+
+def names_program(key: str, value: str) -> bool:
+    """Whether setting `key=value` chooses a program to run (or where one is looked for)."""
+    key = key.upper()
+    if key in PROGRAM_VARIABLES or key.startswith(PROGRAM_PREFIXES):
+        return True
+    if key == "GOFLAGS":
+        return any(f.lstrip("-").partition("=")[0] in PROGRAM_FLAGS for f in value.split())
+    return False
+
+
 def user_config_dir(environ: Mapping[str, str]) -> str | None:
     """os.UserConfigDir."""
     if sys.platform == "win32":

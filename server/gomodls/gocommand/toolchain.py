@@ -24,8 +24,13 @@ class LocalGo:
 
 
 def find_go(environ: Mapping[str, str] | None = None) -> str | None:
+    """The go command of an environment (the server's own, never one a workspace's settings
+    made): on its PATH, else in $GOROOT/bin."""
     environ = os.environ if environ is None else environ
-    return shutil.which("go", path=environ.get("PATH", os.defpath))
+    found = shutil.which("go", path=environ.get("PATH", os.defpath))
+    if found is None and environ.get("GOROOT"):
+        found = shutil.which("go", path=os.path.join(environ["GOROOT"], "bin"))
+    return found
 
 
 def _command(binary: str) -> list[str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from gomodls.base.goenv import names_program
+
 SEVERITY_NAMES = ("error", "warning", "information", "hint", "off")
 LOG_LEVELS = ("error", "warning", "info", "debug")
 TIDY_DIAGNOSTICS = ("onSave", "off")
@@ -37,7 +39,9 @@ class TidySettings:
 class Settings:
     log_level: str = "info"
     diagnostics: DiagnosticSettings = field(default_factory=DiagnosticSettings)
-    env: dict[str, str] = field(default_factory=dict)  # Go environment overrides (GOPROXY, GOFLAGS, ...)
+    # Go environment overrides (GOPROXY, GOFLAGS, ...); never one that names a program or a
+    # search path (PATH, GOROOT, GOENV, CC ...): those come from the server's own environment.
+    env: dict[str, str] = field(default_factory=dict)
     go: GoSettings = field(default_factory=GoSettings)
     tidy: TidySettings = field(default_factory=TidySettings)
     code_lenses: bool = True
@@ -95,6 +99,19 @@ def _str_map(value: Any, where: str, problems: list[str]) -> dict[str, str] | No
         problems.append(f"{where} must be an object of strings; using the default")
         return None
     return dict(value)
+
+
+def _env(value: Any, where: str, problems: list[str]) -> dict[str, str] | None:
+    env = _str_map(value, where, problems)
+    if env is None:
+        return None
+    refused = sorted(k for k, v in env.items() if names_program(k, v))
+    if refused:
+        problems.append(
+            f"{where}: {', '.join(refused)} ignored: settings never choose a program to run "
+            "(set it in the environment the editor starts gomodls with)"
+        )
+    return {k: v for k, v in env.items() if k not in refused}
 
 
 def _diagnostics(value: Any, where: str, problems: list[str]) -> DiagnosticSettings | None:
@@ -186,7 +203,7 @@ def _tidy(value: Any, where: str, problems: list[str]) -> TidySettings | None:
 _PARSERS = {
     "log_level": _log_level,
     "diagnostics": _diagnostics,
-    "env": _str_map,
+    "env": _env,
     "go": _go,
     "tidy": _tidy,
     "code_lenses": _bool,

@@ -26,7 +26,8 @@ NOT_ALLOWED = (
 
 
 def environ(ls: GomodServer) -> dict[str, str]:
-    """The go command's environment: the server's, with the gomodls.env overrides."""
+    """The go command's environment: the server's, with the gomodls.env overrides (which never
+    name a program: lsp/config.py refuses those)."""
     return dict(os.environ) | ls.settings.env
 
 
@@ -34,7 +35,7 @@ def refusal(ls: GomodServer) -> str | None:
     """Why the go command cannot run now (one message), or None."""
     if not ls.settings.go.allow_run:
         return NOT_ALLOWED
-    if find_go(environ(ls)) is None:
+    if find_go(os.environ) is None:
         return str(GoNotFound())
     return None
 

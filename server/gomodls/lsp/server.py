@@ -303,14 +303,14 @@ class GomodServer(LanguageServer):
 
     def apply_settings(self, raw: Any) -> None:
         settings, problems = parse_settings(raw, Settings())
-        env_changed = settings.env != self.settings.env
+        allow_changed = settings.go.allow_run != self.settings.go.allow_run
         self.settings = settings
         logging.getLogger("gomodls").setLevel(settings.log_level.upper())
         log.debug("settings: %s", settings)
         if problems:
             self.show("gomodls: " + "; ".join(problems))
-        if env_changed and self.go_detections:
-            # gomodls.env may set PATH or GOROOT: the go command found, and its version, may change.
+        if allow_changed and self.go_detections:
+            # Detection runs the go command: only while allowed (a false setting unsets it).
             self.spawn(_detect_go(self))
 
 
@@ -355,8 +355,7 @@ def register_core(server: GomodServer) -> None:
     @guarded()
     def initialized(ls: GomodServer, params: types.InitializedParams) -> None:
         ls.spawn(asyncio.to_thread(codecache.save))
-        ls.spawn(_detect_go(ls))
-        ls.spawn(_pull_configuration(ls))
+        ls.spawn(_configure_then_detect_go(ls))
         ls.spawn(_watch_files(ls))
 
     @server.feature(types.SHUTDOWN)
@@ -437,17 +436,28 @@ def _supports_configuration(ls: GomodServer) -> bool:
     return bool(ws and ws.configuration)
 
 
+async def _configure_then_detect_go(ls: GomodServer) -> None:
+    # The settings the client holds first: they may forbid running go (gomodls.go.allowRun).
+    await _pull_configuration(ls)
+    await _detect_go(ls)
+
+
 async def _detect_go(ls: GomodServer) -> None:
+    """The user's go command and its version (`go env`), found on the server's own PATH or
+    GOROOT, never through settings; nothing runs while gomodls.go.allowRun is false."""
     # In a thread, not as an asyncio subprocess: an exit notification that arrives while
     # asyncio is still creating the subprocess left the event loop's shutdown waiting forever
     # (its pipe connection never completes once cancelled); a thread is simply waited for.
     ls.go_detections += 1
     mine = ls.go_detections
-    found = await asyncio.to_thread(local_go, dict(os.environ) | ls.settings.env)
+    found = await asyncio.to_thread(local_go, os.environ) if ls.settings.go.allow_run else None
     if mine != ls.go_detections:
         return  # the settings changed meanwhile: a newer detection decides
     changed, ls.local = found != ls.local, found
-    log.info("go command: %s", f"go {found.version} at {found.binary}" if found else "not found")
+    if not ls.settings.go.allow_run:
+        log.info("go command: not run (gomodls.go.allowRun is false)")
+    else:
+        log.info("go command: %s", f"go {found.version} at {found.binary}" if found else "not found")
     if changed:
         ls.refresh()
 
