@@ -18,6 +18,7 @@ from gomodls.modfile.model import ModFile, Require
 from gomodls.module import gover, semver
 from gomodls.module.paths import ModuleVersion
 from gomodls.resolve.driver import checksum_mismatch
+from gomodls.resolve.failures import is_transient
 from gomodls.resolve.moduleinfo import ModuleFacts, retracted_message, short_message
 from gomodls.resolve.result import GoModUpdate, Result
 from gomodls.resolve.upgrades import Upgrades, upgrades
@@ -160,11 +161,10 @@ def _upgrade(r: Require, rng: Range, up: Upgrades, view: GraphView) -> list[Find
 
 # The proxies cannot be reached (offline, GOPROXY=off): not a problem of the file. The language
 # server says so once instead (a transport failure reads "reading URL: ConnectError: ...").
-_UNREACHABLE = re.compile(r"module lookup disabled by GOPROXY=off|reading \S+: [A-Z]\w*(?:Error|Timeout)\b")
-
-
 def unreachable(message: str) -> bool:
-    return _UNREACHABLE.search(message) is not None
+    """Whether a load error says the proxies could not answer (GOPROXY=off, a 5xx, the
+    network) rather than something about the file: never a squiggle, one message at most."""
+    return "module lookup disabled by GOPROXY=off" in message or is_transient(message)
 
 
 def _graph_errors(model: ModFile, result: Result) -> list[Finding]:

@@ -6,6 +6,7 @@ Features read the latest finished result; they never wait for one."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import time
@@ -24,7 +25,16 @@ from gomodls.lsp.documents import Document
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind
 from gomodls.module.paths import ModuleVersion
-from gomodls.resolve.driver import Resolution, ResolveOptions, Resolver, Roots, SetupError, roots_for
+from gomodls.resolve.driver import (
+    Resolution,
+    ResolveLimit,
+    ResolveOptions,
+    Resolver,
+    Roots,
+    SetupError,
+    roots_for,
+)
+from gomodls.resolve.failures import FAILURE_TTL, is_transient
 from gomodls.resolve.fetch import Fetcher
 from gomodls.resolve.moduleinfo import ModuleFactsService
 from gomodls.resolve.proxies import NO_GO
@@ -37,6 +47,11 @@ log = logging.getLogger(__name__)
 
 DEBOUNCE = 0.15  # seconds of quiet before resolving after an edit
 PROGRESS_AFTER = 0.5
+RESOLVE_SECONDS = 120.0  # one resolution's time limit (each request has its own, shorter)
+# After a resolution hit a transient failure (a 5xx, a timeout, a reset), it runs again by
+# itself, so that diagnostics come back to normal once the proxy answers: first after the
+# failures expire (resolve/failures.py), then less and less often.
+RETRY_AFTER = (FAILURE_TTL + 1, FAILURE_TTL * 2, FAILURE_TTL * 4, max(FAILURE_TTL * 10, 300.0))
 
 # The Go variables that decide where modules come from and what the go command may do to
 # fetch them: a change (in gomodls.env, the environment, or the go env file `go env -w` writes)
@@ -69,6 +84,9 @@ class RootState:
     error: str = ""  # why the inputs cannot be resolved (go.mod does not parse, ...)
     task: asyncio.Task[None] | None = None
     timer: asyncio.TimerHandle | None = None
+    directory: str = ""  # where the last resolution started (the retry starts there)
+    retry: asyncio.TimerHandle | None = None  # while the last one failed transiently
+    retries: int = 0  # transient failures in a row
     listeners: list[Callable[[str], None]] = field(default_factory=list)  # called with the key
 
     @property
@@ -123,7 +141,9 @@ class ResolutionService:
         self._env_key: tuple[object, ...] | None = None
         self._resolver: Resolver | None = None
         self.facts: ModuleFactsService | None = None
-        self.said_offline = False  # the "proxies unavailable" message is shown once a session
+        # The "proxies unavailable" message is shown once an outage (until a resolution meets
+        # no transient failure).
+        self.said_offline = False
         self.said_no_direct = ""  # why version control was unavailable, when last said
 
     # The fetching stack follows the Go environment (settings and `go env -w` may change it).
@@ -197,16 +217,21 @@ class ResolutionService:
         loop = asyncio.get_running_loop()
         state.timer = loop.call_later(DEBOUNCE, self._start, state, os.path.dirname(doc.path))
 
-    def _start(self, state: RootState, directory: str) -> None:
+    def _start(self, state: RootState, directory: str, again: bool = False) -> None:
+        """Resolve if the inputs changed since the last resolution (or `again`: a retry)."""
         state.timer = None
+        state.directory = directory
         try:
             roots = roots_for(directory, self.ls.goenv, self.ls.files)
         except SetupError as e:
             state.error = str(e)
             return
         fp = repr(self.fetching_key()) + fingerprint(roots, self.ls.files)
-        if fp == state.fingerprint and (state.loading or state.current):
+        if fp == state.fingerprint and (state.loading or (state.current and not again)):
             return
+        if state.retry is not None:
+            state.retry.cancel()
+            state.retry = None
         state.error = ""
         state.fingerprint = fp
         if state.task is not None and not state.task.done():
@@ -226,6 +251,11 @@ class ResolutionService:
             resolution = await resolver.resolve(roots, self.options("readonly"))
         except asyncio.CancelledError:
             raise
+        except ResolveLimit as e:
+            log.warning("resolving %s: %s", state.key, e)
+            state.error = str(e)
+            self._retry_later(state, transient=e.transient)
+            return
         except Exception as e:
             log.exception("resolving %s failed", state.key)
             state.error = f"resolving the module graph failed: {e}"
@@ -246,12 +276,33 @@ class ResolutionService:
             update = await self._go_mod_update(resolver, roots)
         if state.fingerprint != fp:
             return  # outdated meanwhile; the newer run publishes
+        self._retry_later(state, transient=any(is_transient(e) for e in resolution.result.errors))
         state.resolution = resolution
         state.resolved_fingerprint = fp
         state.inputs = roots
         state.go_mod_update = update
         self._changed(state)
         self.ls.spawn(self._prefetch_facts(state, facts))
+
+    def _retry_later(self, state: RootState, transient: bool) -> None:
+        """While the last resolution hit a transient failure, run it again later (the failed
+        fetches have expired by then); once one has none, the outage is over."""
+        if not transient:
+            state.retries = 0
+            if not any(r.retries for r in self.roots.values()):
+                self.said_offline = False  # the next outage gets its one message
+            return
+        delay = RETRY_AFTER[min(state.retries, len(RETRY_AFTER) - 1)]
+        state.retries += 1
+        log.info("%s: a module proxy failed; resolving again in %.0f s", state.key, delay)
+        if state.retry is not None:
+            state.retry.cancel()
+        state.retry = asyncio.get_running_loop().call_later(delay, self._retry, state)
+
+    def _retry(self, state: RootState) -> None:
+        state.retry = None
+        if any(self.root_key(doc) == state.key for doc in self.ls.documents):
+            self._start(state, state.directory, again=True)  # (nobody looks at it any more otherwise)
 
     def _changed(self, state: RootState) -> None:
         state.generation += 1
@@ -272,7 +323,8 @@ class ResolutionService:
         """The graph of the go.mod files as written (go.sum is checked by diagnostics of its
         own), loaded with -mod=`mod_mode`."""
         local = self.ls.local.version if self.ls.local else None
-        return ResolveOptions.for_env(self.ls.goenv, local, mod_mode=mod_mode, check_sums=False)
+        options = ResolveOptions.for_env(self.ls.goenv, local, mod_mode=mod_mode, check_sums=False)
+        return dataclasses.replace(options, max_seconds=RESOLVE_SECONDS)
 
     async def _prefetch_facts(self, state: RootState, facts: ModuleFactsService) -> None:
         """Versions, retractions and deprecations of the direct requirements, for hovers,

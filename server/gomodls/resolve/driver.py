@@ -22,6 +22,7 @@ from gomodls.module.errors import GoError, version_error
 from gomodls.module.paths import ModuleVersion
 from gomodls.module.sumhash import go_mod_hash
 from gomodls.resolve.cache import ProxyCache
+from gomodls.resolve.failures import Failures
 from gomodls.resolve.fetch import Fetcher, Info, parse_info
 from gomodls.resolve.known import KnownModules
 from gomodls.resolve.list import LOCAL_GO, InfoSource, load
@@ -37,6 +38,19 @@ if TYPE_CHECKING:
 
 class SetupError(Exception):
     """The module or workspace cannot be loaded at all (the go command's words)."""
+
+
+class ResolveLimit(Exception):
+    """A resolution went past one of gomodls's bounds (MAX_MODULES, a time limit): said in one
+    sentence, instead of loading without end from a proxy that keeps answering. `transient`:
+    the time limit (slow proxies may recover), not the size."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+MAX_MODULES = 50_000  # module versions whose go.mod one resolver keeps (the largest real graphs: ~2,000)
 
 
 @dataclass(slots=True)
@@ -171,6 +185,7 @@ class ResolveOptions:
     gotoolchain: str = ""  # as Go prints it in "requires go >=" errors
     with_info: bool = True  # query .info files (the Time field of go list -m -json)
     check_sums: bool = True  # False: go.sum is not consulted (the graph of the go.mod as written)
+    max_seconds: float | None = None  # the time limit of one resolution (ResolveLimit past it)
 
     @classmethod
     def for_env(
@@ -227,8 +242,13 @@ class Resolver:
         # A server runs `load` (pure, CPU-bound, tens of ms on a large graph) in a worker thread,
         # so that requests are answered meanwhile.
         self.load_in_thread = load_in_thread
+        # What was fetched (a go.mod that does not parse is a LoadError for good: a version's
+        # content never changes) ...
         self._summaries: dict[ModuleVersion, ModSummary | LoadError] = {}
         self._infos: dict[ModuleVersion, Info | LoadError] = {}
+        # ... and what could not be fetched, for FAILURE_TTL seconds (resolve/failures.py).
+        self._failed_mods: Failures[LoadError] = Failures()
+        self._failed_infos: Failures[LoadError] = Failures()
         # go.mod contents as fetched, hashed when a go.sum check or an editor asks (hashing
         # every file would cost a fifth of a resolution)
         self._mod_data: dict[ModuleVersion, bytes | str] = {}
@@ -259,7 +279,7 @@ class Resolver:
     ) -> ModSummary:
         if not mv.version:
             return self._directory(mv.path)
-        got = self._summaries.get(mv) or self._take_local_mod(mv, known)
+        got = self._summaries.get(mv) or self._failed_mods.get(mv) or self._take_local_mod(mv, known)
         if got is None:
             raise NotLoaded(mv)
         if isinstance(got, LoadError):
@@ -285,7 +305,7 @@ class Resolver:
         return summary_from_text(text, None, name)
 
     def _info(self, known: KnownModules | None, mv: ModuleVersion) -> Info:
-        got = self._infos.get(mv) or self._take_local_info(mv, known)
+        got = self._infos.get(mv) or self._failed_infos.get(mv) or self._take_local_info(mv, known)
         if got is None:
             raise NotLoaded(missing_info=[mv])
         if isinstance(got, LoadError):
@@ -296,7 +316,7 @@ class Resolver:
         try:
             data = await self.fetcher.mod(mv.path, mv.version)
         except FetchError as e:
-            self._summaries[mv] = LoadError(version_error(mv.path, mv.version, GoError(str(e))))
+            self._failed_mods.add(mv, LoadError(version_error(mv.path, mv.version, GoError(str(e)))))
             return
         self._store_mod(mv, data, None, known)
 
@@ -353,14 +373,26 @@ class Resolver:
             self._store_info(mv, await self.fetcher.info(mv.path, mv.version), None, known)
         except FetchError as e:
             err = GoError(str(e))
-            self._infos[mv] = LoadError(err if e.bare else version_error(mv.path, mv.version, err))
+            self._failed_infos.add(mv, LoadError(err if e.bare else version_error(mv.path, mv.version, err)))
 
     def known(self, mv: ModuleVersion) -> ModSummary | None:
         got = self._summaries.get(mv)
         return got if isinstance(got, ModSummary) else None
 
     async def resolve(self, roots: Roots, options: ResolveOptions = ResolveOptions()) -> Resolution:
-        """Load until complete."""
+        """Load until complete. Raises ResolveLimit past MAX_MODULES module versions or
+        `options.max_seconds`."""
+        try:
+            async with asyncio.timeout(options.max_seconds):
+                return await self._resolve(roots, options)
+        except TimeoutError:
+            raise ResolveLimit(
+                f"loading the module graph took over {options.max_seconds:g} s (the module proxies "
+                "answer slowly or not at all); gave up",
+                transient=True,
+            ) from None
+
+    async def _resolve(self, roots: Roots, options: ResolveOptions) -> Resolution:
         started = time.perf_counter()
         with paused_gc():  # (both make thousands of small objects that stay)
             recorded = sum_hashes(roots, self.files)
@@ -392,6 +424,10 @@ class Resolver:
                 result = await asyncio.to_thread(run) if self.load_in_thread else run()
             except NotLoaded as e:
                 rounds += 1
+                if len(self._summaries) + len(e.missing) > MAX_MODULES:
+                    raise ResolveLimit(
+                        f"the module graph has over {MAX_MODULES} module versions; gomodls stops loading it"
+                    ) from None
                 await asyncio.gather(
                     *(self._fetch_mod(mv, known) for mv in e.missing if mv not in self._summaries),
                     *(self._fetch_info(mv, known) for mv in e.missing_info if mv not in self._infos),

@@ -5,6 +5,7 @@ queryLatestVersionIgnoringRetractions, CheckRetractions, CheckDeprecation, Short
 from __future__ import annotations
 
 import asyncio
+import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind, parse_text
 from gomodls.modfile.rules import auto_quote
 from gomodls.module import gover
+from gomodls.resolve.failures import FAILURE_TTL, is_transient
 from gomodls.resolve.fetch import Fetcher
 from gomodls.resolve.proxies import FetchError
 from gomodls.resolve.summary import Retraction
@@ -29,6 +31,7 @@ class ModuleFacts:
     retractions: list[Retraction] = field(default_factory=list)
     deprecated: str = ""
     error: str = ""  # why some facts are missing
+    loaded: float = field(default_factory=time.monotonic)  # (facts with an error expire)
 
     def retraction(self, version: str) -> Retraction | None:
         return next((r for r in self.retractions if r.covers(version)), None)
@@ -94,25 +97,31 @@ async def latest_version(
     return info.version if allowed is None or allowed(info.version) else ""
 
 
+def _usable(task: asyncio.Task[ModuleFacts] | None) -> bool:
+    """A finished load, not a failed one older than FAILURE_TTL (it is asked again then)."""
+    if task is None or not task.done() or task.cancelled() or task.exception() is not None:
+        return False
+    facts = task.result()
+    return not facts.error or time.monotonic() - facts.loaded < FAILURE_TTL
+
+
 class ModuleFactsService:
-    """Module facts, one fetch per module path at a time, remembered for the session."""
+    """Module facts, one fetch per module path at a time, remembered for the session (those
+    missing something because a fetch failed, for FAILURE_TTL seconds)."""
 
     def __init__(self, fetcher: Fetcher) -> None:
         self.fetcher = fetcher
         self._facts: dict[str, asyncio.Task[ModuleFacts]] = {}
         self._majors: dict[str, asyncio.Task[tuple[str, str] | None]] = {}
+        self._majors_failed: dict[str, float] = {}  # probes cut short by a failed fetch, when
 
     def known(self, path: str) -> ModuleFacts | None:
         task = self._facts.get(path)
-        return (
-            task.result()
-            if task is not None and task.done() and not task.cancelled() and task.exception() is None
-            else None
-        )
+        return task.result() if task is not None and _usable(task) else None
 
     async def facts(self, path: str) -> ModuleFacts:
         task = self._facts.get(path)
-        if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
+        if task is None or (task.done() and not _usable(task)):
             task = asyncio.ensure_future(self._load(path))
             self._facts[path] = task
         return await asyncio.shield(task)
@@ -120,17 +129,23 @@ class ModuleFactsService:
     def forget(self) -> None:
         self._facts.clear()
         self._majors.clear()
+        self._majors_failed.clear()
 
     def known_major(self, path: str) -> tuple[bool, tuple[str, str] | None]:
         """(whether the newer-major probe of path has finished, its answer)."""
         task = self._majors.get(path)
         if task is None or not task.done() or task.cancelled() or task.exception() is not None:
             return False, None
+        failed = self._majors_failed.get(path)
+        if failed is not None and time.monotonic() - failed >= FAILURE_TTL:
+            del self._majors[path], self._majors_failed[path]  # probed again on the next need
+            return False, None
         return True, task.result()
 
     async def newer_major(self, path: str) -> tuple[str, str] | None:
         """The highest newer major version's module path and its latest release, if any
         (probing m/v2, m/v3, ... like Renovate; stops at the first that does not exist)."""
+        self.known_major(path)  # (drops an expired probe)
         task = self._majors.get(path)
         if task is None:
             task = self._majors[path] = asyncio.ensure_future(self._probe_majors(path))
@@ -140,6 +155,8 @@ class ModuleFactsService:
         found: tuple[str, str] | None = None
         for candidate in next_major_paths(path):
             facts = await self.facts(candidate)
+            if not facts.latest and facts.error and is_transient(facts.error):
+                self._majors_failed[path] = time.monotonic()
             if not facts.latest:
                 break
             found = (candidate, facts.latest)

@@ -1,0 +1,63 @@
+"""Failed fetches: which failures are transient, and how long any failure is remembered.
+
+A proxy that answers 503 for twenty seconds, times out or resets connections says nothing about
+the module: such a failure must not become a lasting error. Every failed fetch is remembered
+for FAILURE_TTL seconds (so that one resolution, and the editor's next few, do not hammer a
+failing proxy), then the next need asks again. "Does not exist" answers are kept longer by the
+fetcher's own cache (resolve/cache.py ABSENT_TTL)."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+# Seconds a failed fetch is remembered before the next need retries it (GOMODLS_FAILURE_TTL:
+# another time, e.g. for the fault-injection tests).
+FAILURE_TTL = float(os.environ.get("GOMODLS_FAILURE_TTL", "") or 30.0)
+
+# The go command's and gomodls's words for failures of the network or of the proxy rather than
+# answers about the module: 5xx and 429 statuses, network errors as httpx names them
+# (ConnectError, ReadTimeout, RemoteProtocolError ...) and as Go words them.
+_TRANSIENT = re.compile(
+    r"reading \S+: (?:5\d\d\b|429\b|[A-Z]\w*(?:Error|Timeout)\b)"
+    r"|connection refused|connection reset|i/o timeout|timed out|timeout awaiting|unexpected EOF"
+    r"|TLS handshake timeout|server misbehaving|network is unreachable"
+)
+
+
+def is_transient(message: str) -> bool:
+    """Whether an error message reports a failure that may go away by itself."""
+    return _TRANSIENT.search(message) is not None
+
+
+E = TypeVar("E")
+
+
+@dataclass(slots=True)
+class Failures(Generic[E]):
+    """Failures by key, each forgotten FAILURE_TTL seconds after it was recorded."""
+
+    ttl: float = FAILURE_TTL
+    _by_key: dict[object, tuple[E, float]] = field(default_factory=dict)
+
+    def add(self, key: object, error: E) -> None:
+        self._by_key[key] = (error, time.monotonic() + self.ttl)
+
+    def get(self, key: object) -> E | None:
+        """The failure recorded for key, while it is fresh."""
+        got = self._by_key.get(key)
+        if got is None:
+            return None
+        if time.monotonic() >= got[1]:
+            del self._by_key[key]
+            return None
+        return got[0]
+
+    def __contains__(self, key: object) -> bool:
+        return self.get(key) is not None
+
+    def clear(self) -> None:
+        self._by_key.clear()
