@@ -87,6 +87,9 @@ class RootState:
     directory: str = ""  # where the last resolution started (the retry starts there)
     retry: asyncio.TimerHandle | None = None  # while the last one failed transiently
     retries: int = 0  # transient failures in a row
+    # A resolution that met errors (a failed fetch among them, maybe) is redone on the next need
+    # after this time (time.monotonic()), like the failures it remembers.
+    redo_after: float | None = None
     listeners: list[Callable[[str], None]] = field(default_factory=list)  # called with the key
 
     @property
@@ -227,7 +230,8 @@ class ResolutionService:
             state.error = str(e)
             return
         fp = repr(self.fetching_key()) + fingerprint(roots, self.ls.files)
-        if fp == state.fingerprint and (state.loading or (state.current and not again)):
+        redo = again or (state.redo_after is not None and time.monotonic() >= state.redo_after)
+        if fp == state.fingerprint and (state.loading or (state.current and not redo)):
             return
         if state.retry is not None:
             state.retry.cancel()
@@ -279,6 +283,7 @@ class ResolutionService:
         self._retry_later(state, transient=any(is_transient(e) for e in resolution.result.errors))
         state.resolution = resolution
         state.resolved_fingerprint = fp
+        state.redo_after = time.monotonic() + FAILURE_TTL if resolution.result.errors else None
         state.inputs = roots
         state.go_mod_update = update
         self._changed(state)

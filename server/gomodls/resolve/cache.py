@@ -2,7 +2,7 @@
 
 A version's `.mod` and `.info` never change, so they are kept until evicted by size; version
 lists and `@latest` answers expire after a TTL but are still served, stale, when the network
-fails; "does not exist" answers are remembered briefly. A corrupt entry is dropped, never fatal.
+fails; "does not exist" answers are remembered for ABSENT_TTL (a minute). A corrupt entry is dropped, never fatal.
 """
 
 from __future__ import annotations
@@ -17,11 +17,15 @@ from typing import Any
 import diskcache
 import platformdirs
 
+from gomodls.resolve.failures import FAILURE_TTL
+
 log = logging.getLogger(__name__)
 
 DEFAULT_SIZE_LIMIT = 512 * 1024 * 1024
 DEFAULT_LIST_TTL = 3600.0
-ABSENT_TTL = 600.0
+# "Does not exist" answers: a few resolutions and processes in a row need not ask again, but a
+# module published (or a proxy fixed) meanwhile is seen a minute later.
+ABSENT_TTL = 2 * FAILURE_TTL
 
 
 def default_directory() -> str:

@@ -3,8 +3,8 @@
 A proxy that answers 503 for twenty seconds, times out or resets connections says nothing about
 the module: such a failure must not become a lasting error. Every failed fetch is remembered
 for FAILURE_TTL seconds (so that one resolution, and the editor's next few, do not hammer a
-failing proxy), then the next need asks again. "Does not exist" answers are kept longer by the
-fetcher's own cache (resolve/cache.py ABSENT_TTL)."""
+failing proxy), then the next need asks again. "Does not exist" answers are kept twice as long
+by the fetcher's own cache, across processes (resolve/cache.py ABSENT_TTL)."""
 
 from __future__ import annotations
 
