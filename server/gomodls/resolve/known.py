@@ -97,7 +97,7 @@ class KnownModules:
             if fmt != _FORMAT or key_read != self._key or not isinstance(stored, dict):
                 raise TypeError("another format or key")
             self._stored = stored
-        except (EOFError, ValueError, TypeError):
+        except Exception:  # (marshal raises several kinds on damaged data)
             log.warning("ignoring unreadable file %s", self._file)
 
     def _valid(self, key: _Key) -> _Fact | None:
@@ -154,8 +154,8 @@ class KnownModules:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.replace(tmp, self._file)  # readers see the old file or the new one, whole
-        except OSError:
-            log.warning("cannot write %s", self._file, exc_info=True)
+        except OSError as e:
+            log.warning("cannot write %s (%s)", self._file, e.strerror or e)
             return
         _forget_oldest(self._directory)
 
