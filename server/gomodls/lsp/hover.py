@@ -19,6 +19,7 @@ from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.errors import token_range
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind
+from gomodls.resolve.result import Result
 from gomodls.syntax.cursor import cursor_at
 from gomodls.syntax.tree import Block, Line, Token
 
@@ -162,13 +163,33 @@ def _sum_hover(ls: GomodServer, doc: Document, line: int) -> tuple[str, Range] |
     return markdown, (line, 0, line, len(doc.lines[line]))
 
 
+def go_error(text: str) -> str:
+    """A go command error in markdown, whole: its later lines (the errors after "errors parsing
+    go.mod:", a proxy's "server response:") are what it says."""
+    first, _, rest = text.strip("\n").partition("\n")
+    return first if not rest else f"{first}\n```\n{rest}\n```"
+
+
+def incomplete(result: Result) -> str:
+    """Why the module graph of `result` is incomplete (the first load error), or "" if it is not:
+    what is computed from it must say so."""
+    return next((e.removeprefix("go: ") for e in result.errors if "updates to go.mod needed" not in e), "")
+
+
 def _sum_need(ls: GomodServer, doc: Document, path: str, version: str, go_mod: bool) -> list[str]:
     """Whether the module graph still needs the line (what `go mod tidy` keeps): the go.mod hash
-    of every module version whose go.mod the graph reads, the zip hash of selected versions."""
+    of every module version whose go.mod the graph reads, the zip hash of selected versions.
+    Only from a complete graph of the current files (as the unused-go-sum-line check): a graph
+    missing modules would call lines the go.mod needs unneeded."""
     state = ls.resolution.state(doc)
     if state is None or state.resolution is None:
         return ["_resolving the module graph…_"] if state is not None and state.loading else []
+    if not state.current:
+        return ["_resolving the module graph…_" if state.loading else "_module graph not yet resolved_"]
     result = state.resolution.result
+    gap = incomplete(result)
+    if gap:
+        return ["_whether the module graph needs it is unknown: the graph is incomplete:_ " + go_error(gap)]
     used = {(mi.replace or mi).module_version for mi in result.modules if not mi.main}
     if go_mod:
         read = result.go_mods_read()

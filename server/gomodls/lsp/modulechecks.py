@@ -301,23 +301,38 @@ async def check_upgrades(ls: GomodServer, gomod: object) -> list[str]:
     paths = sorted({r.mod.path for r in model.require})
     got = await asyncio.gather(*(facts.facts(p) for p in paths), return_exceptions=True)
     lines = []
+    unchecked: dict[str, list[str]] = {}  # why -> module paths
     for r in model.require:
         f = got[paths.index(r.mod.path)]
-        if isinstance(f, BaseException):
+        if isinstance(f, BaseException) or (f.error and not f.versions):
+            why = str(f) if isinstance(f, BaseException) else f.error
+            unchecked.setdefault(why.splitlines()[0] if why else type(f).__name__, []).append(r.mod.path)
             continue
         up = upgrades(r.mod.version, f.versions, retracted=lambda v, f=f: f.retraction(v) is not None)
         if up.minor:
             lines.append(f"{r.mod.path} {r.mod.version} → {up.minor}")
-    ls.show(
-        f"gomodls: {len(lines)} upgrade(s) available: " + ", ".join(lines)
-        if lines
-        else "gomodls: all requirements are up to date",
-        types.MessageType.Info,
-    )
+    ls.show(_upgrade_report(lines, unchecked, len(model.require)), types.MessageType.Info)
     for doc in ls.documents:
         doc.memo.pop(GRAPH_FINDINGS)
         ls.publish(doc)
     return lines
+
+
+def _upgrade_report(lines: list[str], unchecked: dict[str, list[str]], required: int) -> str:
+    """ "Check for upgrades" in one message: what is available, and what could not be checked
+    and why — never "up to date" for a requirement nobody could check."""
+    parts = [f"{len(lines)} upgrade(s) available: " + ", ".join(lines)] if lines else []
+    failed = sum(len(p) for p in unchecked.values())
+    for why, paths in unchecked.items():
+        shown = ", ".join(sorted(set(paths))[:5]) + (
+            f" and {len(set(paths)) - 5} more" if len(set(paths)) > 5 else ""
+        )
+        parts.append(f"could not check {shown} ({why})")
+    if not unchecked:
+        parts.append("all requirements are up to date" if not lines else "")
+    elif failed < required and not lines:
+        parts.append("the other requirements are up to date")
+    return "gomodls: " + "; ".join(p for p in parts if p)
 
 
 def register(server: GomodServer) -> None:

@@ -11,7 +11,7 @@ from lsprotocol import types
 
 from gomodls.analysis.lines import args
 from gomodls.lsp.documents import Document
-from gomodls.lsp.hover import HoverContext
+from gomodls.lsp.hover import HoverContext, go_error, incomplete
 from gomodls.lsp.links import exemption_note, is_private, pkg_url
 from gomodls.lsp.positions import to_position
 from gomodls.lsp.resolution import RootState
@@ -68,13 +68,15 @@ def module_section(ctx: HoverContext) -> None:
     info = _module_info(state, path)
     if state is not None and state.resolution is not None and info is not None:
         selected = info.version
+        gap = incomplete(state.resolution.result)
+        partial = " _(from an incomplete module graph)_" if gap else ""
         if info.main:
             out.append("a main module of this workspace")
         elif required and all(r.mod.version != selected for r in required):
             why = _chain_text(state, path)
-            out.append(f"selected: **{selected}**" + (f", required by {why}" if why else ""))
+            out.append(f"selected: **{selected}**" + (f", required by {why}" if why else "") + partial)
         elif selected:
-            out.append(f"selected: `{selected}`")
+            out.append(f"selected: `{selected}`{partial}")
         if info.replace is not None:
             rep = info.replace
             target = f"{rep.path} {rep.version}".strip()
@@ -92,6 +94,8 @@ def module_section(ctx: HoverContext) -> None:
                 if state.loading
                 else "_(from before the last edit)_"
             )
+        if gap:
+            out.append("_module graph incomplete:_ " + go_error(gap))
     else:
         for r in getattr(model, "replace", []):
             if r.old.path == path:
@@ -100,7 +104,7 @@ def module_section(ctx: HoverContext) -> None:
         if state is not None and state.loading:
             out.append("_resolving the module graph…_")
         elif state is not None and state.error:
-            out.append(f"_module graph unavailable: {state.error.splitlines()[0]}_")
+            out.append("_module graph unavailable:_ " + go_error(state.error))
     _newer_versions(ctx, path, info, required, out)
     _sums(ctx, path, required, out)
     if not is_private(path, ls.goenv) and "." in path.split("/")[0]:
@@ -132,7 +136,7 @@ def _newer_versions(
         out.append("_checking for newer versions…_")
         return
     if facts.error and not facts.versions:
-        out.append(f"_versions unavailable: {facts.error.splitlines()[0]}_")
+        out.append("_versions unavailable:_ " + go_error(facts.error))
         return
     if facts.error:
         out.append(f"_versions from the module cache only: {facts.error.splitlines()[0]}_")
