@@ -7,6 +7,7 @@ Every failure is one clear line on stderr and a non-zero exit status, never a tr
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import difflib
 import json
 import os
@@ -570,7 +571,7 @@ def _resolution_setup(directory: str) -> tuple[GoEnv, Roots, Resolver, ResolveOp
     from gomodls.base.files import DiskFiles
     from gomodls.gocommand.direct import GoCommandDirect
     from gomodls.gocommand.modquery import ModQuery
-    from gomodls.resolve.driver import ResolveOptions, Resolver, SetupError, roots_for
+    from gomodls.resolve.driver import ResolveOptions, Resolver, SetupError, build_mod, roots_for
 
     if not os.path.isdir(directory):
         raise InputError(f"{directory}: not a directory")
@@ -587,6 +588,7 @@ def _resolution_setup(directory: str) -> tuple[GoEnv, Roots, Resolver, ResolveOp
         raise SystemExit(1)
     go = local_go()
     options = ResolveOptions.for_env(env, go.version if go else None)
+    options = dataclasses.replace(options, mod_mode=build_mod(roots, mod))
     # Modules from version control (GOPROXY=direct, GOPRIVATE): the go command fetches them.
     direct = GoCommandDirect(ModQuery(go.binary, env)) if go else None
     # `gomodls resolve DIR` is `go -C DIR list -m all`: file names in messages are relative to DIR.
@@ -620,6 +622,9 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     from gomodls.resolve.modcache import ModCache
 
     env, roots, resolver, options = _resolution_setup(args.dir)
+    if options.mod_mode == "vendor":
+        err(_vendor_refusal(roots, env) + "\n")
+        return 1
     resolution = _resolve(resolver, roots, options)
     if resolution.security_errors:
         err(resolution.security_errors[0] + "\n")  # Go stops at the first one
@@ -646,6 +651,36 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     else:
         out(render_text(result.modules))
     return 0
+
+
+def _vendor_refusal(roots: Roots, env: GoEnv) -> str:
+    """What `go list -m all` says in vendor mode: the vendor directory's inconsistencies with
+    go.mod first (modload.checkVendorConsistency, when loading go.mod), else that it cannot list
+    the module graph from the vendor directory."""
+    from gomodls.analysis.context import CheckContext
+    from gomodls.analysis.vendor import check_vendor
+    from gomodls.base.files import DiskFiles
+    from gomodls.modfile.parsed import FileKind, parse_text
+    from gomodls.resolve.driver import CANNOT_LIST_ALL_FROM_VENDOR
+
+    if roots.work is None:
+        main = roots.mains[0]
+        text = DiskFiles().read_text(main.gomod) or ""
+        go = local_go()
+        ctx = CheckContext(main.gomod, DiskFiles(), go.version if go else None, env.get("GOTOOLCHAIN"), "off")
+        details = [
+            f.message.removeprefix("inconsistent vendoring: ").partition("\n\tTo sync")[0]
+            for f in check_vendor(parse_text(text, FileKind.MOD, "go.mod"), ctx)
+            if f.code == "inconsistent-vendoring"
+        ]
+        if details:
+            return (
+                f"go: inconsistent vendoring in {main.dir}:\n"
+                + "".join(f"\t{d}\n" for d in details)
+                + "\n\tTo ignore the vendor directory, use -mod=readonly or -mod=mod.\n"
+                "\tTo sync the vendor directory, run:\n\t\tgo mod vendor"
+            )
+    return CANNOT_LIST_ALL_FROM_VENDOR
 
 
 def cmd_why(args: argparse.Namespace) -> int:

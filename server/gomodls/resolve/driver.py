@@ -10,14 +10,17 @@ import functools
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from gomodls.base.files import read_regular_text
 from gomodls.base.gcpause import paused_gc
 from gomodls.base.goenv import GoEnv, find_go_work
 from gomodls.modfile.gosum import EMPTY_GO_MOD_HASH, parse_sum
 from gomodls.modfile.model import ModFile, WorkFile
 from gomodls.modfile.parsed import FileKind, ParsedFile, parse_text
+from gomodls.module import gover
 from gomodls.module.errors import GoError, version_error
 from gomodls.module.paths import ModuleVersion
 from gomodls.module.sumhash import go_mod_hash
@@ -104,6 +107,35 @@ def roots_for(directory: str, env: GoEnv, files: FileSource) -> Roots:
             "go.mod file not found in current directory or any parent directory; see 'go help modules'"
         )
     return Roots([_main(root, files)], None)
+
+
+def build_mod(roots: Roots, mod_flag: str | None, is_dir: Callable[[str], bool] = os.path.isdir) -> str:
+    """modload.setDefaultBuildMod: the -mod the go command uses — the flag (GOFLAGS) if set,
+    else "vendor" when a vendor directory made for this mode (module or workspace) sits beside
+    go.mod (or go.work) and its go version is at least 1.14, else "readonly"."""
+    if mod_flag is not None:
+        return mod_flag
+    if roots.work is not None:
+        go = roots.work.model.go.version if roots.work.model.go else ""
+        vendor = os.path.join(os.path.dirname(roots.work.path), "vendor")
+    else:
+        main = roots.mains[0]
+        go = main.model.go.version if main.model.go else ""
+        vendor = os.path.join(main.dir, "vendor")
+    if go and gover.compare(go, "1.14") >= 0 and is_dir(vendor):
+        # ... and its modules.txt was made in the same mode: "## workspace" first for go.work's.
+        text = read_regular_text(os.path.join(vendor, "modules.txt")) or ""
+        first = text[:512].partition("\n")[0]
+        for_workspace = first.startswith("## ") and "workspace" in (a.strip() for a in first[3:].split(";"))
+        if for_workspace == (roots.work is not None):
+            return "vendor"
+    return "readonly"
+
+
+# `go list -m all` in vendor mode: the vendor directory lists modules, not the module graph.
+CANNOT_LIST_ALL_FROM_VENDOR = (
+    "go: can't compute 'all' using the vendor directory\n\t(Use -mod=mod or -mod=readonly to bypass.)"
+)
 
 
 def _main(directory: str, files: FileSource) -> MainModule:
