@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from gomodls.base.goenv import GoEnv
-from gomodls.module import semver
 from gomodls.module.errors import GoError
 from gomodls.module.paths import escape_path, escape_version
 from gomodls.resolve.cache import ABSENT_TTL, DEFAULT_LIST_TTL, ProxyCache
@@ -31,6 +30,7 @@ from gomodls.resolve.proxies import (
     route,
 )
 from gomodls.resolve.transport import Response, Transport, TransportError
+from gomodls.resolve.versionlist import parse_version_list_async
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +129,7 @@ class Fetcher:
     # Changing content: versions and latest, with a TTL and stale answers when offline.
 
     async def versions(self, path: str) -> list[str]:
-        data = await self._changing(path, "@v/list")
-        listed = [f.split()[0] for f in data.decode(errors="replace").splitlines() if f.strip()]
-        return sorted({v for v in listed if semver.is_valid(v)}, key=semver.sort_key)
+        return await parse_version_list_async(path, await self._changing(path, "@v/list"))
 
     async def latest(self, path: str) -> Info:
         return parse_info(await self._changing(path, "@latest"))
