@@ -126,3 +126,23 @@ async def test_a_malformed_header_ends_the_connection(tmp_path: Any, header: byt
     rc, stderr = await finish(conn)
     assert rc == 1
     assert b"closing the connection" in stderr and b"Traceback" not in stderr, stderr
+
+
+async def test_a_malformed_answer_from_the_client_does_not_hang_a_command(tmp_path: Any) -> None:
+    # window/showDocument answered with null (a ShowDocumentResult is required): the command
+    # that waits for it gets the error and answers, instead of waiting forever.
+    conn = await start(tmp_path)
+    command = conn.send(
+        "workspace/executeCommand", {"command": "gomodls.openModule", "arguments": ["example.com/m"]}
+    )
+    while True:
+        message = await asyncio.wait_for(conn.receive(), TIMEOUT)
+        if message.get("method") == "window/showDocument":
+            body = json.dumps({"jsonrpc": "2.0", "id": message["id"], "result": None}).encode()
+            conn.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        elif message.get("id") == command and "method" not in message:
+            break
+    conn.send("shutdown")
+    conn.send("exit", request=False)
+    rc, stderr = await finish(conn)
+    assert rc == 0 and b"Traceback" not in stderr, stderr

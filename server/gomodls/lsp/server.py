@@ -52,8 +52,34 @@ class _Refused:
 
     jsonrpc = "2.0"
 
-    def __init__(self, msg_id: Any, method: str, error: JsonRpcException) -> None:
-        self.id, self.method, self.error = msg_id, method, error
+    def __init__(self, msg_id: Any, method: str, error: JsonRpcException, why: str) -> None:
+        self.id, self.method, self.error, self.why = msg_id, method, error, why
+
+
+class _Dropped:
+    """A notification pygls could not structure: nothing to answer."""
+
+    jsonrpc = "2.0"
+
+
+class _ProtocolErrorsInOneLine(logging.Filter):
+    """pygls logs every message it cannot structure, and every request it answers with a
+    protocol error (an unknown command, missing arguments), with a whole traceback; these are
+    the client's mistakes, answered with an error: one line each (GomodProtocol logs the
+    messages it cannot structure itself)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if str(record.msg).startswith("Unable to deserialize message"):
+            return False
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, JsonRpcException):
+            record.msg = f"{record.getMessage()}: {error.message}"
+            record.args, record.exc_info, record.exc_text, record.levelno = None, None, None, logging.WARNING
+            record.levelname = "WARNING"
+        return True
+
+
+logging.getLogger("pygls.protocol.json_rpc").addFilter(_ProtocolErrorsInOneLine())
 
 
 class GomodProtocol(LanguageServerProtocol):
@@ -70,15 +96,28 @@ class GomodProtocol(LanguageServerProtocol):
         try:
             return super().structure_message(data)
         except JsonRpcException as e:
-            if "jsonrpc" in data and "id" in data and isinstance(data.get("method"), str):
-                if not isinstance(data["id"], (int, str)) or isinstance(data["id"], bool):
-                    raise
-                return _Refused(data["id"], data["method"], e)
-            raise
+            method = data.get("method")
+            msg_id = data.get("id")
+            why = f"{e.message}: {e.__cause__}" if e.__cause__ else e.message
+            if isinstance(msg_id, (int, str)) and not isinstance(msg_id, bool) and isinstance(method, str):
+                return _Refused(msg_id, method, e, why)
+            if method is None and isinstance(msg_id, (int, str)):
+                # A response of the client that does not fit our request (a null
+                # ShowDocumentResult...): whoever awaits it gets the error, instead of waiting
+                # forever.
+                future = self._request_futures.pop(msg_id, None)
+                if future is not None and not future.done():
+                    future.set_exception(e)
+            # A notification (or a response) that does not fit: dropped, with one log line
+            # (pygls logged a traceback for it).
+            log.warning("ignoring %s: %s", method or f"the response to {msg_id}", why)
+            return _Dropped()
 
     def handle_message(self, message: Any) -> None:
+        if isinstance(message, _Dropped):
+            return
         if isinstance(message, _Refused):
-            log.warning("request %s %s: %s", message.id, message.method, message.error.message)
+            log.warning("request %s %s: %s", message.id, message.method, message.why)
             self._send_response(message.id, None, message.error.to_response_error())
             return
         if (
@@ -324,6 +363,9 @@ def guarded(empty: Any = None) -> Callable[[F], F]:
             async def run_async(*args: Any, **kwargs: Any) -> Any:
                 try:
                     return await fn(*args, **kwargs)
+                except JsonRpcException as e:  # the client refused or garbled a request of ours
+                    log.warning("%s failed: the client answered %s", fn.__name__, e.message)
+                    return empty
                 except Exception:
                     log.exception("%s failed", fn.__name__)
                     return empty
