@@ -426,9 +426,12 @@ class Resolver:
 
     async def _resolve(self, roots: Roots, options: ResolveOptions) -> Resolution:
         started = time.perf_counter()
-        with paused_gc():  # (both make thousands of small objects that stay)
-            recorded = sum_hashes(roots, self.files)
-            known = self._known_for(roots)
+        def read() -> tuple[dict[tuple[str, str], set[str]], KnownModules | None]:
+            with paused_gc():  # (both make thousands of small objects that stay)
+                return sum_hashes(roots, self.files), self._known_for(roots)
+
+        # go.sum files and the kept facts: file reads and parsing, off the event loop in a server.
+        recorded, known = await asyncio.to_thread(read) if self.load_in_thread else read()
         refused: dict[ModuleVersion, str] = {}
         source = functools.partial(self._source, recorded, refused, known)
         wants_sums = options.check_sums and options.mod_mode == "readonly" and roots.work is None
