@@ -5,9 +5,9 @@ Run: .venv/bin/python bench/bench_load.py [--edits 10000] [--modules 50] [--file
 
 Edits: the file is written into a temporary module (as bench_lsp.py does: its go.sum and its
 replacement directories beside it) and opened; then `--edits` one-change didChange
-notifications (seeded: typing and deleting characters, new lines, comments, versions made
-invalid and valid again, anywhere in the file), each followed by waiting for the publication of
-that version. Measured: latency from didChange to its publication (median, p95, p99, max), the
+notifications (seeded bursts as a person types anywhere in the file: a word typed a character at
+a time and deleted again, a line broken and joined again), each followed by waiting for the
+publication of that version. Measured: latency from didChange to its publication (median, p95, p99, max), the
 server's RSS every tenth of the run (flat: the last minus the one after the first tenth), and
 correctness — the final text's diagnostics and semantic tokens from the edited document against
 a fresh document opened with the text the client holds ("lost edits": any difference).
@@ -121,30 +121,26 @@ def shape(diags: list[types.Diagnostic]) -> list[tuple[object, ...]]:
 
 
 def script(text: str, n: int, seed: int = 12) -> list[tuple[int, int, int, int, str]]:
-    """n edits (start line, start col, end line, end col, new text) applied one after the other,
-    computed on the text as it evolves (UTF-16 columns equal code points for the corpus's ASCII)."""
+    """n edits (start line, start col, end line, end col, new text) as a person types: bursts at
+    random places of the file — a word typed a character at a time then deleted again, or a line
+    broken and joined again — so that the file keeps coming back to the original (its
+    diagnostics too) instead of drifting into noise. UTF-16 columns equal code points: the
+    corpus's go.mod files are ASCII."""
     rng = random.Random(seed)
     lines = text.split("\n")
-    edits = []
-    inserted: list[tuple[int, int, str]] = []  # what to take back, so the file stays realistic
-    for _ in range(n):
-        if inserted and rng.random() < 0.5:
-            line, col, new = inserted.pop()
-            if line < len(lines) and lines[line][col : col + len(new)] == new and "\n" not in new:
-                edits.append((line, col, line, col + len(new), ""))
-                lines[line] = lines[line][:col] + lines[line][col + len(new) :]
-                continue
+    edits: list[tuple[int, int, int, int, str]] = []
+    while len(edits) < n:
         line = rng.randrange(len(lines))
         col = rng.randint(0, len(lines[line]))
-        new = rng.choice(["9", "x", " ", "\t", ".", "// note", "v", "(", ")", '"', "=>", "\n"])
-        edits.append((line, col, line, col, new))
-        if new == "\n":
-            lines[line : line + 1] = [lines[line][:col], lines[line][col:]]
-            inserted.clear()  # positions moved
-        else:
-            lines[line] = lines[line][:col] + new + lines[line][col:]
-            inserted.append((line, col, new))
-    return edits
+        if rng.random() < 0.2:
+            edits += [(line, col, line, col, "\n"), (line, col, line + 1, 0, "")]
+            continue
+        word = rng.choice(["9", "x1", " // note", ".0", "v2", "(", '"q"', " =>", "\t", "-rc.1"])
+        for k, ch in enumerate(word):
+            edits.append((line, col + k, line, col + k, ch))
+        for k in reversed(range(len(word))):
+            edits.append((line, col + k, line, col + k + 1, ""))
+    return edits[:n]
 
 
 def apply(text: str, edit: tuple[int, int, int, int, str]) -> str:

@@ -426,6 +426,7 @@ class Resolver:
 
     async def _resolve(self, roots: Roots, options: ResolveOptions) -> Resolution:
         started = time.perf_counter()
+
         def read() -> tuple[dict[tuple[str, str], set[str]], KnownModules | None]:
             with paused_gc():  # (both make thousands of small objects that stay)
                 return sum_hashes(roots, self.files), self._known_for(roots)

@@ -34,6 +34,7 @@ def is_transient(message: str) -> bool:
 
 
 E = TypeVar("E")
+SWEEP_AT = 1024  # entries before expired ones are dropped
 
 
 @dataclass(slots=True)
@@ -44,7 +45,10 @@ class Failures(Generic[E]):
     _by_key: dict[object, tuple[E, float]] = field(default_factory=dict)
 
     def add(self, key: object, error: E) -> None:
-        self._by_key[key] = (error, time.monotonic() + self.ttl)
+        now = time.monotonic()
+        if len(self._by_key) >= SWEEP_AT:  # (an editing session makes up new keys all the time)
+            self._by_key = {k: v for k, v in self._by_key.items() if v[1] > now}
+        self._by_key[key] = (error, now + self.ttl)
 
     def get(self, key: object) -> E | None:
         """The failure recorded for key, while it is fresh."""

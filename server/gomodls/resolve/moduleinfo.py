@@ -21,6 +21,7 @@ from gomodls.resolve.summary import Retraction
 from gomodls.resolve.upgrades import next_major_paths
 
 SHORT_MESSAGE_MAX = 500
+MAX_PATHS = 10_000  # module paths whose facts one service keeps
 
 
 @dataclass(slots=True)
@@ -122,9 +123,20 @@ class ModuleFactsService:
     async def facts(self, path: str) -> ModuleFacts:
         task = self._facts.get(path)
         if task is None or (task.done() and not _usable(task)):
+            if len(self._facts) >= MAX_PATHS:
+                self._forget_oldest()
             task = asyncio.ensure_future(self._load(path))
             self._facts[path] = task
         return await asyncio.shield(task)
+
+    def _forget_oldest(self) -> None:
+        """Bounded memory over a long session (each module path typed, even half-typed, is
+        looked up): the finished half that was asked for first goes."""
+        done = [p for p, t in self._facts.items() if t.done()]
+        for p in done[: max(1, len(done) // 2)]:
+            del self._facts[p]
+            self._majors.pop(p, None)
+            self._majors_failed.pop(p, None)
 
     def forget(self) -> None:
         self._facts.clear()
