@@ -121,6 +121,7 @@ async def test_the_server_through_a_fault(
             _, took = await timed(request)
             slowest = max(slowest, took)
         await asyncio.sleep(0.1)
+    print(f"{fault}: slowest request during the fault {slowest * 1000:.0f} ms")  # (docs/reliability.md)
     assert slowest < BUDGET, f"a request took {slowest:.2f} s during the fault"
     assert proxy.faults >= 1, "the fault was never met"
     during = doc.publications()[-1].diagnostics
