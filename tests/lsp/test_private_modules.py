@@ -357,6 +357,6 @@ async def test_govcs_from_settings_and_go_env_file_without_restart(
     goenv("-w", "GOVCS=example.com:off")
     shutil.rmtree(tmp_path / "modcache", ignore_errors=True)  # (only version control has the list)
     refused_lib = f"GOVCS disallows using git for private {w.lib}; see 'go help vcs'"
-    await hover_until(f"_versions unavailable: {refused_lib}_")
+    await hover_until(f"_versions unavailable:_ {refused_lib}")
     goenv("-u", "GOVCS")
     assert "latest **v1.2.0**" in await hover_until("latest **")
