@@ -72,14 +72,19 @@ def test_vscode(tmp_path: Path) -> None:
         str(data / "extensions"),
     ]
     (data / "user" / "User").mkdir(parents=True)
-    (data / "user" / "User" / "settings.json").write_text(json.dumps(USER_SETTINGS, indent=2))
-    # The workspace tells the extension where the server is, and the server its Go environment
+    # gomodls.server.path is a machine setting (a workspace never chooses the program that runs):
+    # the user's settings name the server, and the workspace's own choice must be ignored (the
+    # status item shows the server that runs). The workspace gives the server its Go environment
     # (through the extension's settings: initializationOptions / workspace/configuration).
+    (data / "user" / "User" / "settings.json").write_text(json.dumps(USER_SETTINGS, indent=2))
+    machine_settings = data / "user" / "Machine" / "settings.json"  # code-server's machine settings
+    machine_settings.parent.mkdir()
+    machine_settings.write_text(json.dumps({"gomodls.server.path": str(tmp_path / "bin" / "gomodls")}))
     (w.ws / ".vscode").mkdir()
     (w.ws / ".vscode" / "settings.json").write_text(
         json.dumps(
             {
-                "gomodls.server.path": str(tmp_path / "bin" / "gomodls"),
+                "gomodls.server.path": "/workspace/chose/this/gomodls",
                 "gomodls.env": {k: w.env[k] for k in ("GOPROXY", "GOSUMDB", "GOFLAGS", "GOTOOLCHAIN")},
             },
             indent=2,
@@ -141,6 +146,7 @@ def test_vscode(tmp_path: Path) -> None:
                 str(HERE / "vscode" / "e2e.mjs"),
                 f"http://127.0.0.1:{port}/?folder={w.ws}",
                 str(w.artifacts),
+                str(machine_settings),
             ],
             timeout=200,
         )

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
-const [url, outDir = '.'] = process.argv.slice(2);
+const [url, outDir = '.', machineSettingsFile] = process.argv.slice(2);
 const sc = JSON.parse(fs.readFileSync(process.env.GOMODLS_SCENARIO, 'utf8'));
 const resultFile = process.env.RESULT_FILE || path.join(outDir, 'result.json');
 fs.mkdirSync(outDir, { recursive: true });
@@ -97,7 +97,9 @@ try {
   // The server started: the status item says so.
   const status = page.locator('.statusbar-item', { hasText: 'gomodls' });
   const statusOk = await page.waitForFunction(() => [...document.querySelectorAll('.statusbar-item')].some((e) => e.textContent.includes('gomodls') && e.querySelector('.codicon-check')), null, { timeout: 30_000 }).then(() => true, () => false);
-  check('status item shows the server running', statusOk, await status.first().getAttribute('aria-label').catch(() => null));
+  const statusLabel = await status.first().getAttribute('aria-label').catch(() => null);
+  // The workspace's own gomodls.server.path is ignored (a machine setting): the user's server runs.
+  check('status item shows the server running', statusOk && !String(statusLabel).includes('/workspace/chose/'), statusLabel);
 
   // Syntax highlighting: directive and module path get different token colours.
   const tokenColours = () => page.evaluate(() => [...document.querySelectorAll('.editor-instance .monaco-editor .view-lines .view-line')]
@@ -206,10 +208,9 @@ try {
   check('Restart Language Server: restarted and running', restarted && statusBack);
 
   // 7. A server path that does not exist: the extension says so, with the install command.
-  const folder = new URL(url).searchParams.get('folder');
-  const settingsFile = path.join(folder, '.vscode', 'settings.json');
-  const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
-  fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'gomodls.server.path': '/nonexistent/gomodls' }, null, 2));
+  // (gomodls.server.path is a machine setting: never the workspace's.)
+  const settings = JSON.parse(fs.readFileSync(machineSettingsFile, 'utf8'));
+  fs.writeFileSync(machineSettingsFile, JSON.stringify({ ...settings, 'gomodls.server.path': '/nonexistent/gomodls' }, null, 2));
   const notFound = page.locator('.notifications-toasts .notification-toast', { hasText: 'pip install gomodls' });
   const notFoundOk = await visible(notFound, 30_000);
   const missingStatus = await visible(page.locator('.statusbar-item', { hasText: 'not installed' }), 10_000);
