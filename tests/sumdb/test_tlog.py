@@ -68,14 +68,14 @@ def test_record_proofs(golog: dict) -> None:
         assert [tlog.format_hash(h) for h in p] == want, key
         leaf = tlog.record_hash(RECORDS[n].encode())
         tlog.check_record(p, t, trees[t], n, leaf)
-        with pytest.raises(tlog.ProofError, match="^invalid transparency proof$"):
+        with pytest.raises(tlog.ProofError, match=r"^invalid transparency proof$"):
             tlog.check_record(p, t, trees[t], n, tlog.record_hash(b"forged\n"))
         if p:
             bad = [*p[:-1], bytes([p[-1][0] ^ 1]) + p[-1][1:]]
             for forged in (bad, p[:-1], [*p, p[0]]):
                 with pytest.raises(tlog.ProofError):
                     tlog.check_record(forged, t, trees[t], n, leaf)
-    with pytest.raises(GoError, match="^tlog: invalid inputs in CheckRecord$"):
+    with pytest.raises(GoError, match=r"^tlog: invalid inputs in CheckRecord$"):
         tlog.check_record([], 3, trees[3], 3, trees[0])
 
 
@@ -89,7 +89,7 @@ def test_tree_proofs(golog: dict) -> None:
         tlog.check_tree(p, t, trees[t], n, trees[n])
         if n < t:
             # A fork: the old tree is not the prefix of the new one.
-            with pytest.raises(tlog.ProofError, match="^invalid transparency proof$"):
+            with pytest.raises(tlog.ProofError, match=r"^invalid transparency proof$"):
                 tlog.check_tree(p, t, trees[t], n, trees[n - 1] if n > 1 else trees[t])
         if p:
             with pytest.raises(tlog.ProofError):
@@ -276,7 +276,7 @@ def test_tree_and_record_notes(gosumdb: GoSumdb) -> None:
         else:
             assert tlog.parse_record(msg) == (want["id"], unb64(want["text"]), unb64(want["rest"])), msg
     assert tlog.format_record(3, b"a\nb\n") == b"3\na\nb\n\n"
-    with pytest.raises(GoError, match="^malformed record data$"):
+    with pytest.raises(GoError, match=r"^malformed record data$"):
         tlog.format_record(3, b"a\n\nb\n")
 
 
@@ -284,5 +284,5 @@ def test_parse_hash() -> None:
     h = tlog.record_hash(b"r")
     assert tlog.parse_hash(tlog.format_hash(h)) == h
     for bad in ("", "abc", tlog.format_hash(h)[:-2], tlog.format_hash(h + b"x")):
-        with pytest.raises(GoError, match="^malformed hash$"):
+        with pytest.raises(GoError, match=r"^malformed hash$"):
             tlog.parse_hash(bad)
