@@ -28,6 +28,7 @@ __all__ = [
     "Hash",
     "HashReader",
     "HashReaderFunc",
+    "InconsistentTileError",
     "ProofError",
     "Tile",
     "TilePlan",
@@ -69,6 +70,13 @@ Hash = bytes  # always HASH_SIZE bytes
 EMPTY_HASH: Hash = hashlib.sha256(b"").digest()
 
 _INT64_MAX = (1 << 63) - 1
+
+
+class InconsistentTileError(GoError):
+    """Tiles that do not hash to the signed tree: at least one of them was altered."""
+
+    def __init__(self) -> None:
+        super().__init__("downloaded inconsistent tile")
 
 
 class ProofError(GoError):
@@ -577,7 +585,7 @@ class TilePlan:
 
     ``TilePlan(tree, height, indexes).tiles`` are the tiles to fetch: those that authenticate the
     tree hash, then (parents first) the ones holding the indexes. ``hashes(data)`` checks the
-    fetched tiles against the tree (GoError "downloaded inconsistent tile" when they do not match)
+    fetched tiles against the tree (InconsistentTileError when they do not match)
     and returns the requested hashes, which are then proven to be in the tree.
     """
 
@@ -647,7 +655,7 @@ class TilePlan:
             th = h if i == len(self._stx) - 1 else node_hash(h, th)
         if th != tree.hash:
             # At least one tile is wrong; which one cannot be known.
-            raise GoError("downloaded inconsistent tile")
+            raise InconsistentTileError()
 
         # Authenticate the remaining (full) tiles against their parents.
         first = self._stx_order[-1] + 1 if self._stx else 0
@@ -664,7 +672,7 @@ class TilePlan:
                     f"bad math in tileHashReader {tree.n} {self.indexes}: lost hash of {tile}: {err}"
                 ) from None
             if h != _tile_hash(data[i]):
-                raise GoError("downloaded inconsistent tile")
+                raise InconsistentTileError()
 
         return [
             hash_from_tile(tiles[j], data[j], x) for j, x in zip(self._index_order, self.indexes, strict=True)
