@@ -50,7 +50,8 @@ class ClientOps(Protocol):
         ...
 
     async def read_config(self, file: str) -> bytes:
-        """ "key" (the verifier key) or "<name>/latest" (the latest signed tree); b"" when absent."""
+        """The file "key" (the verifier key) or "<name>/latest" (the latest signed tree note);
+        b"" when absent."""
         ...
 
     async def write_config(self, file: str, old: bytes, new: bytes) -> None:
@@ -58,10 +59,13 @@ class ClientOps(Protocol):
         ...
 
     async def read_cache(self, file: str) -> bytes:
-        """ "<name>/lookup/M@V" or "<name>/tile/8/0/001"; raise FileNotFoundError when absent."""
+        """The file "<name>/lookup/M@V" or "<name>/tile/8/0/001"; FileNotFoundError when absent
+        (any error counts as absent)."""
         ...
 
-    async def write_cache(self, file: str, data: bytes) -> None: ...
+    async def write_cache(self, file: str, data: bytes) -> None:
+        """Store a proven record or tile (a failure is logged and otherwise ignored)."""
+        ...
 
     def log(self, msg: str) -> None: ...
 
