@@ -356,3 +356,37 @@ async def test_write_conflict_merges_the_newer_tree(db: dict) -> None:
 def test_module_names() -> None:
     assert sumdb.__all__  # the names the integrator imports
     assert {"Client", "ClientOps", "SecurityError", "GONOSUMDBError", "WriteConflict"} <= set(sumdb.__all__)
+
+
+async def test_partial_tiles_from_full_ones(gosumdb: GoSumdb, db: dict) -> None:
+    """A server drops a partial tile once the tile is complete: the client cuts the partial one
+    from the full tile, as x/mod does (and only the proven prefix is cached)."""
+    ops = fresh(db)
+    ops.remote = {k: v for k, v in ops.remote.items() if not k.startswith("/tile/8/0/000.p/")}
+    ops.remote |= {lookup_path(i): db["main"]["first"][i] for i in (40, 99)}
+    await same_as_go(gosumdb, ops, [module(40), module(99)])
+    assert ops.cache[f"{NAME}/tile/8/0/000.p/100"] == db["main"]["remote"]["/tile/8/0/000"][: 100 * 32]
+
+
+async def test_cancelled_lookup_still_records_the_latest_tree(db: dict) -> None:
+    """A lookup cancelled while the latest tree is being written leaves the file written."""
+    started = asyncio.Event()
+    release = asyncio.Event()
+
+    class Slow(MemOps):
+        async def write_config(self, file: str, old: bytes, new: bytes) -> None:
+            started.set()
+            await release.wait()
+            await super().write_config(file, old, new)
+
+    ops = Slow({"key": db["vkey"].encode()}, dict(db["main"]["remote"]))
+    c = Client(ops)
+    task = asyncio.create_task(c.lookup(*module(1)))
+    await started.wait()
+    task.cancel()
+    release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert ops.config[f"{NAME}/latest"] == db["main"]["remote"]["/latest"]
