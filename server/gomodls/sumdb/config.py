@@ -84,7 +84,8 @@ def dial(gosumdb: str) -> Database:
 
 def _name_problem(name: str) -> str | None:
     """None when "https://"+name is a plain host[/path] URL (dbDial's check); else the URL as
-    Go's %+v prints it (the fields of url.URL in Go 1.27's order)."""
+    Go's %+v prints it (the fields of url.URL in Go 1.27's order; *Userinfo prints
+    through its String method, "" when nil)."""
     try:
         u = urllib.parse.urlsplit("https://" + name)
         _ = u.port  # a malformed port is an error for Go's url.Parse too
@@ -93,13 +94,21 @@ def _name_problem(name: str) -> str | None:
     # url.Parse keeps RawPath only when the path's escaping is not the default one; in a
     # database name any escape or character Go would escape differently makes it non-default.
     raw_path = u.path if "%" in u.path or any(c in u.path for c in "!$&'()*+,;=:@[]") else ""
-    user = "@" in u.netloc
-    host = u.netloc.rpartition("@")[2]
-    if not (name.endswith("/") or user or u.query or u.fragment or "?" in name or "#" in name or raw_path or not host):
+    user, at, host = u.netloc.rpartition("@")
+    if not (
+        name.endswith("/")
+        or at
+        or u.query
+        or u.fragment
+        or "?" in name
+        or "#" in name
+        or raw_path
+        or not host
+    ):
         return None
     path = urllib.parse.unquote(u.path)
     return (
-        f"{{Scheme:https Opaque: User:{'…' if user else '<nil>'} Host:{host} Path:{path} "
+        f"{{Scheme:https Opaque: User:{user} Host:{host} Path:{path} "
         f"Fragment:{urllib.parse.unquote(u.fragment)} RawQuery:{u.query} RawPath:{raw_path} "
         f"RawFragment: ForceQuery:{'true' if name.endswith('?') else 'false'} OmitHost:false}}"
     )
