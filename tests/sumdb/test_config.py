@@ -12,7 +12,7 @@ from gomodls.base.goenv import GoEnv
 from gomodls.sumdb.config import KNOWN_GOSUMDB, BadGOSUMDB, dial, settings_from_env, use_sumdb
 from goproxy import HTTPProxy, ProxyDir
 from sumdbserver import Harness, go_env, run_go
-from sumdbserver import sumdb_harness_fixture as sumdb_harness_fixture  # noqa: F401
+from sumdbserver import sumdb_harness_fixture as sumdb_harness_fixture  # (registers the fixture)
 
 MOD = "example.com/a"
 
@@ -75,8 +75,9 @@ def test_a_host_and_path_name_is_accepted(sumdb_harness: Harness) -> None:
 
 
 def test_off_is_an_error_when_a_lookup_is_needed() -> None:
-    with pytest.raises(BadGOSUMDB, match="^checksum database disabled by GOSUMDB=off$"):
+    with pytest.raises(BadGOSUMDB) as e:
         dial("off")
+    assert str(e.value) == "checksum database disabled by GOSUMDB=off"
 
 
 def test_well_known_names() -> None:
