@@ -11,9 +11,10 @@ prefix):
   mismatch\\n\\tdownloaded: h1:...\\n\\t<db>: h1:...\\n\\nSECURITY ERROR\\n...";
 * :class:`ChecksumMissing`: the database answered for the module, without this line;
 * :class:`DatabaseMisbehavior`: the database contradicts the tree head it signed before (a
-  fork), or served records its tree does not prove — the x/mod client's "SECURITY ERROR\\ngo.sum
-  database server misbehavior detected!..." text, exactly; after one, every later check fails
-  with it (the go command stops there);
+  fork: the x/mod client's "SECURITY ERROR\\ngo.sum database server misbehavior detected!..."
+  text, exactly; after one, every later check fails with it, as the go command stops there), or
+  served a record or tile its signed tree does not prove ("M@V: verifying module: M@V: checking
+  tree#2 against tree#3: downloaded inconsistent tile");
 * :class:`DatabaseUnavailable`: no answer could be had ("M@V: verifying module: M@V: reading
   <url>: 503 Service Unavailable"): a transient failure, not a finding about the module;
 * :class:`DatabaseConfigError`: GOSUMDB cannot be used ("M@V: verifying go.mod: invalid
@@ -179,8 +180,13 @@ class SumDBChecker:
         try:
             lines = await client.lookup(path, version)
         except SecurityError as e:
-            self._misbehavior = str(e)
-            raise DatabaseMisbehavior(self._misbehavior, path, base_version) from None
+            assert self.ops is not None
+            if self.ops.security_errors:
+                # A fork: the go command prints x/mod's report as it is, and stops.
+                self._misbehavior = self.ops.security_errors[-1]
+                raise DatabaseMisbehavior(self._misbehavior, path, base_version) from None
+            # A record or tile its tree does not prove: an ordinary error for the go command.
+            raise DatabaseMisbehavior(message(str(e)), path, base_version) from None
         except asyncio.CancelledError:
             raise
         except Exception as e:  # the lookup's own error, in Go's words
@@ -194,7 +200,9 @@ class SumDBChecker:
                 want = line[len(prefix) - len("h1:") :]
                 text = f"checksum mismatch\n\tdownloaded: {h}\n\t{db.name}: {want}{SUMDB_MISMATCH}"
                 raise ChecksumMismatch(message(text), path, base_version, h, want)
-        raise ChecksumMissing(message(f"checksum missing from sumdb response{SUMDB_ABSENT}"), path, base_version)
+        raise ChecksumMissing(
+            message(f"checksum missing from sumdb response{SUMDB_ABSENT}"), path, base_version
+        )
 
     async def check_module(
         self, path: str, version: str, zip_hash: str | None = None, go_mod_hash: str | None = None
@@ -209,3 +217,7 @@ class SumDBChecker:
         if zip_hash is not None:
             await self.check_sum(path, version, zip_hash)
         return outcome
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
