@@ -204,7 +204,7 @@ async def test_after_a_fork_every_check_fails(serve, proxy: ProxyDir, tmp_path: 
     with serve(A, B) as db:
         assert go_download(tmp_path, proxy.url, A, GOSUMDB=db.gosumdb) == (0, "")
     with serve(B, A, C) as fork:
-        zh, mh = hashes(proxy, C)
+        _, mh = hashes(proxy, C)
         async with checker(tmp_path, GOSUMDB=fork.gosumdb) as c:
             with pytest.raises(DatabaseMisbehavior) as first:
                 await c.check_sum(C, V + "/go.mod", mh)
