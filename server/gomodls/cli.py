@@ -348,11 +348,30 @@ def cmd_check(args: argparse.Namespace) -> int:
             err(f"gomodls: {line}\n")
             status = 2
         vulns = report.findings
+    sums: dict[str, list[Finding]] = {}
+    if args.sumdb:
+        targets = _with_sum_files(targets)
+        sumdb = _SumDBReport()
+        sum_files = [t for t in targets if isinstance(t, str) and os.path.basename(t) in SUM_NAMES]
+        import asyncio
+
+        asyncio.run(_check_sumdb(sum_files, sumdb))
+        for line in sumdb.problems:
+            err(f"gomodls: {line}\n")
+            status = 2
+        if sumdb.misbehavior is not None:
+            # go prints its fork report as it is, other proofs of lying as errors.
+            text = sumdb.misbehavior
+            text = text if text.startswith("SECURITY ERROR\n") else f"gomodls: {text}"
+            err(text if text.endswith("\n") else text + "\n")
+            status = 1
+        err(sumdb.summary())
+        sums = sumdb.findings
     for target in targets:
         try:
             if isinstance(target, InputError):
                 raise target
-            reports = check_file(target, ctx, vulns.get(target, ()))
+            reports = check_file(target, ctx, [*vulns.get(target, ()), *sums.get(target, ())])
             findings.extend(r for r in reports if r.severity in shown)
         except InputError as e:
             err(f"gomodls: {e}\n")
@@ -375,6 +394,78 @@ def cmd_check(args: argparse.Namespace) -> int:
         if any_affected(f for fs in vulns.values() for f in fs):
             status = 1
     return status
+
+
+SUM_NAMES = ("go.sum", "go.work.sum")
+
+
+def _with_sum_files(targets: list[str | InputError]) -> list[str | InputError]:
+    """The targets, each go.mod followed by the go.sum beside it and each go.work by its
+    go.work.sum (when they exist and are not targets already)."""
+    seen = {os.path.abspath(t) for t in targets if isinstance(t, str)}
+    out: list[str | InputError] = []
+    for t in targets:
+        out.append(t)
+        if isinstance(t, str) and os.path.basename(t) in ("go.mod", "go.work"):
+            beside = os.path.join(os.path.dirname(t), "go.sum" if t.endswith("go.mod") else "go.work.sum")
+            if os.path.abspath(beside) not in seen and os.path.isfile(beside):
+                seen.add(os.path.abspath(beside))
+                out.append(beside)
+    return out
+
+
+@dataclass(slots=True)
+class _SumDBReport:
+    findings: dict[str, list[Finding]] = field(default_factory=dict)  # by go.sum path as given
+    verified: int = 0
+    exempt: int = 0
+    unverified: int = 0
+    problems: list[str] = field(default_factory=list)
+    misbehavior: str | None = None
+
+    def summary(self) -> str:
+        more = f", {self.unverified} not verified" if self.unverified else ""
+        return f"gomodls: verified {self.verified} lines, {self.exempt} exempt{more}\n"
+
+
+MAX_SUMDB_PROBLEMS = 5  # an unreachable database fails every line: the first few say why
+
+
+async def _check_sumdb(sum_files: list[str], report: _SumDBReport) -> None:
+    """Every line of each go.sum and go.work.sum against the checksum database (GOSUMDB), as
+    the go command checks a download with that hash; one database client for them all."""
+    from gomodls.analysis.sumdbchecks import check_sum_file
+    from gomodls.base.files import read_regular_text
+    from gomodls.modfile.gosum import parse_sum
+    from gomodls.resolve.transport import Transport
+    from gomodls.sumdb.config import settings_from_env
+    from gomodls.sumdb.verify import SumDBChecker
+
+    env = GoEnv()
+    transport = Transport(env.environ, goauth=env.get("GOAUTH"))
+    checker = SumDBChecker(settings_from_env(env), transport)
+    problems: list[str] = []
+    try:
+        for path in sum_files:
+            text = read_regular_text(path)
+            if text is None:
+                continue  # (check_file reports the unreadable file)
+            found = await check_sum_file(parse_sum(text, os.path.basename(path)), checker)
+            report.findings[path] = found.findings
+            report.verified += found.verified
+            report.exempt += found.exempt
+            report.unverified += found.unverified
+            problems.extend(p for p in found.problems if p not in problems)
+            if found.misbehavior is not None and report.misbehavior is None:
+                report.misbehavior = found.misbehavior
+    finally:
+        await checker.aclose()
+        await transport.close()
+    report.problems = problems[:MAX_SUMDB_PROBLEMS]
+    if len(problems) > MAX_SUMDB_PROBLEMS:
+        report.problems.append(
+            f"... and {len(problems) - MAX_SUMDB_PROBLEMS} more errors of the checksum database"
+        )
 
 
 @dataclass(slots=True)
@@ -744,7 +835,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_fmt)
 
     p = sub.add_parser(
-        "check", help="report problems in go.mod, go.work and go.sum files (offline unless --vulns)"
+        "check",
+        help="report problems in go.mod, go.work and go.sum files (offline unless --vulns or --sumdb)",
     )
     p.add_argument(
         "--format",
@@ -756,6 +848,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--vulns",
         action="store_true",
         help="also report known vulnerabilities of each go.mod's build list (GOVULNDB; resolves the graph)",
+    )
+    p.add_argument(
+        "--sumdb",
+        action="store_true",
+        help="also verify every go.sum and go.work.sum line against the checksum database (GOSUMDB; "
+        "GONOSUMDB/GOPRIVATE modules are exempt)",
     )
     p.add_argument(
         "--severity",

@@ -84,4 +84,6 @@ CODES: dict[str, str] = {
     # The Go vulnerability database (analysis/vulnchecks.py; gomodls.vulncheck, check --vulns).
     "vulnerable-module": "A requirement whose selected version has known vulnerabilities (GOVULNDB), with the IDs, summaries and the version that fixes them.",
     "vulnerable-dependency": "A requirement that brings in a module, only in the module graph, whose selected version has known vulnerabilities; with the chain that leads there.",
+    # The Go checksum database (analysis/sumdbchecks.py; check --sumdb).
+    "sumdb-mismatch": "A go.sum line whose hash the checksum database (GOSUMDB) contradicts or does not list: the go command's SECURITY ERROR for a download with that hash.",
 }

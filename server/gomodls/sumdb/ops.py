@@ -175,7 +175,9 @@ class SumDBOps:
 
     def security_error(self, msg: str) -> None:
         self.security_errors.append(msg)
-        log.error("%s", msg)
+        # (Only at debug level: the report reaches the caller as the lookup's error, and the
+        # caller shows it; logging.lastResort would print it a second time in the CLI.)
+        log.debug("%s", msg)
         if self._on_security_error is not None:
             self._on_security_error(msg)
 
