@@ -52,7 +52,19 @@ def test_malformed_gosumdb_errors_are_gos(gosumdb: str, proxy: ProxyDir, tmp_pat
 
 
 @pytest.mark.parametrize(
-    "name", ["sumdb.example/", "user@sumdb.example", "sumdb.example?q", "sumdb.example#f"]
+    "name",
+    [
+        "sumdb.example/",
+        "user@sumdb.example",
+        "sumdb.example?q",
+        "sumdb.example#f",
+        # Paths Go would write differently (url.URL keeps a RawPath): escapes, characters it escapes.
+        "sumdb.example/a%41",
+        "sumdb.example/a!b",
+        "sumdb.example/a(b)",
+        "sumdb.example/é",
+        'sumdb.example/a"b',
+    ],
 )
 def test_a_name_that_is_not_host_and_path_is_refused_like_go(
     name: str, sumdb_harness: Harness, proxy: ProxyDir, tmp_path: Path
@@ -61,6 +73,15 @@ def test_a_name_that_is_not_host_and_path_is_refused_like_go(
     with pytest.raises(BadGOSUMDB) as e:
         dial(key.vkey)
     assert _go_error(tmp_path, proxy, key.vkey) == f"go: {MOD}@v1.0.0: verifying go.mod: {e.value}\n"
+
+
+@pytest.mark.parametrize("name", ["sumdb.example/a:b;c=d@e", "sumdb.example:8443/x", "[::1]/db"])
+def test_names_go_accepts(name: str, sumdb_harness: Harness, proxy: ProxyDir, tmp_path: Path) -> None:
+    """go gets as far as asking the database (at a URL where nothing listens)."""
+    key = sumdb_harness.genkey(name)
+    assert dial(key.vkey).name == name
+    err = _go_error(tmp_path, proxy, f"{key.vkey} http://127.0.0.1:1")
+    assert "invalid sumdb name" not in err and "127.0.0.1:1/lookup/" in err
 
 
 def test_a_host_and_path_name_is_accepted(sumdb_harness: Harness) -> None:

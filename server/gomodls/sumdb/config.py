@@ -91,9 +91,9 @@ def _name_problem(name: str) -> str | None:
         _ = u.port  # a malformed port is an error for Go's url.Parse too
     except ValueError:
         return "{}"
-    # url.Parse keeps RawPath only when the path's escaping is not the default one; in a
-    # database name any escape or character Go would escape differently makes it non-default.
-    raw_path = u.path if "%" in u.path or any(c in u.path for c in "!$&'()*+,;=:@[]") else ""
+    # url.Parse keeps RawPath when the path is not written the way Go would escape it.
+    path = urllib.parse.unquote(u.path, errors="surrogateescape")
+    raw_path = u.path if _escape_path(path) != u.path else ""
     user, at, host = u.netloc.rpartition("@")
     if not (
         name.endswith("/")
@@ -106,12 +106,21 @@ def _name_problem(name: str) -> str | None:
         or not host
     ):
         return None
-    path = urllib.parse.unquote(u.path)
     return (
         f"{{Scheme:https Opaque: User:{user} Host:{host} Path:{path} "
         f"Fragment:{urllib.parse.unquote(u.fragment)} RawQuery:{u.query} RawPath:{raw_path} "
         f"RawFragment: ForceQuery:{'true' if name.endswith('?') else 'false'} OmitHost:false}}"
     )
+
+
+# What url.URL's escape(s, encodePath) leaves as it is: unreserved characters and the
+# sub-delimiters a path may hold (net/url's shouldEscape table).
+_PATH_SAFE = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~$&+,/:;=@")
+
+
+def _escape_path(path: str) -> str:
+    data = path.encode("utf-8", "surrogateescape")
+    return "".join(chr(b) if b in _PATH_SAFE else f"%{b:02X}" for b in data)
 
 
 def use_sumdb(path: str, gosumdb: str, gonosumdb: str, goproxy: str = "") -> bool:
