@@ -186,3 +186,20 @@ def _go_mod_h1(proxy: ProxyDir, path: str) -> str:
     from gomodls.module.sumhash import go_mod_hash
 
     return go_mod_hash((proxy.root / escape_path(path) / "@v" / f"{V}.mod").read_bytes())
+
+
+def test_a_malformed_gosumdb_is_one_error_in_gos_words(module: Path, proxy: ProxyDir, tmp_path: Path) -> None:
+    r = check(tmp_path, module, GOSUMDB="a b c")
+    assert (r.rc, json.loads(r.stdout)) == (2, [])
+    go = run_go(
+        ["mod", "download", f"{A}@{V}"],
+        go_env(tmp_path, GOPROXY=proxy.url, GOSUMDB="a b c"),
+        tmp_path / "elsewhere",
+    )
+    assert go.stderr == f"go: {A}@{V}: verifying go.mod: invalid GOSUMDB: too many fields\n"
+    line = r.stderr.decode().split("\n")[0]
+    assert line in (
+        f"gomodls: {A}@{V}: verifying go.mod: invalid GOSUMDB: too many fields",
+        f"gomodls: {A}@{V}: verifying module: invalid GOSUMDB: too many fields",
+    )
+    assert r.stderr.decode() == line + "\ngomodls: verified 0 lines, 0 exempt, 4 not verified\n"

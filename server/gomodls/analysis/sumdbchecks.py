@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from gomodls.analysis.findings import Finding, Severity
 from gomodls.modfile.gosum import is_h1_hash
-from gomodls.sumdb.verify import DatabaseMisbehavior, Outcome, VerifyError
+from gomodls.sumdb.verify import DatabaseConfigError, DatabaseMisbehavior, Outcome, VerifyError
 
 if TYPE_CHECKING:
     from gomodls.modfile.gosum import SumFile, SumLine
@@ -51,6 +51,11 @@ async def check_sum_file(sums: SumFile, checker: SumDBChecker, concurrency: int 
                 out.unverified += 1
                 if out.misbehavior is None:
                     out.misbehavior = str(e)
+                return
+            except DatabaseConfigError as e:
+                out.unverified += 1
+                if not any(p.endswith(e.reason) for p in out.problems):  # (one GOSUMDB, one error)
+                    out.problems.append(str(e))
                 return
             except VerifyError as e:
                 if not e.security:

@@ -116,7 +116,9 @@ class DatabaseUnavailable(VerifyError):
 
 
 class DatabaseConfigError(VerifyError):
-    pass
+    def __init__(self, message: str, path: str, version: str, reason: str) -> None:
+        super().__init__(message, path, version)
+        self.reason = reason  # GOSUMDB's problem alone ("invalid GOSUMDB: too many fields")
 
 
 class SumDBChecker:
@@ -176,7 +178,7 @@ class SumDBChecker:
         try:
             db, client = self._dial()
         except BadGOSUMDB as e:
-            raise DatabaseConfigError(message(str(e)), path, base_version) from None
+            raise DatabaseConfigError(message(str(e)), path, base_version, str(e)) from None
         try:
             lines = await client.lookup(path, version)
         except SecurityError as e:
