@@ -437,9 +437,9 @@ async def _check_sumdb(sum_files: list[str], report: _SumDBReport) -> None:
     from gomodls.analysis.sumdbchecks import check_sum_file
     from gomodls.base.files import read_regular_text
     from gomodls.modfile.gosum import parse_sum
+    from gomodls.resolve.sumdbcheck import SumDBChecker
     from gomodls.resolve.transport import Transport
     from gomodls.sumdb.config import settings_from_env
-    from gomodls.sumdb.verify import SumDBChecker
 
     env = GoEnv()
     transport = Transport(env.environ, goauth=env.get("GOAUTH"))

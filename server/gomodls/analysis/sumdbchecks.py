@@ -1,7 +1,7 @@
 """go.sum lines checked against the checksum database (`gomodls check --sumdb`; the editor's
 check of a go.sum). Each `h1:` line is looked up as the go command would look up a download
 with that hash: a line the database contradicts is an error finding on its hash, in the go
-command's words (sumdb.verify); exempt modules (GOSUMDB=off, GONOSUMDB/GOPRIVATE) are counted,
+command's words (resolve.sumdbcheck); exempt modules (GOSUMDB=off, GONOSUMDB/GOPRIVATE) are counted,
 never sent. A database that cannot be reached is not a finding about any line: its errors are
 problems (the lines stay unverified); so is a database caught lying (a fork of its history, a
 record its tree does not prove): the go command stops there, and every line stays unverified."""
@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 from gomodls.analysis.findings import Finding, Severity
 from gomodls.modfile.gosum import is_h1_hash
-from gomodls.sumdb.verify import DatabaseConfigError, DatabaseMisbehavior, Outcome, VerifyError
+from gomodls.resolve.sumdbcheck import DatabaseConfigError, DatabaseMisbehavior, Outcome, VerifyError
 
 if TYPE_CHECKING:
     from gomodls.modfile.gosum import SumFile, SumLine
-    from gomodls.sumdb.verify import SumDBChecker
+    from gomodls.resolve.sumdbcheck import SumDBChecker
 
 __all__ = ["SumDBCheck", "check_sum_file"]
 

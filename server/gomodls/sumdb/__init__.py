@@ -5,6 +5,10 @@
 - client: the lookup algorithm of x/mod's sumdb.Client over an async ClientOps the caller
   implements (network, go's config and cache files).
 - encoding: Go's base64 rules for keys, signatures and hashes.
+- config: GOSUMDB and GONOSUMDB as the go command reads them (modfetch's dbDial, useSumDB).
+
+The ClientOps against the network and go's files, and go's checkSumDB, are in gomodls.resolve
+(sumdbops, sumdbcheck).
 
 str() of every error raised here is the Go error's text.
 """

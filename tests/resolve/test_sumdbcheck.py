@@ -15,9 +15,7 @@ import pytest
 from gomodls.base.goenv import GoEnv
 from gomodls.module.paths import escape_path
 from gomodls.module.sumhash import go_mod_hash, zip_hash
-from gomodls.resolve.transport import Transport
-from gomodls.sumdb.config import settings_from_env
-from gomodls.sumdb.verify import (
+from gomodls.resolve.sumdbcheck import (
     ChecksumMismatch,
     DatabaseMisbehavior,
     DatabaseUnavailable,
@@ -25,6 +23,8 @@ from gomodls.sumdb.verify import (
     SumDBChecker,
     VerifyError,
 )
+from gomodls.resolve.transport import Transport
+from gomodls.sumdb.config import settings_from_env
 from goproxy import ProxyDir
 from sumdbserver import Harness, Key, Record, SumDBServer, closed_url, go_env, run_go
 from sumdbserver import sumdb_harness_fixture as sumdb_harness_fixture  # (registers the fixture)

@@ -30,10 +30,10 @@ import enum
 from collections.abc import Callable
 
 from gomodls.module.errors import GoError, ModuleError
+from gomodls.resolve.sumdbops import SumDBOps
 from gomodls.resolve.transport import Transport
 from gomodls.sumdb.client import Client, SecurityError
 from gomodls.sumdb.config import BadGOSUMDB, Database, SumDBSettings
-from gomodls.sumdb.ops import SumDBOps
 
 __all__ = [
     "SUMDB_ABSENT",

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from gomodls.resolve.sumdbops import RemoteError, SumDBOps, database_base
 from gomodls.resolve.transport import Transport
 from gomodls.sumdb.client import WriteConflict
 from gomodls.sumdb.config import SumDBSettings, dial
-from gomodls.sumdb.ops import RemoteError, SumDBOps, database_base
 from goproxy import HTTPProxy
 
 KEY = "sumdb.test.example+b4f04cda+AbvZFStgT3FrLM9oPgCifAg/NVr7VPP1K2rLTWyig7iV"
