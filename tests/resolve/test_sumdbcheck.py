@@ -25,7 +25,7 @@ from gomodls.resolve.sumdbcheck import (
 )
 from gomodls.resolve.transport import Transport
 from gomodls.sumdb.config import settings_from_env
-from goproxy import ProxyDir
+from goproxy import HTTPProxy, ProxyDir
 from sumdbserver import Harness, Key, Record, SumDBServer, closed_url, go_env, run_go
 from sumdbserver import sumdb_harness_fixture as sumdb_harness_fixture  # (registers the fixture)
 
@@ -313,3 +313,19 @@ def test_the_server_is_real(serve, proxy: ProxyDir, tmp_path: Path) -> None:
         assert isinstance(db, SumDBServer)
         assert go_download(tmp_path, proxy.url, A, GOSUMDB=db.gosumdb) == (0, "")
         assert db.requests[0] == f"/lookup/{A}@{V}"
+
+
+async def test_the_china_mirror_is_asked_directly_like_go(proxy: ProxyDir, tmp_path: Path) -> None:
+    """GOSUMDB=sum.golang.google.cn: sum.golang.org's key at https://sum.golang.google.cn, no
+    proxy asked (this sandbox cannot reach it: both fail on the same URL)."""
+    http = HTTPProxy(proxy.root)
+    with http.running():
+        rc, err = go_download(tmp_path / "go", http.url, A, GOSUMDB="sum.golang.google.cn")
+        with pytest.raises(DatabaseUnavailable) as e:
+            await gomodls_download_check(
+                tmp_path / "gomodls", proxy, A, GOSUMDB="sum.golang.google.cn", GOPROXY=http.url
+            )
+    url = f"https://sum.golang.google.cn/lookup/{A}@{V}"
+    assert rc == 1 and url in err and url in str(e.value)
+    assert not any(r.startswith("/sumdb/") for r in http.requests)
+    assert state(tmp_path / "gomodls") == {}
