@@ -24,9 +24,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
-import ssl
 import struct
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -36,6 +34,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from goproxy import ProxyDir
+from tlscert import server_context
 
 FAULTS = (
     "hang",
@@ -220,41 +219,13 @@ class FaultProxy:
 
         return Handler
 
-    def _tls_context(self) -> ssl.SSLContext:
-        self.tls_dir.mkdir(parents=True, exist_ok=True)
-        cert, key = self.tls_dir / "cert.pem", self.tls_dir / "key.pem"
-        if not cert.exists():
-            subprocess.run(
-                [
-                    "openssl",
-                    "req",
-                    "-x509",
-                    "-newkey",
-                    "rsa:2048",
-                    "-nodes",
-                    "-days",
-                    "2",
-                    "-subj",
-                    "/CN=127.0.0.1",
-                    "-addext",
-                    "subjectAltName=IP:127.0.0.1",
-                    "-keyout",
-                    str(key),
-                    "-out",
-                    str(cert),
-                ],
-                check=True,
-                capture_output=True,
-            )
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(cert, key)
-        return context
-
     @contextmanager
     def running(self) -> Iterator[FaultProxy]:
         self._server = _Server(("127.0.0.1", 0), self._handler())
         if self.tls:
-            self._server.socket = self._tls_context().wrap_socket(self._server.socket, server_side=True)
+            self._server.socket = server_context(self.tls_dir).wrap_socket(
+                self._server.socket, server_side=True
+            )
         thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         thread.start()
         try:

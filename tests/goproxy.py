@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from gomodls.module.paths import escape_path, escape_version
+from tlscert import server_context
 
 
 class ProxyDir:
@@ -90,8 +91,10 @@ class _Server(ThreadingHTTPServer):
 
 
 class HTTPProxy:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, tls: bool = False) -> None:
         self.dir = ProxyDir(root)
+        self.tls = tls  # https, with a throwaway certificate (ca_file)
+        self.tls_dir = root.parent / (root.name + "-tls")
         self.behaviour = Behaviour()
         self.requests: list[str] = []
         self._lock = threading.Lock()
@@ -101,7 +104,12 @@ class HTTPProxy:
     def url(self) -> str:
         assert self._server is not None
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{port}"
+
+    @property
+    def ca_file(self) -> str:
+        """The certificate a client must trust for the TLS proxy (SSL_CERT_FILE)."""
+        return str(self.tls_dir / "cert.pem")
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         proxy = self
@@ -150,6 +158,10 @@ class HTTPProxy:
     @contextmanager
     def running(self) -> Iterator[HTTPProxy]:
         self._server = _Server(("127.0.0.1", 0), self._handler())
+        if self.tls:
+            self._server.socket = server_context(self.tls_dir).wrap_socket(
+                self._server.socket, server_side=True
+            )
         thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         thread.start()
         try:

@@ -109,16 +109,28 @@ async def test_single_flight(tmp_path: Path) -> None:
         assert p.requests.count("/example.com/s/@v/v1.0.0.mod") == 1
 
 
-async def test_basic_auth_from_netrc(tmp_path: Path) -> None:
-    with HTTPProxy(tmp_path / "p").running() as p:
+async def test_basic_auth_from_netrc_over_https_only(tmp_path: Path) -> None:
+    """Like the go command (auth.AddCredentials), credentials from .netrc go to https proxies
+    only: never in clear text."""
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login alice password s3cret\n")
+    os.chmod(netrc, 0o600)
+    with HTTPProxy(tmp_path / "p", tls=True).running() as p:
         p.dir.add("corp.example/lib", "v1.0.0")
         p.behaviour.auth = ("alice", "s3cret")
-        netrc = tmp_path / "netrc"
-        netrc.write_text("machine 127.0.0.1 login alice password s3cret\n")
-        os.chmod(netrc, 0o600)
-        assert await fetcher(tmp_path, GOPROXY=p.url, NETRC=str(netrc)).mod("corp.example/lib", "v1.0.0")
+        trust = {"SSL_CERT_FILE": p.ca_file}
+        assert await fetcher(tmp_path, GOPROXY=p.url, NETRC=str(netrc), **trust).mod(
+            "corp.example/lib", "v1.0.0"
+        )
         with pytest.raises(FetchError, match="401"):
-            await fetcher(tmp_path, cache=False, GOPROXY=p.url).mod("corp.example/lib", "v1.0.0")
+            await fetcher(tmp_path, cache=False, GOPROXY=p.url, **trust).mod("corp.example/lib", "v1.0.0")
+    with HTTPProxy(tmp_path / "plain").running() as plain:
+        plain.dir.add("corp.example/lib", "v1.0.0")
+        plain.behaviour.auth = ("alice", "s3cret")
+        with pytest.raises(FetchError, match="401"):
+            await fetcher(tmp_path, cache=False, GOPROXY=plain.url, NETRC=str(netrc)).mod(
+                "corp.example/lib", "v1.0.0"
+            )
 
 
 async def test_private_modules_never_reach_a_proxy(tmp_path: Path) -> None:

@@ -18,13 +18,14 @@ from typing import Generic, TypeVar
 # another time, e.g. for the fault-injection tests).
 FAILURE_TTL = float(os.environ.get("GOMODLS_FAILURE_TTL", "") or 30.0)
 
-# The go command's and gomodls's words for failures of the network or of the proxy rather than
-# answers about the module: 5xx and 429 statuses, network errors as httpx names them
-# (ConnectError, ReadTimeout, RemoteProtocolError ...) and as Go words them.
+# The go command's words (and the transport's, which uses them) for failures of the network or
+# of the proxy rather than answers about the module: 5xx and 429 statuses, connections that
+# could not be made ("dial tcp ...": refused, unreachable, no DNS answer), reset, timed out or
+# cut short. Not: certificates, refused redirects, bodies over the limit or not gzip.
 _TRANSIENT = re.compile(
     r"reading \S+: (?:5\d\d\b|429\b|[A-Z]\w*(?:Error|Timeout)\b)"
-    r"|connection refused|connection reset|i/o timeout|timed out|timeout awaiting|unexpected EOF"
-    r"|TLS handshake timeout|server misbehaving|network is unreachable"
+    r"|dial tcp|connection refused|connection reset|i/o timeout|timed out|timeout awaiting"
+    r"|unexpected EOF|\": EOF\b|TLS handshake timeout|server misbehaving|network is unreachable"
 )
 
 

@@ -29,7 +29,7 @@ from gomodls.resolve.proxies import (
     parse_goproxy,
     route,
 )
-from gomodls.resolve.transport import Response, Transport, TransportError
+from gomodls.resolve.transport import Response, Transport, TransportError, redacted
 from gomodls.resolve.versionlist import parse_version_list_async
 
 
@@ -182,9 +182,10 @@ class Fetcher:
             else:
                 url = proxy_url(target, f"{escaped}/{suffix}")
                 try:
-                    response = await self.transport.get(url)
+                    # A "|" after this proxy: any error moves on to the next one at once.
+                    response = await self.transport.get(url, retry=not spec.fall_back_on_error)
                 except TransportError as e:
-                    err = FetchError(f"reading {url}: {e}")
+                    err = FetchError(str(e))  # (Go's url.Error: `Get "URL": ...`)
                 else:
                     if response.status == 200:
                         return response.body
@@ -212,6 +213,7 @@ def _http_error(url: str, response: Response) -> FetchError:
     """web.HTTPError's message: the URL and status, and for a text/plain body its first lines
     (as the go command shows them: what a proxy says about a module it refuses)."""
     not_exist = response.status in (404, 410)
+    url = redacted(url)
     if url.startswith("file://"):
         return FetchError(f"reading {url}: {response.reason}", not_exist=not_exist)
     message = f"reading {url}: {response.status} {response.reason}".rstrip()

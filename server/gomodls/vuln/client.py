@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from gomodls.base.goenv import GoEnv
 from gomodls.module.paths import ModuleVersion
 from gomodls.resolve.cache import ProxyCache
-from gomodls.resolve.transport import Response
+from gomodls.resolve.transport import Response, TransportError
 from gomodls.vuln.index import Index, parse_db_modified, parse_modules
 from gomodls.vuln.match import ModuleVulns, candidate_ids, module_vulns
 from gomodls.vuln.osv import Entry, Malformed, parse_entry
@@ -290,6 +290,8 @@ class VulnDB:
             except asyncio.CancelledError:
                 raise
             except Exception as e:  # (whatever the transport raises: the database is down)
+                if isinstance(e, TransportError):  # (worded like Go's: `Get "URL": ...`)
+                    raise Unavailable(str(e)) from None
                 raise Unavailable(f"reading {url}: {e or type(e).__name__}") from None
             if response.status == 200:
                 return response.body
