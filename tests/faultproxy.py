@@ -10,6 +10,9 @@ and injects one fault at a time into the requests whose path contains `only`:
 | `garbage` | 200 with random bytes |
 | `truncate` | 200 with a Content-Length twice the body's, then the connection closed |
 | `big` | 200 with a body of `big_bytes` (100 MB by default), sent until the client stops reading |
+| `big-unsized` | the same without a Content-Length (the end of the body is the end of the connection) |
+| `gzip-bomb` | 200 with Content-Encoding: gzip, a small body that inflates to `big_bytes` |
+| `gzipped` | no fault: the right answer with Content-Encoding: gzip (what a compressing proxy sends) |
 | `redirect-loop` | 302 to the same URL, forever |
 | `to-http` | 302 to the same path on `insecure` (an http:// URL; the proxy itself serves TLS) |
 | `bad-gzip` | 200 with Content-Encoding: gzip and a body that is not gzip |
@@ -22,11 +25,13 @@ manager; nothing it does outlives the test."""
 from __future__ import annotations
 
 import contextlib
+import gzip
 import os
 import socket
 import struct
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -44,11 +49,22 @@ FAULTS = (
     "garbage",
     "truncate",
     "big",
+    "big-unsized",
+    "gzip-bomb",
+    "gzipped",
     "redirect-loop",
     "to-http",
     "bad-gzip",
 )
 HANG_LIMIT = 120.0  # seconds a hung request waits at most (the proxy never outlives a test)
+
+
+def _bomb(size: int) -> bytes:
+    """A gzip member of `size` newlines (about a thousandth of that on the wire)."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = b"\n" * (1 << 20)
+    parts = [compressor.compress(block) for _ in range(size // len(block))]
+    return b"".join(parts) + compressor.flush()
 
 
 class _Server(ThreadingHTTPServer):
@@ -170,8 +186,12 @@ class FaultProxy:
                     self.wfile.write(body)
                     self.wfile.flush()
                     self.close_connection = True
-                elif fault == "big":
-                    self._big(path)
+                elif fault in ("big", "big-unsized"):
+                    self._big(path, sized=fault == "big")
+                elif fault == "gzip-bomb":
+                    self._send(200, _bomb(proxy.big_bytes), headers={"Content-Encoding": "gzip"})
+                elif fault == "gzipped":
+                    self._send(status, gzip.compress(body), headers={"Content-Encoding": "gzip"})
                 elif fault == "bad-gzip":
                     self._send(200, b"this is not gzip data" * 8, headers={"Content-Encoding": "gzip"})
                 elif fault == "drip":
@@ -187,12 +207,16 @@ class FaultProxy:
                 else:
                     self._send(status, body)
 
-            def _big(self, path: str) -> None:
+            def _big(self, path: str, sized: bool) -> None:
                 line = b"v1.0.0\n" if path.endswith("/list") else b"// padding padding padding\n"
                 chunk = line * (65536 // len(line))
                 total = proxy.big_bytes - proxy.big_bytes % len(chunk)
                 self.send_response(200)
-                self.send_header("Content-Length", str(total))
+                if sized:
+                    self.send_header("Content-Length", str(total))
+                else:
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
                 self.end_headers()
                 proxy.big_sent = 0
                 while proxy.big_sent < total and not proxy._stopping.is_set():

@@ -220,8 +220,10 @@ class Transport:
         body = bytearray()
         try:
             async for chunk in response.aiter_raw():
-                data = gunzip.feed(chunk, limit - len(body)) if gunzip else chunk
-                body += data
+                if gunzip:
+                    gunzip.feed(chunk, body, limit)
+                else:
+                    body += chunk
                 if len(body) > limit:
                     if status != 200:
                         del body[limit:]
@@ -346,7 +348,7 @@ def _failure(op: str, url: str, e: BaseException) -> TransportError:
                 err = f"dial tcp: lookup {host.hostname}: {c.strerror or c}"
             return TransportError(url_error(op, url, err))
         if isinstance(c, OSError) and c.errno is not None:
-            text = (c.strerror or os.strerror(c.errno)).lower()
+            text = os.strerror(c.errno).lower()  # (asyncio's strerror names the address)
             if isinstance(e, httpx.ConnectError) or c.errno == errno.ECONNREFUSED:
                 return TransportError(url_error(op, url, f"dial tcp {hostport}: connect: {text}"))
             return TransportError(url_error(op, url, f"read: {text}"))
@@ -409,34 +411,30 @@ class _BadGzip(Exception):
     """A body that Content-Encoding says is gzip and is not, in compress/gzip's words."""
 
 
+GUNZIP_STEP = 256 << 10  # bytes inflated at a time
+
+
 class _Gunzip:
     """compress/gzip's multistream reader, fed a chunk at a time, never producing more than
     it is allowed to (a small body must not inflate to gigabytes in memory)."""
 
     def __init__(self) -> None:
         self._z: zlib._Decompress | None = None
-        self._seen = False
 
-    def feed(self, data: bytes, room: int) -> bytes:
-        """The bytes data decodes to; more than `room` of them only to show that it is over."""
-        out: list[bytes] = []
-        while data:
-            self._seen = True
+    def feed(self, data: bytes, out: bytearray, limit: int) -> None:
+        """Appends what data decodes to onto out; past `limit` bytes only to show that it is
+        over (a step at a time: no big intermediate copy)."""
+        while data and len(out) <= limit:
             if self._z is None:
                 self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
             try:
-                chunk = self._z.decompress(data, max(room, 0) + 1)
+                out += self._z.decompress(data, min(limit - len(out) + 1, GUNZIP_STEP))
             except zlib.error as e:
                 raise _BadGzip(_gzip_words(str(e))) from None
-            out.append(chunk)
-            room -= len(chunk)
-            if room < 0:
-                break
             if self._z.eof:
                 data, self._z = self._z.unused_data, None
             else:
                 data = self._z.unconsumed_tail
-        return b"".join(out)
 
     def finish(self) -> None:
         if self._z is not None and not self._z.eof:
