@@ -10,8 +10,6 @@ from pathlib import Path
 
 from faultproxy import FaultProxy
 
-TRANSPORT = "transport: issue 11 branch"  # faults whose handling lives in resolve/transport.py
-
 
 def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", name.lower())[:40] or "x"
