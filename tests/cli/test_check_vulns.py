@@ -168,7 +168,7 @@ def test_http_database_and_stale_cache(env: Path, universe: Path, monkeypatch: p
     monkeypatch.setattr(time, "time", lambda: real() + 7200)
     rc, out2, err = run(["check", "--vulns", "go.mod"], mod)
     assert rc == 1 and out2.count("[vulnerable-") == 4
-    assert "gomodls: vulnerability data from 2 hours ago (reading http://127.0.0.1" in err
+    assert 'gomodls: vulnerability data from 2 hours ago (Get "http://127.0.0.1' in err
 
 
 def test_sarif_validates_against_the_official_schema(env: Path) -> None:

@@ -146,3 +146,16 @@ def test_pipe_and_comma(tmp_path: Path, plain: tuple[FaultProxy, str, str], sepa
     else:
         assert got["go"][0] == 1 and "503 Service Unavailable" in got["go"][2]
         assert set(asked["gomodls"]) == set(asked["go"])  # (gomodls retries a 503 first; go does not)
+
+
+def test_a_redirect_to_another_scheme(tmp_path: Path, plain: tuple[FaultProxy, str, str]) -> None:
+    fp, a, b = plain
+    fp.insecure = "ftp://127.0.0.1:1"
+    fp.inject("to-http", only=f"/{a}/@v/v1.0.0.mod")
+    got = run_both(tmp_path, fp.url, a, b)
+    assert got["go"] == (
+        1,
+        "",
+        f'go: {a}@v1.0.0: Get "ftp://127.0.0.1:1/{a}/@v/v1.0.0.mod": unsupported protocol scheme "ftp"\n',
+    )
+    assert got["gomodls"] == got["go"]

@@ -270,3 +270,19 @@ def test_gunzip_never_inflates_past_its_room() -> None:
 def test_passwords_are_redacted_in_messages() -> None:
     assert redacted("https://u:secret@proxy.example/p") == "https://u:xxxxx@proxy.example/p"
     assert redacted("https://u@proxy.example/p") == "https://u@proxy.example/p"
+
+
+@pytest.mark.parametrize(
+    ("location", "error"),
+    [
+        ("ftp://127.0.0.1:1/x", 'Get "ftp://127.0.0.1:1/x": unsupported protocol scheme "ftp"'),
+        ("http://[::1/x", 'failed to parse Location header "http://[::1/x": '),
+    ],
+)
+async def test_odd_redirects_are_errors(proxy: FaultProxy, location: str, error: str) -> None:
+    proxy.insecure = location
+    proxy.inject("to-http", only=MOD_PATH)
+    proxy_path = MOD_PATH  # (the fault appends the request path to `insecure`)
+    e = await failure(transport(), proxy.url + proxy_path)
+    assert error.replace("/x", "/x" + proxy_path) in str(e), str(e)
+    assert not e.retry and proxy.faults == 1

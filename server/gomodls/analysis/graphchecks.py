@@ -160,7 +160,7 @@ def _upgrade(r: Require, rng: Range, up: Upgrades, view: GraphView) -> list[Find
 
 
 # The proxies cannot be reached (offline, GOPROXY=off): not a problem of the file. The language
-# server says so once instead (a transport failure reads "reading URL: ConnectError: ...").
+# server says so once instead (a transport failure reads `Get "URL": dial tcp ...: connect: connection refused`).
 def unreachable(message: str) -> bool:
     """Whether a load error says the proxies could not answer (GOPROXY=off, a 5xx, the
     network) rather than something about the file: never a squiggle, one message at most."""

@@ -1,5 +1,5 @@
-"""Getting bytes from a proxy URL: https:// and http:// through one shared httpx client
-(connection reuse), file:// from disk. A concurrency limit, timeouts, retries with exponential
+"""Getting bytes from a proxy URL: https:// and http:// through one shared httpx connection
+pool (connection reuse), file:// from disk. A concurrency limit, timeouts, retries with exponential
 backoff and jitter on 5xx and 429 answers and network errors, one request per URL at a time
 (single-flight), and basic auth from .netrc for private proxies (GOAUTH=netrc, the default).
 
@@ -105,7 +105,7 @@ class Transport:
         self._backoff = backoff
         self.max_body = max_body
         self._inflight: dict[str, asyncio.Future[Response]] = {}
-        self._client: httpx.AsyncClient | None = None
+        self._pool: httpx.AsyncHTTPTransport | None = None
         self._netrc = self._load_netrc() if goauth.split()[:1] in (["netrc"], []) else None
         self.requests = 0  # requests that reached the network or disk, redirects included
 
@@ -172,16 +172,21 @@ class Transport:
         """One attempt: the redirects followed as the go command follows them, then the body."""
         import httpx
 
-        client = await self._http_client()
+        pool = await self._http_pool()
+        timeout = httpx.Timeout(self._timeout, connect=min(self._timeout, 5.0)).as_dict()
         via: list[str] = []
         current = url
         authorization = self._auth(url)
         while True:
-            headers = {"Authorization": authorization} if authorization else {}
+            headers = {"User-Agent": "gomodls", "Accept-Encoding": "gzip"}
+            if authorization:
+                headers["Authorization"] = authorization
             self.requests += 1
             try:
-                request = client.build_request("GET", current, headers=headers)
-                response = await client.send(request, stream=True)
+                request = httpx.Request("GET", current, headers=headers, extensions={"timeout": timeout})
+                # (The pool itself, not a client: nothing of httpx's redirect handling runs.)
+                response = await pool.handle_async_request(request)
+                response.request = request
             except Exception as e:  # (httpx's errors, and whatever an odd URL makes it raise)
                 raise _failure("Get", current, e) from None
             try:
@@ -241,25 +246,19 @@ class Transport:
                 raise _failure("read", url, e) from None
         return Response(status, bytes(body), response.reason_phrase, response.headers.get("content-type", ""))
 
-    async def _http_client(self) -> httpx.AsyncClient:
-        if self._client is None:
+    async def _http_pool(self) -> httpx.AsyncHTTPTransport:
+        if self._pool is None:
             import httpx
 
-            context = await asyncio.to_thread(tls_context, self.environ)
-            if self._client is None:
-                self._client = httpx.AsyncClient(
-                    timeout=httpx.Timeout(self._timeout, connect=min(self._timeout, 5.0)),
-                    follow_redirects=False,  # followed in _fetch, with the go command's rules
-                    trust_env=False,
-                    verify=context,
-                    headers={"User-Agent": "gomodls", "Accept-Encoding": "gzip"},
-                )
-        return self._client
+            context = await asyncio.to_thread(tls_context, self.environ)  # (reads certificate files)
+            if self._pool is None:
+                self._pool = httpx.AsyncHTTPTransport(verify=context, trust_env=False)
+        return self._pool
 
     async def close(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        if self._pool is not None:
+            await self._pool.aclose()
+            self._pool = None
 
 
 # Where crypto/x509 looks for the system's roots on Linux (root_linux.go): the first file that
