@@ -286,3 +286,12 @@ async def test_odd_redirects_are_errors(proxy: FaultProxy, location: str, error:
     e = await failure(transport(), proxy.url + proxy_path)
     assert error.replace("/x", "/x" + proxy_path) in str(e), str(e)
     assert not e.retry and proxy.faults == 1
+
+
+async def test_file_proxies_have_the_same_limit(tmp_path: Path) -> None:
+    (tmp_path / "small").write_bytes(b"x" * 10)
+    (tmp_path / "large").write_bytes(b"x" * 11)
+    t = Transport({}, max_body=10)
+    assert (await t.get((tmp_path / "small").as_uri())).body == b"x" * 10
+    with pytest.raises(TransportError, match=r"response body too large \(more than 10 bytes\)"):
+        await t.get((tmp_path / "large").as_uri())
