@@ -190,8 +190,8 @@ class Transport:
             except Exception as e:  # (httpx's errors, and whatever an odd URL makes it raise)
                 raise _failure("Get", current, e) from None
             try:
-                location = response.headers.get("location")
-                if response.status_code not in REDIRECT_STATUSES or location is None:
+                location = response.headers.get("location", "")
+                if response.status_code not in REDIRECT_STATUSES or not location:
                     # (A 3xx without a Location is an answer, as for Go: "reading URL: 302 Found".)
                     return await self._answer(url, response)
             finally:
