@@ -11,7 +11,7 @@ import {
   State,
 } from 'vscode-languageclient/node';
 import { type DuplicateMode, filterOurs } from './duplicates';
-import { installCommandFor, isNotFound, locateServer, type ServerCommand } from './locate';
+import { installAdvice, installCommandFor, isNotFound, locateServer, type ServerCommand } from './locate';
 import { argumentsFor, FORWARDED, type ForwardedCommand, runServerCommand } from './serverCommands';
 import { configurationFor, forTrust, SECTION, serverSettingKeys, serverSettings } from './settings';
 import { type ServerState, statusView } from './status';
@@ -169,7 +169,7 @@ function hasGomodls(python: string): Promise<boolean> {
 async function offerInstall(message: string, install: string): Promise<void> {
   const copy = 'Copy Install Command';
   const settings = 'Open Settings';
-  const choice = await vscode.window.showWarningMessage(`gomodls: ${message} Install it with: ${install}`, copy, settings);
+  const choice = await vscode.window.showWarningMessage(installAdvice(message, install), copy, settings);
   if (choice === copy) await vscode.env.clipboard.writeText(install);
   else if (choice === settings) await vscode.commands.executeCommand('workbench.action.openSettings', 'gomodls.server');
 }

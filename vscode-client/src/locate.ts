@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export const INSTALL_COMMAND = 'pip install gomodls';
+// gomodls is on no package index (`pip install gomodls` finds nothing): it installs from a clone
+// of its repository, in the clone's directory.
+export const INSTALL_COMMAND = 'pipx install .';
 
 export interface LocateOptions {
   serverPath: string; // gomodls.server.path
@@ -69,9 +71,17 @@ export function locateServer(opts: LocateOptions): Located {
   };
 }
 
-/** The install command for a given interpreter, when it lacks the gomodls module. */
+/** The install command for a given interpreter, when it lacks the gomodls module (run in a clone). */
 export function installCommandFor(python: string): string {
-  return `${/\s/.test(python) ? `"${python}"` : python} -m pip install gomodls`;
+  return `${/\s/.test(python) ? `"${python}"` : python} -m pip install .`;
+}
+
+/** The notification's text: what is wrong, and where to run the install command. */
+export function installAdvice(message: string, install: string): string {
+  return (
+    `gomodls: ${message} Install it from a clone of the gomodls repository: in the clone's directory, run ${install} ` +
+    '(pip and pipx also take the repository URL prefixed with git+).'
+  );
 }
 
 export function expand(p: string, workspaceFolder?: string): string {

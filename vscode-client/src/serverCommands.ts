@@ -49,7 +49,7 @@ export async function runServerCommand(transport: CommandTransport, id: Forwarde
 }
 
 function notProvided(what: string, server: string): string {
-  return `${what}: this version of the gomodls server has no "${server}" command yet. Update it with: pip install -U gomodls`;
+  return `${what}: this version of the gomodls server has no "${server}" command yet. Update it: in an up-to-date clone of the gomodls repository, run pipx install --force . (or python3 -m pip install .)`;
 }
 
 export function isUnknownCommandError(e: unknown): boolean {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { expand, installCommandFor, isNotFound, locateServer, type ServerCommand, which } from '../src/locate';
+import { expand, INSTALL_COMMAND, installAdvice, installCommandFor, isNotFound, locateServer, type ServerCommand, which } from '../src/locate';
 
 const base = { serverPath: '', pythonPath: '', env: { PATH: '/usr/local/bin:/usr/bin' }, platform: 'linux' as const };
 const only = (...files: string[]) => (f: string) => files.includes(f);
@@ -17,7 +17,7 @@ describe('locating the server', () => {
     const r = locateServer({ ...base, serverPath: '/nope/gomodls', isExecutable: only('/usr/bin/gomodls') });
     assert.ok(isNotFound(r));
     assert.match(r.message, /gomodls\.server\.path is set to "\/nope\/gomodls"/);
-    assert.equal(r.install, 'pip install gomodls');
+    assert.equal(r.install, 'pipx install .');
   });
 
   test('gomodls.server.pythonPath runs -m gomodls serve', () => {
@@ -45,7 +45,7 @@ describe('locating the server', () => {
     const r = locateServer({ ...base, isExecutable: only() });
     assert.ok(isNotFound(r));
     assert.match(r.message, /not found/);
-    assert.equal(r.install, 'pip install gomodls');
+    assert.equal(r.install, 'pipx install .');
   });
 
   test('Windows: PATHEXT and ;', () => {
@@ -54,8 +54,15 @@ describe('locating the server', () => {
   });
 
   test('install command for an interpreter', () => {
-    assert.equal(installCommandFor('/venv/bin/python'), '/venv/bin/python -m pip install gomodls');
-    assert.equal(installCommandFor('/my venv/python'), '"/my venv/python" -m pip install gomodls');
+    assert.equal(installCommandFor('/venv/bin/python'), '/venv/bin/python -m pip install .');
+    assert.equal(installCommandFor('/my venv/python'), '"/my venv/python" -m pip install .');
+  });
+
+  test('the notification says where the install command runs, and never names a package index', () => {
+    const text = installAdvice('The gomodls language server was not found.', INSTALL_COMMAND);
+    assert.match(text, /^gomodls: The gomodls language server was not found\. Install it from a clone of the gomodls repository: in the clone's directory, run pipx install \. /);
+    assert.match(text, /git\+/);
+    assert.doesNotMatch(text, /pip install gomodls/);
   });
 
   test('real files: this node is executable, a directory is not', () => {

@@ -1,7 +1,7 @@
--- gomodls: the language server for go.mod, go.work and go.sum (https://pypi.org/project/gomodls/).
+-- gomodls: the language server for go.mod, go.work and go.sum.
 -- Neovim 0.11+: copy this file to ~/.config/nvim/lsp/gomodls.lua (any lsp/ directory on
 -- 'runtimepath' works) and add vim.lsp.enable('gomodls') to init.lua.
--- Needs `gomodls` on PATH (pip install gomodls), or change cmd, e.g.
+-- Needs `gomodls` on PATH (`pipx install .` in a gomodls clone), or change cmd, e.g.
 -- { '/path/to/venv/bin/python', '-m', 'gomodls', 'serve' }.
 return {
   cmd = { 'gomodls', 'serve' },

@@ -211,7 +211,7 @@ try {
   // (gomodls.server.path is a machine setting: never the workspace's.)
   const settings = JSON.parse(fs.readFileSync(machineSettingsFile, 'utf8'));
   fs.writeFileSync(machineSettingsFile, JSON.stringify({ ...settings, 'gomodls.server.path': '/nonexistent/gomodls' }, null, 2));
-  const notFound = page.locator('.notifications-toasts .notification-toast', { hasText: 'pip install gomodls' });
+  const notFound = page.locator('.notifications-toasts .notification-toast', { hasText: 'pipx install .' });
   const notFoundOk = await visible(notFound, 30_000);
   const missingStatus = await visible(page.locator('.statusbar-item', { hasText: 'not installed' }), 10_000);
   check('missing server: notification with the install command', notFoundOk && missingStatus, notFoundOk ? await notFound.first().innerText() : undefined);
