@@ -33,7 +33,8 @@ if TYPE_CHECKING:  # (imported by the commands that need them: the others start 
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 SEVERITIES = ("error", "warning", "information", "hint")
-CHECKED_NAMES = ("go.mod", "go.work", "go.sum", "go.work.sum")
+CHECKED_NAMES = ("go.mod", "go.work", "go.sum", "go.work.sum")  # what `check DIR` checks
+FORMATTED_NAMES = ("go.mod", "go.work")  # what `fmt DIR` formats (like gofmt DIR's *.go)
 SKIPPED_DIRS = frozenset({"testdata", "node_modules"})
 
 
@@ -207,11 +208,30 @@ def write_in_place(path: str, original: bytes, formatted: bytes) -> None:
     os.unlink(backup)
 
 
+def _fmt_targets(paths: Sequence[str], work: bool) -> Iterator[tuple[str, bool] | InputError]:
+    """The files to format, with whether --work applies: a directory is walked like gofmt walks
+    one (its go.mod and go.work files, each read as its name says; the directories `check`
+    skips are skipped), and finding none in it is not an error (gofmt prints nothing either)."""
+    for path in paths:
+        if os.path.isdir(path):
+            problems: list[str] = []
+            found = list(_walk(path, problems, FORMATTED_NAMES))
+            yield from (InputError(p) for p in problems)
+            yield from ((f, False) for f in found)
+        else:
+            yield path, work
+
+
 def cmd_fmt(args: argparse.Namespace) -> int:
     status = 0
-    for path in args.files:
+    for target in _fmt_targets(args.files, args.work):
+        if isinstance(target, InputError):
+            err(f"gomodls: {target}\n")
+            status = max(status, 2)
+            continue
+        path, work = target
         try:
-            kind = _kind(path, args.work)
+            kind = _kind(path, work)
             source = read_source(path)
             parsed = parse_text(source, kind, path)
             try:
@@ -265,10 +285,21 @@ class Report:
     code: str
     go: bool = False  # one of the errors the go command reports for this file
     finding: Finding | None = field(default=None, compare=False, repr=False)  # (for SARIF)
+    # The text output's position: the go command's (`line` or `line:col`) for its own errors, so
+    # that they read as go prints them; `line:col` of the text at fault for the others.
+    at: str = field(default="", compare=False)
 
     def text(self) -> str:
         message = self.message.replace("\n\t", " ").replace("\n", " ")
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {message} [{self.code}]"
+        return f"{self.path}:{self.at or f'{self.line}:{self.col}'}: {self.severity}: {message} [{self.code}]"
+
+
+def _go_at(f: Finding) -> str:
+    """modfile.Error.Error()'s position: the column only when it is not the first one."""
+    if f.go_position is None:
+        return ""
+    line, col = f.go_position
+    return f"{line + 1}:{col + 1}" if col > 0 else f"{line + 1}"
 
 
 def check_file(path: str, ctx_base: CheckContext, extra: Sequence[Finding] = ()) -> list[Report]:
@@ -283,13 +314,15 @@ def check_file(path: str, ctx_base: CheckContext, extra: Sequence[Finding] = ())
     go_first = [f for f in findings if f.go]
     rest = sorted((f for f in findings if not f.go), key=lambda f: (f.range[0], f.range[1]))
     return [
-        Report(path, f.range[0] + 1, f.range[1] + 1, f.severity.label, f.message, f.code, f.go, f)
+        Report(path, f.range[0] + 1, f.range[1] + 1, f.severity.label, f.message, f.code, f.go, f, _go_at(f))
         for f in go_first + rest
     ]
 
 
-def _walk(root: str, problems: list[str]) -> Iterator[str]:
-    """The files to check under `root`; directories that cannot be read go to `problems`."""
+def _walk(root: str, problems: list[str], names: Sequence[str] = CHECKED_NAMES) -> Iterator[str]:
+    """The files called one of `names` under `root`, skipping hidden, `_`-prefixed, testdata and
+    node_modules directories (as `go ... ./...` does); directories that cannot be read go to
+    `problems`."""
 
     def failed(e: OSError) -> None:
         where = e.filename if e.filename is not None else root
@@ -299,7 +332,7 @@ def _walk(root: str, problems: list[str]) -> Iterator[str]:
     for dirpath, dirnames, filenames in os.walk(root, onerror=failed):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")) and d not in SKIPPED_DIRS)
         for name in sorted(filenames):
-            if name in CHECKED_NAMES:
+            if name in names:
                 yield os.path.join(dirpath, name)
 
 
@@ -367,12 +400,14 @@ def cmd_check(args: argparse.Namespace) -> int:
             status = 1
         err(sumdb.summary())
         sums = sumdb.findings
+    checked = 0
     for target in targets:
         try:
             if isinstance(target, InputError):
                 raise target
             reports = check_file(target, ctx, [*vulns.get(target, ()), *sums.get(target, ())])
             findings.extend(r for r in reports if r.severity in shown)
+            checked += 1
         except InputError as e:
             err(f"gomodls: {e}\n")
             status = 2
@@ -386,6 +421,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         out(_valid_text(json.dumps(sarif_log(located, __version__), indent=2, ensure_ascii=False)) + "\n")
     else:
         out("".join(f.text() + "\n" for f in findings))
+        if checked and any(os.path.isdir(p) for p in args.paths):  # (nothing read: the errors said why)
+            sys.stdout.flush()  # (the findings first, where both streams go to one terminal)
+            err(f"gomodls: {_summary(checked, findings, shown)}\n")
     if any(f.severity == "error" for f in findings):
         status = max(status, 1)
     if args.vulns and status < 2:
@@ -466,6 +504,17 @@ async def _check_sumdb(sum_files: list[str], report: _SumDBReport) -> None:
         report.problems.append(
             f"... and {len(problems) - MAX_SUMDB_PROBLEMS} more errors of the checksum database"
         )
+
+
+_PLURALS = {"error": "errors", "warning": "warnings", "information": "information", "hint": "hints"}
+
+
+def _summary(checked: int, findings: Sequence[Report], shown: Sequence[str]) -> str:
+    """`check DIR`'s last line (stderr): how many files were read, and the findings shown by
+    severity, e.g. `4 files checked: 3 errors, 1 warning, 0 information`."""
+    counts = [(sum(1 for f in findings if f.severity == s), s) for s in shown]
+    by_severity = ", ".join(f"{n} {s if n == 1 else _PLURALS[s]}" for n, s in counts)
+    return f"{checked} file{'' if checked == 1 else 's'} checked: {by_severity}"
 
 
 @dataclass(slots=True)
@@ -831,7 +880,12 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("-d", dest="diff", action="store_true", help="print a unified diff")
     mode.add_argument("-l", dest="list", action="store_true", help="list files that are not formatted")
     p.add_argument("--work", action="store_true", help="treat the files as go.work files")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="PATH",
+        help="files, or directories: their go.mod and go.work files, searched recursively like gofmt",
+    )
     p.set_defaults(run=cmd_fmt)
 
     p = sub.add_parser(
@@ -861,7 +915,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="information",
         help="the least severe findings to show (default: information; hints are style advice)",
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files, or directories searched recursively")
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="files, or directories: their go.mod, go.work, go.sum and go.work.sum files, searched recursively",
+    )
     p.set_defaults(run=cmd_check)
 
     p = sub.add_parser(

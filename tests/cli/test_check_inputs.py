@@ -16,7 +16,7 @@ from cliproc import permissions_apply, run_gomodls, unprivileged_preexec
 from oracle import Result
 
 BROKEN = b"module example.com/m\n\nrequire x\n"
-FINDING = b"a/go.mod:3:9: error: usage: require module/path v1.2.3 [usage]\n"
+FINDING = b"a/go.mod:3: error: usage: require module/path v1.2.3 [usage]\n"
 
 needs_permissions = pytest.mark.skipif(
     not permissions_apply(), reason="running as root and cannot drop the capabilities that bypass permissions"
@@ -35,6 +35,11 @@ def tree(tmp_path: Path) -> Iterator[Path]:
             os.chmod(os.path.join(dirpath, d), 0o755)
 
 
+def summary(files: int, errors: int) -> bytes:
+    """The last line on stderr of `check` given a directory: what was read, what was found."""
+    return f"gomodls: {files} file{'s' if files > 1 else ''} checked: {errors} error{'s' if errors != 1 else ''}, 0 warnings, 0 information\n".encode()
+
+
 def check(root: Path, *paths: str) -> Result:
     env = {"PATH": os.environ.get("PATH", os.defpath), "HOME": str(root.parent / "home"), "LC_ALL": "C.UTF-8"}
     return run_gomodls(["check", *paths], root, env, preexec_fn=unprivileged_preexec(), timeout=30)
@@ -49,7 +54,7 @@ def test_unreadable_subdirectory_is_reported(tree: Path) -> None:
     assert (r.rc, r.stdout, r.stderr) == (
         2,
         b"./" + FINDING,
-        b"gomodls: ./locked: permission denied\n",
+        b"gomodls: ./locked: permission denied\n" + summary(1, 1),
     )
     # Nothing readable at all: the permission error, not "no files found".
     r = check(tree, "locked")
@@ -62,7 +67,11 @@ def test_unreadable_file_is_reported(tree: Path) -> None:
     (tree / "b" / "go.sum").write_bytes(b"x v1.0.0 h1:abc\n")
     os.chmod(tree / "b" / "go.sum", 0)
     r = check(tree, "a", "b")
-    assert (r.rc, r.stdout, r.stderr) == (2, FINDING, b"gomodls: b/go.sum: permission denied\n")
+    assert (r.rc, r.stdout, r.stderr) == (
+        2,
+        FINDING,
+        b"gomodls: b/go.sum: permission denied\n" + summary(1, 1),
+    )
 
 
 def test_fifo_is_skipped_not_waited_for(tree: Path) -> None:
@@ -73,6 +82,7 @@ def test_fifo_is_skipped_not_waited_for(tree: Path) -> None:
     assert r.rc == 2 and r.stdout == FINDING
     assert r.stderr == (
         b"gomodls: p/go.mod: not a regular file, skipped\ngomodls: a/go.sum: not a regular file, skipped\n"
+        + summary(1, 1)
     )
 
 
@@ -89,7 +99,7 @@ def test_oversized_and_binary_files_are_reported_and_the_rest_checked(tree: Path
     assert r.stdout == b"./" + FINDING + b"./" + FINDING.replace(b"a/", b"z/")
     assert r.stderr == (
         b"gomodls: ./big/go.mod: file too large (17.0 MB; the limit is 16 MB)\n"
-        b"gomodls: ./bin/go.mod: binary data, not a go.mod, go.work or go.sum file\n"
+        b"gomodls: ./bin/go.mod: binary data, not a go.mod, go.work or go.sum file\n" + summary(2, 2)
     )
 
 
@@ -99,5 +109,5 @@ def test_a_path_without_files_does_not_hide_the_others(tree: Path) -> None:
     assert r.rc == 2 and r.stdout == FINDING
     assert r.stderr == (
         b"gomodls: empty: no go.mod, go.work or go.sum files found\n"
-        b"gomodls: missing: no such file or directory\n"
+        b"gomodls: missing: no such file or directory\n" + summary(1, 1)
     )

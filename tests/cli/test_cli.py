@@ -74,11 +74,12 @@ def test_check_reports_positions_codes_and_status(tmp_path: Path) -> None:
     (tmp_path / "testdata").mkdir()
     (tmp_path / "testdata" / "go.mod").write_text("broken\n")  # skipped: not part of any module
     rc, out, err = run("check", str(tmp_path))
-    assert rc == 1 and err == ""
+    assert rc == 1 and err == "gomodls: 2 files checked: 3 errors, 0 warnings, 0 information\n"
+    # go's positions: the start of the statement, or the line alone
     assert out.splitlines() == [
         f"{tmp_path}/a/go.mod:4:2: error: usage: require module/path v1.2.3 [usage]",
-        f"{tmp_path}/a/go.mod:6:1: error: unknown directive: foo [unknown-directive]",
-        f"{tmp_path}/a/go.sum:1:1: error: malformed go.sum: wrong number of fields 2 [malformed-go-sum]",
+        f"{tmp_path}/a/go.mod:6: error: unknown directive: foo [unknown-directive]",
+        f"{tmp_path}/a/go.sum:1: error: malformed go.sum: wrong number of fields 2 [malformed-go-sum]",
     ]
     rc, out, _ = run("check", "--format", "json", str(tmp_path / "a" / "go.mod"))
     findings = json.loads(out)
@@ -95,7 +96,13 @@ def test_check_reports_positions_codes_and_status(tmp_path: Path) -> None:
 
 def test_check_clean_file_exits_zero(tmp_path: Path) -> None:
     (tmp_path / "go.mod").write_text(FORMATTED)
-    assert run("check", str(tmp_path)) == (0, "", "")
+    assert run("check", str(tmp_path / "go.mod")) == (0, "", "")
+    assert run("check", str(tmp_path)) == (
+        0,
+        "",
+        "gomodls: 1 file checked: 0 errors, 0 warnings, 0 information\n",
+    )
+    assert run("check", "--severity", "error", str(tmp_path))[2] == "gomodls: 1 file checked: 0 errors\n"
 
 
 @pytest.mark.parametrize("command", [["parse", "--json"], ["fmt"], ["check"]])
@@ -109,10 +116,13 @@ def test_bad_input_gives_one_message(tmp_path: Path, command: list[str]) -> None
     cases = {
         str(tmp_path / "missing.mod"): "no such file or directory",
         str(huge): "file too large (50.0 MB; the limit is 16 MB)",
-        str(empty_dir): "no go.mod, go.work or go.sum files found"
-        if command == ["check"]
-        else "is a directory",
     }
+    if command == ["check"]:
+        cases[str(empty_dir)] = "no go.mod, go.work or go.sum files found"
+    elif command == ["parse", "--json"]:
+        cases[str(empty_dir)] = "is a directory"
+    else:  # like gofmt: a directory without go.mod or go.work files is nothing to do
+        assert run(*command, str(empty_dir)) == (0, "", "")
     for path, reason in cases.items():
         rc, out, err = run(*command, path)
         assert rc == 2, (path, err)

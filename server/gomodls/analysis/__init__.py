@@ -69,6 +69,7 @@ def analyze_sum(sumfile: SumFile, ctx: CheckContext) -> list[Finding]:
                 fixes,
                 unnecessary=e.code in UNNECESSARY_SUM_CODES,
                 go=e is go_error,
+                go_position=(e.line, 0) if e is go_error else None,  # "go.sum:4: ...", no column
             )
         )
     return out
@@ -85,7 +86,9 @@ def _from_error(parsed: ParsedFile, e: ModError, ctx: CheckContext, go: bool = F
             fixes = major_fixes(
                 path_tok.text.strip('"'), version_tok.text.strip('"'), path_tok, version_tok, ctx.path
             )
-    return Finding(e.range, Severity.ERROR, e.code, e.message, fixes, go=go)
+    return Finding(
+        e.range, Severity.ERROR, e.code, e.message, fixes, go=go, go_position=(e.line, e.col) if go else None
+    )
 
 
 def _line_at(parsed: ParsedFile, line_no: int) -> Line | None:

@@ -71,4 +71,7 @@ class Finding:
     unnecessary: bool = False  # the text has no effect (editors fade it)
     deprecated: bool = False  # names something deprecated (editors strike it through)
     go: bool = False  # one of the errors the go command itself reports for this file (`go mod edit`)
+    # Where the go command puts that error, 0-based (line, col); col 0: go prints no column (it
+    # names the start of the statement, or the line alone), while `range` is the text at fault.
+    go_position: tuple[int, int] | None = None
     advisories: list[Advisory] = field(default_factory=list)  # the vulnerabilities reported
