@@ -210,12 +210,13 @@ def write_in_place(path: str, original: bytes, formatted: bytes) -> None:
 
 def _fmt_targets(paths: Sequence[str], work: bool) -> Iterator[tuple[str, bool] | InputError]:
     """The files to format, with whether --work applies: a directory is walked like gofmt walks
-    one (its go.mod and go.work files, each read as its name says; the directories `check`
-    skips are skipped), and finding none in it is not an error (gofmt prints nothing either)."""
+    one (its go.mod and go.work files, each read as its name says, in gofmt's order; the
+    directories `check` skips are skipped), and finding none in it is not an error (gofmt
+    prints nothing either)."""
     for path in paths:
         if os.path.isdir(path):
             problems: list[str] = []
-            found = list(_walk(path, problems, FORMATTED_NAMES))
+            found = list(_walk_lexical(path, problems, FORMATTED_NAMES))
             yield from (InputError(p) for p in problems)
             yield from ((f, False) for f in found)
         else:
@@ -334,6 +335,25 @@ def _walk(root: str, problems: list[str], names: Sequence[str] = CHECKED_NAMES) 
         for name in sorted(filenames):
             if name in names:
                 yield os.path.join(dirpath, name)
+
+
+def _walk_lexical(root: str, problems: list[str], names: Sequence[str]) -> Iterator[str]:
+    """gofmt's walk (filepath.WalkDir): the entries of each directory in lexical order, files and
+    directories interleaved, paths joined like filepath.Join (`fmt -l .` prints `a/go.mod`), no
+    symbolic link to a directory followed; the directories `_walk` skips are skipped."""
+    try:
+        with os.scandir(root) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as e:
+        problems.append(f"{root}: {_reason(e)}")
+        return
+    for entry in entries:
+        path = os.path.normpath(os.path.join(root, entry.name))
+        if entry.is_dir(follow_symlinks=False):
+            if not entry.name.startswith((".", "_")) and entry.name not in SKIPPED_DIRS:
+                yield from _walk_lexical(path, problems, names)
+        elif entry.name in names:
+            yield path
 
 
 def _targets(paths: Sequence[str]) -> Iterator[str | InputError]:
