@@ -740,7 +740,7 @@ def _resolution_setup(directory: str) -> tuple[GoEnv, Roots, Resolver, ResolveOp
     try:
         roots = roots_for(directory, env, files)
     except SetupError as e:
-        err(f"go: {e}\n")
+        err("".join(f"go: {e}\n" for e in e.errors))
         raise SystemExit(1) from None
     mod = env.goflag("mod")
     if roots.work is not None and mod not in (None, "readonly", "vendor"):

@@ -50,6 +50,18 @@ GO_CASES = [
         "./a",
         id="use-without-go-mod",
     ),
+    pytest.param(  # module ".", file "go.mod" (base.ShortPath of each; not "./go.mod")
+        {"go.work": "go 1.21\n\nuse .\n", "a.go": "package a\n"},
+        "use-without-go-mod",
+        ".",
+        id="use-dot-without-go-mod",
+    ),
+    pytest.param(
+        {"go.work": "go 1.21\n\nuse .\n", "go.mod": "module example.com/a\nfoo\n"},
+        "used-module-error",
+        ".",
+        id="use-dot-parse-errors",
+    ),
     pytest.param(
         {"go.work": "go 1.21\n\nuse ./a\n", "a/go.mod": "go 1.21\n"},
         "used-module-error",

@@ -66,7 +66,10 @@ def _used_modules(wf: WorkFile, ctx: CheckContext, out: list[Finding]) -> Iterat
             )
             continue
         seen[root] = u
+        # base.ShortPath of the directory and of DIR/go.mod, each on its own: `use .` is module
+        # "." whose file is "go.mod" (not "./go.mod"), as the go command run beside go.work says.
         shown = short_path(root, ctx.dir)
+        gomod = short_path(os.path.join(root, "go.mod"), ctx.dir)
         if not ctx.files.is_dir(root):
             # The go command reads DIR/go.mod without looking at the directory first.
             out.append(
@@ -74,7 +77,7 @@ def _used_modules(wf: WorkFile, ctx: CheckContext, out: list[Finding]) -> Iterat
                     rng,
                     Severity.ERROR,
                     "use-dir-missing",
-                    f"cannot load module {shown} listed in go.work file: open {shown}/go.mod: no such file or directory",
+                    f"cannot load module {shown} listed in go.work file: open {gomod}: no such file or directory",
                 )
             )
             continue
@@ -85,12 +88,11 @@ def _used_modules(wf: WorkFile, ctx: CheckContext, out: list[Finding]) -> Iterat
                     rng,
                     Severity.ERROR,
                     "use-without-go-mod",
-                    f"cannot load module {shown} listed in go.work file: open {shown}/go.mod: no such file or directory",
+                    f"cannot load module {shown} listed in go.work file: open {gomod}: no such file or directory",
                 )
             )
             yield UsedModule(u, root, shown, None)
             continue
-        gomod = f"{shown}/go.mod"
         mod = parse_text(text, FileKind.MOD, gomod)
         if mod.go_errors:
             errors = "\n".join(e.go_string(gomod) for e in mod.go_errors)

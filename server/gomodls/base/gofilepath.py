@@ -101,12 +101,14 @@ def _same_file(path1: str, path2: str) -> bool:
 
 def short_path(path: str, cwd: str | None = None) -> str:
     """base.ShortPath: the path relative to the current directory when that is shorter and
-    names the same file; otherwise the path exactly as given."""
+    names the same file; otherwise the path exactly as given. `cwd`: the directory the go
+    command would run in (`go -C DIR`), if not this process's; the relative path is looked up
+    from there."""
     try:
         base = getwd() if cwd is None else cwd
     except OSError:
         return path
     relative = rel(base, path)
-    if relative is not None and len(relative) < len(path) and _same_file(relative, path):
+    if relative is not None and len(relative) < len(path) and _same_file(os.path.join(base, relative), path):
         return relative
     return path

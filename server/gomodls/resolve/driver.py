@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from gomodls.base.files import read_regular_text
 from gomodls.base.gcpause import paused_gc
 from gomodls.base.goenv import GoEnv, find_go_work
+from gomodls.base.gofilepath import short_path
 from gomodls.modfile.gosum import EMPTY_GO_MOD_HASH, parse_sum
 from gomodls.modfile.model import ModFile, WorkFile
 from gomodls.modfile.parsed import FileKind, ParsedFile, parse_text
@@ -40,7 +41,12 @@ if TYPE_CHECKING:
 
 
 class SetupError(Exception):
-    """The module or workspace cannot be loaded at all (the go command's words)."""
+    """The module or workspace cannot be loaded at all (the go command's words). `errors`: each
+    error the go command reports (it prints each after `go: `); the message joins them."""
+
+    def __init__(self, *errors: str) -> None:
+        super().__init__("\n".join(errors))
+        self.errors = list(errors)
 
 
 class ResolveLimit(Exception):
@@ -94,19 +100,26 @@ def roots_for(directory: str, env: GoEnv, files: FileSource) -> Roots:
                 f"errors parsing {name}:\n" + "\n".join(e.go_string(name) for e in wparsed.go_errors)
             )
         assert isinstance(wparsed.model, WorkFile)
-        mains = []
+        # modload.loadModFile: every used module is read, and every failure reported (joined).
+        cwd = os.path.abspath(directory)
+        mains, errors = [], []
         for u in wparsed.model.use:
             d = os.path.normpath(
                 u.path if os.path.isabs(u.path) else os.path.join(os.path.dirname(work_path), u.path)
             )
-            mains.append(_main(d, files))
+            try:
+                mains.append(_main(d, files, cwd))
+            except SetupError as e:
+                errors.append(f"cannot load module {short_path(d, cwd)} listed in go.work file: {e}")
+        if errors:
+            raise SetupError(*errors)
         return Roots(mains, Workspace(work_path, wparsed.model))
     root = find_module_root(directory)
     if root is None:
         raise SetupError(
             "go.mod file not found in current directory or any parent directory; see 'go help modules'"
         )
-    return Roots([_main(root, files)], None)
+    return Roots([_main(root, files, os.path.abspath(directory))], None)
 
 
 def build_mod(roots: Roots, mod_flag: str | None, is_dir: Callable[[str], bool] = os.path.isdir) -> str:
@@ -138,18 +151,23 @@ CANNOT_LIST_ALL_FROM_VENDOR = (
 )
 
 
-def _main(directory: str, files: FileSource) -> MainModule:
+def _main(directory: str, files: FileSource, cwd: str) -> MainModule:
+    """modload.ReadModFile of directory/go.mod, its errors worded like the go command's (file
+    names shortened against `cwd` as base.ShortPath does)."""
     gomod = os.path.join(directory, "go.mod")
+    name = short_path(gomod, cwd)
     text = files.read_text(gomod)
     if text is None:
-        raise SetupError(f"cannot load module {directory}: open {gomod}: no such file or directory")
-    parsed = _parse(gomod, text, FileKind.MOD)
+        raise SetupError(f"open {name}: no such file or directory")
+    # (parsed under its absolute name, as ReadModFile passes it: the one message that quotes
+    # the file, "unterminated block started at FILE:L:C", keeps it whole)
+    parsed = parse_text(text, FileKind.MOD, gomod)
     if parsed.go_errors:
-        raise SetupError("errors parsing go.mod:\n" + "\n".join(e.go_string(gomod) for e in parsed.go_errors))
+        raise SetupError(f"errors parsing {name}:\n" + "\n".join(e.go_string(name) for e in parsed.go_errors))
     assert isinstance(parsed.model, ModFile)
     if parsed.model.module is None:
         raise SetupError(
-            f"error reading {gomod}: missing module declaration. To specify the module path:\n"
+            f"error reading {name}: missing module declaration. To specify the module path:\n"
             "\tgo mod edit -module=example.com/mod"
         )
     return MainModule(directory, parsed.model, gomod)
