@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -146,3 +148,29 @@ async def test_a_malformed_answer_from_the_client_does_not_hang_a_command(tmp_pa
     conn.send("exit", request=False)
     rc, stderr = await finish(conn)
     assert rc == 0 and b"Traceback" not in stderr, stderr
+
+
+def _extension_record_pattern() -> re.Pattern[str]:
+    """The pattern the VS Code extension sorts the server's stderr by (vscode-client/src/serverLog.ts)."""
+    source = (Path(__file__).parents[2] / "vscode-client" / "src" / "serverLog.ts").read_text()
+    found = re.search(r"^export const RECORD = /(.*)/;$", source, re.M)
+    assert found, "RECORD is gone from serverLog.ts"
+    return re.compile(found[1])
+
+
+async def test_the_log_on_stderr_is_what_the_vs_code_extension_reads(tmp_path: Any) -> None:
+    """Every stderr line of a session is a record the extension recognises, so that its output
+    channel shows each at its level ([info], [warning]...), not all as [error]."""
+    record = _extension_record_pattern()
+    conn = await start(tmp_path)
+    conn.send("textDocument/didOpen", {"textDocument": "not a document"}, request=False)  # logged: a warning
+    assert "result" in await conn.answer(conn.send("shutdown"))
+    conn.send("exit", request=False)
+    rc, stderr = await finish(conn)
+    assert rc == 0
+    lines = stderr.decode().splitlines()
+    matches = [record.match(line) for line in lines]
+    assert all(matches), [line for line, m in zip(lines, matches, strict=True) if not m]
+    levels = [(m[1], m[2]) for m in matches if m]
+    assert any(level == "INFO" and text.startswith("gomodls: client ") for level, text in levels), levels
+    assert any(level == "WARNING" and "ignoring textDocument/didOpen" in text for level, text in levels), levels

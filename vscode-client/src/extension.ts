@@ -13,6 +13,7 @@ import {
 import { type DuplicateMode, filterOurs } from './duplicates';
 import { installAdvice, installCommandFor, isNotFound, locateServer, type ServerCommand } from './locate';
 import { argumentsFor, FORWARDED, type ForwardedCommand, runServerCommand } from './serverCommands';
+import { pipeLines, pipeServerLog } from './serverLog';
 import { configurationFor, forTrust, SECTION, serverSettingKeys, serverSettings } from './settings';
 import { type ServerState, statusView } from './status';
 
@@ -95,6 +96,12 @@ async function start(): Promise<void> {
       { scheme: 'file', pattern: '**/{go.mod,go.work,go.sum,go.work.sum}' },
     ],
     outputChannel: output,
+    // The server's log (stderr) with each record's level, not all [error] (src/serverLog.ts);
+    // stdout as the client's default (the LSP itself, over stdio, never goes through this).
+    stdioOptions: {
+      stdout: (input, channel) => pipeLines(input, (line) => channel.info(line)),
+      stderr: (input, channel) => pipeServerLog(input, channel),
+    },
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationOptions: () => currentSettings(),
     middleware: {
