@@ -173,4 +173,6 @@ async def test_the_log_on_stderr_is_what_the_vs_code_extension_reads(tmp_path: A
     assert all(matches), [line for line, m in zip(lines, matches, strict=True) if not m]
     levels = [(m[1], m[2]) for m in matches if m]
     assert any(level == "INFO" and text.startswith("gomodls: client ") for level, text in levels), levels
-    assert any(level == "WARNING" and "ignoring textDocument/didOpen" in text for level, text in levels), levels
+    assert any(level == "WARNING" and "ignoring textDocument/didOpen" in text for level, text in levels), (
+        levels
+    )
