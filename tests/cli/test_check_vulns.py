@@ -142,7 +142,7 @@ def test_clean_module_exits_zero(env: Path) -> None:
         "package main\n",
     )
     rc, out, err = run(["check", "--vulns", "."], mod)
-    assert (rc, out, err) == (0, "", "")
+    assert (rc, out, err) == (0, "", "gomodls: 1 file checked: 0 errors, 0 warnings, 0 information\n")
 
 
 def test_database_unavailable_is_said_and_fails(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
