@@ -6,10 +6,21 @@ from __future__ import annotations
 
 import pytest
 
-from gomodls.analysis.graphchecks import GraphView, check_go_mod
+from gomodls.analysis.graphchecks import (
+    GraphView,
+    SumState,
+    SumVerdict,
+    add_sum_lines,
+    check_go_mod,
+    check_go_sum,
+)
+from gomodls.base.textedit import apply_edits
+from gomodls.modfile.gosum import parse_sum
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind, parse_text
+from gomodls.module.paths import ModuleVersion
 from gomodls.resolve.moduleinfo import ModuleFacts
+from gomodls.resolve.result import Result
 from gomodls.resolve.summary import Retraction
 
 VERSIONS = ["v1.0.0", "v1.0.1", "v1.0.2", "v1.1.0", "v1.2.0", "v1.3.0-rc.1"]
@@ -56,3 +67,72 @@ def test_a_pseudo_version_is_not_moved_back() -> None:
     assert messages(f"module m\n\nrequire example.com/a {older}\n", "minor") == [
         "example.com/a can be upgraded to v1.2.0"
     ]
+
+
+# ---------------------------------------------------------------- go.sum lines and the checksum database
+
+H_A, H_B, H_Z = "h1:" + "a" * 43 + "=", "h1:" + "b" * 43 + "=", "h1:" + "z" * 43 + "="
+
+
+def sum_view(verdicts: dict[str, SumVerdict]) -> GraphView:
+    hashes = {"example.com/a": H_A, "example.com/b": H_B}
+    return GraphView(
+        sum_path="/m/go.sum",
+        mod_hash=lambda mv: hashes.get(mv.path),
+        sum_verdict=lambda path, version, h: verdicts[path],
+    )
+
+
+KEYS = [ModuleVersion("example.com/a", "v1.0.0/go.mod"), ModuleVersion("example.com/b", "v1.0.0/go.mod")]
+
+
+def test_only_writable_lines_are_added() -> None:
+    verified, exempt = SumVerdict(SumState.VERIFIED), SumVerdict(SumState.EXEMPT, "GOSUMDB=off")
+    for a, b in [(verified, exempt), (exempt, verified), (verified, verified)]:
+        edits, held = add_sum_lines(sum_view({"example.com/a": a, "example.com/b": b}), KEYS)
+        assert held == []
+        assert apply_edits("", edits) == (
+            f"example.com/a v1.0.0/go.mod {H_A}\nexample.com/b v1.0.0/go.mod {H_B}\n"
+        )
+
+
+@pytest.mark.parametrize(
+    "verdict",
+    [
+        SumVerdict(SumState.PENDING),
+        SumVerdict(SumState.MISMATCH, "example.com/b@v1.0.0: verifying go.mod: checksum mismatch"),
+        SumVerdict(SumState.FAILED, "example.com/b@v1.0.0: verifying go.mod: 503 Service Unavailable"),
+    ],
+)
+def test_unverified_lines_are_held_back(verdict: SumVerdict) -> None:
+    edits, held = add_sum_lines(
+        sum_view({"example.com/a": SumVerdict(SumState.VERIFIED), "example.com/b": verdict}), KEYS
+    )
+    assert apply_edits("", edits) == f"example.com/a v1.0.0/go.mod {H_A}\n"
+    assert held == [(f"example.com/b v1.0.0/go.mod {H_B}", verdict)]
+
+
+def test_a_pending_fix_waits_and_says_so() -> None:
+    model = parse_text("module m\n\nrequire example.com/b v1.0.0\n", FileKind.MOD).model
+    assert isinstance(model, ModFile)
+    view = sum_view({"example.com/b": SumVerdict(SumState.PENDING)})
+    view.result = Result([], required_sums=frozenset({ModuleVersion("example.com/b", "v1.0.0/go.mod")}))
+    view.current = True
+    [f] = [f for f in check_go_mod(model, "/m/go.mod", view) if f.code == "missing-go-sum-entry"]
+    assert f.message.endswith(
+        "\nexample.com/b@v1.0.0/go.mod: being verified with the checksum database (the fix adds it once verified)"
+    )
+    [fix] = f.fixes
+    assert fix.edits == {} and fix.disabled == "waiting for the checksum database to verify 1 hash(es)"
+
+
+def test_go_sum_line_the_database_contradicts() -> None:
+    sums = parse_sum(f"example.com/a v1.0.0 {H_Z}\nexample.com/b v1.0.0 {H_B}\n")
+    refused = SumVerdict(SumState.MISMATCH, "SECURITY ERROR text")
+    view = sum_view({"example.com/a": refused, "example.com/b": SumVerdict(SumState.VERIFIED)})
+    [f] = check_go_sum(sums, view, "1.22")
+    assert (f.code, f.message, f.range) == (
+        "go-sum-mismatch",
+        "SECURITY ERROR text",
+        (0, 21, 0, 21 + len(H_Z)),
+    )

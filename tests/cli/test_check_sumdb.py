@@ -95,7 +95,7 @@ def test_a_changed_hash_is_an_error_in_gos_words(module: Path, db: SumDBServer, 
     (finding,) = json.loads(r.stdout)
     assert finding["path"] == str(module / "go.sum") and finding["line"] == i + 1
     assert finding["col"] == len(f"{B} {V}/go.mod ") + 1
-    assert finding["code"] == "sumdb-mismatch" and finding["severity"] == "error"
+    assert finding["code"] == "go-sum-mismatch" and finding["severity"] == "error"
     assert finding["message"] == (
         f"{B}@{V}: verifying go.mod: checksum mismatch\n\tdownloaded: {FAKE}\n\t{db.name}: {real}{SECURITY}"
     )

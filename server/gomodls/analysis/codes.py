@@ -79,11 +79,10 @@ CODES: dict[str, str] = {
     "go-mod-needs-update": "go.mod disagrees with its module graph (a requirement lower than the selected version, a missing one): the go command would rewrite it, and fails under -mod=readonly.",
     "dependency-needs-newer-go": "A dependency in the build list requires a newer go than the go line: the go command would raise it.",
     "missing-go-sum-entry": "go.sum lacks the hash of a go.mod the go command reads (it fails under -mod=readonly).",
-    "go-sum-mismatch": "A go.sum hash differs from the go.mod file the proxy serves: the go command's SECURITY ERROR; the content is not used.",
+    "go-sum-mismatch": "A go.sum hash the checksum database (GOSUMDB) contradicts or does not list, or that differs from the go.mod file the proxy serves: the go command's SECURITY ERROR; the content is not used.",
     "unused-go-sum-line": "A go.sum line the module graph does not need: go mod tidy removes it.",
     # The Go vulnerability database (analysis/vulnchecks.py; gomodls.vulncheck, check --vulns).
     "vulnerable-module": "A requirement whose selected version has known vulnerabilities (GOVULNDB), with the IDs, summaries and the version that fixes them.",
     "vulnerable-dependency": "A requirement that brings in a module, only in the module graph, whose selected version has known vulnerabilities; with the chain that leads there.",
     # The Go checksum database (analysis/sumdbchecks.py; check --sumdb).
-    "sumdb-mismatch": "A go.sum line whose hash the checksum database (GOSUMDB) contradicts or does not list: the go command's SECURITY ERROR for a download with that hash.",
 }

@@ -41,6 +41,7 @@ class Fix:
     edits: dict[str, list[TextEdit]]  # file path -> edits in that file
     preferred: bool = False
     action: tuple[Action, list[object]] | None = None
+    disabled: str = ""  # why the fix cannot be applied yet (shown by editors that can)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 
 from gomodls.analysis.findings import Action, Finding, Fix, Severity
 from gomodls.analysis.lines import args, line_range
@@ -24,6 +25,30 @@ from gomodls.resolve.result import GoModUpdate, Result
 from gomodls.resolve.upgrades import Upgrades, upgrades
 
 
+class SumState(Enum):
+    """What the checksum database says of one go.sum line (`go help module-auth`)."""
+
+    VERIFIED = "verified"  # the database records this hash
+    EXEMPT = "exempt"  # never sent: GOSUMDB=off, or the path matches GONOSUMDB/GOPRIVATE
+    PENDING = "pending"  # being looked up
+    MISMATCH = "mismatch"  # the database records another hash: go's SECURITY ERROR
+    FAILED = "failed"  # the lookup failed (database unreachable, a bad answer); retried later
+
+
+@dataclass(frozen=True, slots=True)
+class SumVerdict:
+    state: SumState
+    message: str = ""  # go's words for MISMATCH and FAILED; what exempts for EXEMPT
+
+    @property
+    def writable(self) -> bool:
+        """Whether the go command would write the line: verified, or exempt from verification."""
+        return self.state in (SumState.VERIFIED, SumState.EXEMPT)
+
+
+NO_SUMDB = SumVerdict(SumState.EXEMPT, "GOSUMDB=off")
+
+
 @dataclass(slots=True)
 class GraphView:
     """What is known about the module graph of the file being checked."""
@@ -38,6 +63,8 @@ class GraphView:
     sum_path: str = ""
     mod_hash: Callable[[ModuleVersion], str | None] = lambda mv: None
     zip_hash: Callable[[ModuleVersion], str | None] = lambda mv: None  # of a zip in the module cache
+    # The checksum database's word on a go.sum line (path, version as in go.sum, hash).
+    sum_verdict: Callable[[str, str, str], SumVerdict] = lambda path, version, h: NO_SUMDB
     go_mod_edits: list[TextEdit] | None = None  # what the go command would write, if it would
     go_mod_update: GoModUpdate | None = None
     doc_uri: str = ""
@@ -261,8 +288,11 @@ def _missing_sums(model: ModFile, view: GraphView) -> list[Finding]:
     )
     if not missing or not view.sum_path:
         return []
-    add = add_sum_lines(view, missing)
+    add, held = add_sum_lines(view, missing)
     fixes = [Fix("Add missing go.sum entries", {view.sum_path: add}, True)] if add else []
+    pending = [line for line, v in held if v.state is SumState.PENDING]
+    if pending and not add:
+        fixes = [Fix("Add missing go.sum entries", {}, True, disabled=_waiting(pending))]
     out = []
     written = {r.mod.path: r for r in model.require}
     for key in missing:
@@ -279,33 +309,61 @@ def _missing_sums(model: ModFile, view: GraphView) -> list[Finding]:
                 rng,
                 Severity.ERROR,
                 "missing-go-sum-entry",
-                f"{mv}: missing go.sum entry for go.mod file; to add it:\n\tgo mod download {mv.path}",
+                f"{mv}: missing go.sum entry for go.mod file; to add it:\n\tgo mod download {mv.path}"
+                + "".join(
+                    f"\n{_held_note(line, v)}"
+                    for line, v in held
+                    if line.startswith(f"{mv.path} {mv.version}")
+                ),
                 fixes,
             )
         )
     return out
 
 
-def add_sum_lines(view: GraphView, keys: list[ModuleVersion]) -> list[TextEdit]:
+def _waiting(lines: list[str]) -> str:
+    return f"waiting for the checksum database to verify {len(lines)} hash(es)"
+
+
+def _held_note(line: str, verdict: SumVerdict) -> str:
+    """Why a go.sum line is not in the fix (nothing unverified is written)."""
+    if verdict.state is SumState.PENDING:
+        what = line.rsplit(" ", 1)[0].replace(" ", "@")
+        return f"{what}: being verified with the checksum database (the fix adds it once verified)"
+    return verdict.message.rstrip("\n")
+
+
+def add_sum_lines(
+    view: GraphView, keys: list[ModuleVersion]
+) -> tuple[list[TextEdit], list[tuple[str, SumVerdict]]]:
     """Edits adding the go.mod hashes we fetched for keys ("path", "version/go.mod"), and the
     module's own hash where its zip is in the module cache (what `go mod download M`, the go
-    command's advice, adds), keeping go.sum sorted like the go command writes it."""
+    command's advice, adds), keeping go.sum sorted like the go command writes it. Only lines
+    the checksum database verified (or that are exempt from it) are added, as the go command
+    does; the others are returned with the database's verdict."""
     have = view.sums.hashes() if view.sums is not None else {}
     new = []
+    held: list[tuple[str, SumVerdict]] = []
     for key in keys:
         mv = ModuleVersion(key.path, key.version.removesuffix("/go.mod"))
-        h = view.mod_hash(mv)
-        if h is not None:
-            new.append(f"{key.path} {key.version} {h}")
-        z = view.zip_hash(mv) if (mv.path, mv.version) not in have else None
-        if z is not None:
-            new.append(f"{mv.path} {mv.version} {z}")
+        candidates = [(key.version, view.mod_hash(mv))]
+        if (mv.path, mv.version) not in have:
+            candidates.append((mv.version, view.zip_hash(mv)))
+        for version, h in candidates:
+            if h is None:
+                continue
+            line = f"{mv.path} {version} {h}"
+            verdict = view.sum_verdict(mv.path, version, h)
+            if verdict.writable:
+                new.append(line)
+            else:
+                held.append((line, verdict))
     if not new:
-        return []
+        return [], held
     old = view.sum_text
     lines = [ln for ln in old.split("\n") if ln.strip()]
     merged = sorted(set(lines) | set(new), key=_sum_sort_key)
-    return line_edits(old, "\n".join(merged) + "\n")
+    return line_edits(old, "\n".join(merged) + "\n"), held
 
 
 def _sum_sort_key(line: str) -> tuple[str, str]:
@@ -314,10 +372,18 @@ def _sum_sort_key(line: str) -> tuple[str, str]:
 
 
 def check_go_sum(sums: SumFile, view: GraphView, go_version: str) -> list[Finding]:
-    """Hash mismatches with what was fetched (security), and lines the graph no longer needs."""
+    """Hash mismatches with the checksum database and with what was fetched (security), and
+    lines the graph no longer needs."""
     out: list[Finding] = []
     for s in sums.lines:
-        if not s.go_mod or not s.hash.text.startswith("h1:"):
+        if not s.hash.text.startswith("h1:"):
+            continue
+        verdict = view.sum_verdict(s.path.text, s.version.text, s.hash.text)
+        if verdict.state is SumState.MISMATCH:
+            rng = (s.line, s.hash.col, s.line, s.hash.end_col)
+            out.append(Finding(rng, Severity.ERROR, "go-sum-mismatch", verdict.message))
+            continue
+        if not s.go_mod:
             continue
         downloaded = view.mod_hash(ModuleVersion(s.path.text, s.module_version))
         if downloaded is not None and downloaded != s.hash.text:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SumDBCheck", "check_sum_file"]
 
-CODE = "sumdb-mismatch"
+CODE = "go-sum-mismatch"  # (the editor's code for the same SECURITY ERROR)
 
 
 @dataclass(slots=True)

@@ -34,6 +34,9 @@ def _action(ls: GomodServer, fix: Fix, diagnostics: list[types.Diagnostic]) -> t
         diagnostics=diagnostics or None,
         is_preferred=fix.preferred or None,
     )
+    if fix.disabled:
+        action.disabled = types.CodeActionDisabled(reason=fix.disabled)
+        return action
     if fix.edits:
         action.edit = workspace_edit(ls, current_edits(ls, fix.edits))
     if fix.action is not None:
@@ -42,6 +45,12 @@ def _action(ls: GomodServer, fix: Fix, diagnostics: list[types.Diagnostic]) -> t
             title=fix.title, command=commands.FOR_ACTION[what], arguments=arguments
         )
     return action
+
+
+def _disabled_support(ls: GomodServer) -> bool:
+    caps = ls.client_capabilities.text_document
+    code_action = caps.code_action if caps is not None else None
+    return bool(code_action is not None and code_action.disabled_support)
 
 
 def register(server: GomodServer) -> None:
@@ -70,6 +79,8 @@ def register(server: GomodServer) -> None:
                 mine = [d for d in sent if d.code == finding.code and d.range == rng]
                 mine = [d for d in mine if d.message == finding.message] or mine
                 for fix in finding.fixes:
+                    if fix.disabled and not _disabled_support(ls):
+                        continue  # (the spec: only to clients that can show why)
                     actions.append(_action(ls, fix, mine[:1]))
         for provide in ls.source_actions:
             actions.extend(provide(ls, doc, params))

@@ -13,7 +13,6 @@ from lsprotocol import types
 from gomodls.analysis.godebug import table
 from gomodls.base.textedit import Range
 from gomodls.lsp.documents import Document
-from gomodls.lsp.links import exemption_note
 from gomodls.lsp.positions import from_position, to_range
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.errors import token_range
@@ -152,9 +151,7 @@ def _sum_hover(ls: GomodServer, doc: Document, line: int) -> tuple[str, Range] |
         else:
             parts.append("not required directly by go.mod")
     parts.extend(_sum_need(ls, doc, s.path.text, s.module_version, s.go_mod))
-    note = exemption_note(s.path.text, ls.goenv)
-    if note:
-        parts.append(note)
+    parts.append(ls.checksums.status(s.path.text, s.version.text, s.hash.text))
     markdown = "  \n".join(parts)
     for section in ls.sum_hover_sections:
         extra = section(ls, doc, s.path.text, s.module_version)

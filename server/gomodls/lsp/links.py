@@ -41,26 +41,6 @@ def is_private(path: str, env: GoEnv) -> bool:
     return bool(patterns) and match_prefix_patterns(patterns, path)
 
 
-def checksum_exemption(path: str, env: GoEnv) -> str:
-    """The variable that exempts path from the checksum database by its path (modfetch.useSumDB:
-    GONOSUMDB, by default GOPRIVATE), or "". (GOSUMDB=off, which exempts every module, is the
-    checksum-database status's to tell.)"""
-    nosumdb = env.get("GONOSUMDB")
-    if env.get("GOSUMDB") == "off" or not nosumdb or not match_prefix_patterns(nosumdb, path):
-        return ""
-    return "GOPRIVATE" if nosumdb == env.get("GOPRIVATE") else "GONOSUMDB"
-
-
-def exemption_note(path: str, env: GoEnv) -> str:
-    """The hover line for a private module, whose hashes no checksum database verifies."""
-    why = checksum_exemption(path, env)
-    return (
-        f"checksum database: not consulted (the path matches {why}): go.sum's hashes are not verified"
-        if why
-        else ""
-    )
-
-
 def pkg_url(path: str, version: str = "") -> str:
     return f"https://pkg.go.dev/{path}@{version}" if version else f"https://pkg.go.dev/{path}"
 

@@ -39,7 +39,7 @@ from gomodls.resolve.upgrades import upgrades
 UPGRADE_ACTIONS = types.CodeActionKind.Source + ".upgrade"
 PLAN_TIMEOUT = 20.0  # seconds to fetch what an upgrade needs before giving up
 # The findings of a document version, with what else they were computed from (the graph's
-# generation, the upgrades setting, go.mod's and go.sum's texts).
+# generation, the checksum database's arrivals, the upgrades setting, go.mod's and go.sum's texts).
 GRAPH_FINDINGS: MemoKey[tuple[tuple[object, ...], list[Finding]]] = MemoKey("graph-findings")
 
 
@@ -77,6 +77,7 @@ def graph_view(
         sum_path=sum_path,
         mod_hash=service.mod_hash,
         zip_hash=functools.partial(_zip_hash, ModCache(ls.goenv.get("GOMODCACHE"))),
+        sum_verdict=ls.checksums.verdict,
         doc_uri=doc.uri,
         doc_version=doc.version,
     )
@@ -113,6 +114,7 @@ def findings(ls: GomodServer, doc: Document) -> list[Finding]:
     key = (
         doc.version,
         state.generation,
+        ls.checksums.generation,
         ls.settings.upgrades,
         hashlib.blake2b((text + "\0" + sum_text).encode(), digest_size=8).digest(),
     )

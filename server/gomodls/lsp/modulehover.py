@@ -12,7 +12,7 @@ from lsprotocol import types
 from gomodls.analysis.lines import args
 from gomodls.lsp.documents import Document
 from gomodls.lsp.hover import HoverContext, go_error, incomplete
-from gomodls.lsp.links import exemption_note, is_private, pkg_url
+from gomodls.lsp.links import is_private, pkg_url
 from gomodls.lsp.positions import to_position
 from gomodls.lsp.resolution import RootState
 from gomodls.lsp.server import GomodServer, guarded
@@ -189,9 +189,10 @@ def _sums(ctx: HoverContext, path: str, required: list[Require], out: list[str])
         mod_ok = (path, r.mod.version + "/go.mod") in have
         state = "both hashes" if zip_ok and mod_ok else "the go.mod hash only" if mod_ok else "no hash"
         out.append(f"go.sum: {state} for {r.mod.version}")
-    note = exemption_note(path, ctx.ls.goenv)
-    if note:
-        out.append(note)
+        # (the go.mod hash: the one the go command checks for every module in the graph)
+        if mod_ok:
+            key = r.mod.version + "/go.mod"
+            out.append(ctx.ls.checksums.status(path, key, have[(path, key)][0]))
 
 
 def go_line(ctx: HoverContext) -> None:

@@ -28,6 +28,7 @@ from gomodls.base.files import FileSource
 from gomodls.base.goenv import GoEnv, env_file_path
 from gomodls.gocommand.toolchain import LocalGo, local_go
 from gomodls.lsp import codecache
+from gomodls.lsp.checksums import ChecksumService
 from gomodls.lsp.config import Settings, parse_settings
 from gomodls.lsp.diagnostics import to_diagnostic
 from gomodls.lsp.documents import Document, DocumentStore, path_of, served_kind
@@ -183,6 +184,7 @@ class GomodServer(LanguageServer):
         self.dependencies: dict[str, set[str]] = {}  # uri -> paths its analysis read
         self._background: set[asyncio.Task[Any]] = set()
         self.resolution = ResolutionService(self)  # the module graph (resolve/)
+        self.checksums = ChecksumService(self)  # the checksum database (sumdb/)
         self._goenv: tuple[object, GoEnv] | None = None
         self.exit_status = 0  # of `gomodls serve`, set by the exit notification
         self.go_detections = 0  # local go detections started (the latest one decides)

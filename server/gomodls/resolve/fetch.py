@@ -189,7 +189,7 @@ class Fetcher:
                 else:
                     if response.status == 200:
                         return response.body
-                    err = _http_error(url, response)
+                    err = http_error(url, response)
             best = better(best, spec, err)
             if not spec.fall_back_on_error and not err.not_exist:
                 break
@@ -209,7 +209,7 @@ def proxy_url(base: str, rel: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, quote(path, safe="/$&+,:;=@"), parts.query, ""))
 
 
-def _http_error(url: str, response: Response) -> FetchError:
+def http_error(url: str, response: Response) -> FetchError:
     """web.HTTPError's message: the URL and status, and for a text/plain body its first lines
     (as the go command shows them: what a proxy says about a module it refuses)."""
     not_exist = response.status in (404, 410)

@@ -26,7 +26,7 @@ import sys
 from collections.abc import Callable
 
 from gomodls.module.errors import GoError
-from gomodls.resolve.fetch import _http_error as http_error
+from gomodls.resolve.fetch import http_error
 from gomodls.resolve.proxies import DIRECT, NOPROXY, OFF, BadGoProxy, parse_goproxy
 from gomodls.resolve.transport import Transport, TransportError
 from gomodls.sumdb.client import WriteConflict

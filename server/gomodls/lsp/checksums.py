@@ -1,0 +1,172 @@
+"""The checksum database behind the editor (GOSUMDB, `go help module-auth`): every go.sum line
+gomodls offers to write, and every line of a go.sum open in the editor, is checked in the
+background; the checks read the verdicts known now and are republished when more arrive. A
+line the database has not verified is never written (the fix waits and says so); a line that
+disagrees with it is the go command's SECURITY ERROR. Paths the database must not see
+(GONOSUMDB, GOPRIVATE, GOSUMDB=off) are never looked up."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from gomodls.analysis.graphchecks import SumState, SumVerdict
+from gomodls.resolve.failures import FAILURE_TTL
+
+if TYPE_CHECKING:
+    from gomodls.lsp.server import GomodServer
+    from gomodls.resolve.sumdbcheck import SumDBChecker
+    from gomodls.sumdb.config import SumDBSettings
+
+log = logging.getLogger(__name__)
+
+CONCURRENCY = 4  # checks in flight (a go.sum open in the editor may have thousands of lines)
+PENDING = SumVerdict(SumState.PENDING)
+
+Line = tuple[str, str, str]  # path, version as go.sum writes it ("/go.mod" for a go.mod), hash
+
+
+class ChecksumService:
+    def __init__(self, ls: GomodServer) -> None:
+        self.ls = ls
+        self._settings: SumDBSettings | None = None
+        self._checker: SumDBChecker | None = None
+        self._verdicts: dict[Line, SumVerdict] = {}
+        self._expires: dict[Line, float] = {}  # failures, retried on the next need after this
+        self._limit = asyncio.Semaphore(CONCURRENCY)
+        self._fresh_client_after: float | None = None  # when the database was unreachable
+        self._republish_soon = False
+        self._said_misbehavior = False
+        self.generation = 0  # counts arrivals (the checks' memo keys)
+
+    def _setup(self) -> tuple[SumDBSettings, SumDBChecker]:
+        # (imported on first use: the Ed25519 code is not needed to start the server)
+        from gomodls.resolve.sumdbcheck import SumDBChecker
+        from gomodls.sumdb.config import settings_from_env
+
+        settings = settings_from_env(self.ls.goenv)
+        if settings != self._settings:
+            self._said_misbehavior = False
+            self._verdicts.clear()
+            self._expires.clear()
+            self._settings = settings
+            self._new_checker(None)
+        elif self._fresh_client_after is not None and self._fresh_client_after <= time.monotonic():
+            # The client remembers how it reached the database (which proxy, or directly):
+            # after an outage, a new one asks afresh, as a new go command would.
+            self._new_checker(None)
+        if self._checker is None:
+            transport = self.ls.resolution.resolver().fetcher.transport
+            self._checker = SumDBChecker(settings, transport)
+        return settings, self._checker
+
+    def _new_checker(self, fresh_after: float | None) -> None:
+        if self._checker is not None:
+            self.ls.spawn(self._checker.aclose())
+        self._checker = None
+        self._fresh_client_after = fresh_after
+
+    def verdict(self, path: str, version: str, h: str) -> SumVerdict:
+        """The database's word on the go.sum line `path version h`, checking it in the
+        background when nothing is known yet."""
+        settings, checker = self._setup()
+        if not settings.use(path):
+            return SumVerdict(SumState.EXEMPT, self._exemption(settings))
+        line = (path, version, h)
+        known = self._verdicts.get(line)
+        if known is not None and not (line in self._expires and self._expires[line] <= time.monotonic()):
+            return known
+        self._verdicts[line] = PENDING
+        self._expires.pop(line, None)
+        self.ls.spawn(self._check(checker, line))
+        return PENDING
+
+    def _exemption(self, settings: SumDBSettings) -> str:
+        """What exempts a path useSumDB refuses: GOSUMDB=off, or its GONOSUMDB pattern (by
+        default GOPRIVATE's)."""
+        if settings.gosumdb == "off":
+            return "GOSUMDB=off"
+        return "the path matches " + (
+            "GOPRIVATE" if settings.gonosumdb == self.ls.goenv.get("GOPRIVATE") else "GONOSUMDB"
+        )
+
+    def status(self, path: str, version: str, h: str) -> str:
+        """The hover line: whether the hash was verified, is exempt, or is unverified and why."""
+        v = self.verdict(path, version, h)
+        name = self._database_name()
+        if v.state is SumState.VERIFIED:
+            return f"checksum database: verified by {name}"
+        if v.state is SumState.EXEMPT:
+            return f"checksum database: not consulted ({v.message}): go.sum's hashes are not verified"
+        if v.state is SumState.PENDING:
+            return f"checksum database: being verified by {name}"
+        if v.state is SumState.MISMATCH:
+            return f"checksum database: **does not match** the record of {name} (go's SECURITY ERROR)"
+        return f"checksum database: **unverified**: {v.message.splitlines()[0]}"
+
+    def _database_name(self) -> str:
+        from gomodls.sumdb.config import BadGOSUMDB
+
+        try:
+            return self._settings.dial().name if self._settings is not None else ""
+        except BadGOSUMDB:
+            return "GOSUMDB"
+
+    async def _check(self, checker: SumDBChecker, line: Line) -> None:
+        async with self._limit:
+            verdict = await self._ask(checker, line) if checker is self._checker else None
+        if verdict is None or checker is not self._checker:
+            # (a new client since: the next need asks it)
+            if self._verdicts.get(line) is PENDING:
+                del self._verdicts[line]
+            return
+        self._verdicts[line] = verdict
+        self.generation += 1
+        self._republish()
+
+    async def _ask(self, checker: SumDBChecker, line: Line) -> SumVerdict:
+        from gomodls.resolve.sumdbcheck import DatabaseMisbehavior, DatabaseUnavailable, VerifyError
+
+        try:
+            await checker.check_sum(*line)
+            return SumVerdict(SumState.VERIFIED)
+        except DatabaseMisbehavior as e:
+            # A fork or an unproven answer: nothing the database says counts (the go command
+            # stops there); said once, not on every line.
+            if not self._said_misbehavior:
+                self._said_misbehavior = True
+                self.ls.show(
+                    f"gomodls: checksum database {self._database_name()}: {e}", types.MessageType.Error
+                )
+            return SumVerdict(SumState.FAILED, str(e))
+        except VerifyError as e:
+            log.info("%s", e)
+            # A mismatch, or a record without the line: refused for good, as go refuses; an
+            # unreachable or misconfigured database: unverified until the failure expires.
+            if e.security:
+                return SumVerdict(SumState.MISMATCH, str(e))
+            if isinstance(e, DatabaseUnavailable):
+                self._fresh_client_after = time.monotonic() + FAILURE_TTL
+            message = str(e)
+        except Exception as e:
+            log.exception("checking %s %s", line[0], line[1])
+            message = f"{line[0]}@{line[1]}: verifying: {e}"
+        self._expires[line] = time.monotonic() + FAILURE_TTL
+        return SumVerdict(SumState.FAILED, message)
+
+    def _republish(self) -> None:
+        # Coalesced: a go.sum of 3,000 lines must not republish 3,000 times in a row.
+        if self._republish_soon:
+            return
+        self._republish_soon = True
+
+        def publish() -> None:
+            self._republish_soon = False
+            for doc in self.ls.documents:
+                self.ls.publish(doc, only_if_changed=True)
+
+        asyncio.get_running_loop().call_later(0.05, publish)
