@@ -49,6 +49,19 @@ def parse_info(data: bytes) -> Info:
     return Info(obj["Version"], obj.get("Time") if isinstance(obj.get("Time"), str) else "")
 
 
+def _check_plausible(path: str, version: str, ext: str, data: bytes) -> None:
+    """Refuse to keep what cannot be a .info or .mod file (a proxy or a network in between sent
+    something else): the cache keeps content for good, so garbage would outlive the fault. The
+    next need asks again."""
+    if ext == ".info":
+        parse_info(data)
+    elif ext == ".mod":
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise FetchError(f"{path}@{version}: invalid go.mod file from the proxy: not UTF-8 text") from None
+
+
 class Fetcher:
     def __init__(
         self,
@@ -122,6 +135,7 @@ class Fetcher:
             if e.not_exist and not e.bare and self.cache:  # (bare ones cost no request)
                 self.cache.put(absent_key, None, e.message)
             raise
+        _check_plausible(path, version, ext, data)
         if self.cache:
             self.cache.put(key, data)
         return data
