@@ -59,7 +59,9 @@ def _check_plausible(path: str, version: str, ext: str, data: bytes) -> None:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
-            raise FetchError(f"{path}@{version}: invalid go.mod file from the proxy: not UTF-8 text") from None
+            raise FetchError(
+                f"{path}@{version}: invalid go.mod file from the proxy: not UTF-8 text"
+            ) from None
 
 
 class Fetcher:
