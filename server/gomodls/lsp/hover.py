@@ -150,8 +150,8 @@ def _sum_hover(ls: GomodServer, doc: Document, line: int) -> tuple[str, Range] |
             parts.append(f"go.mod requires {', '.join(r.mod.version for r in req)}")
         else:
             parts.append("not required directly by go.mod")
-    parts.extend(_sum_need(ls, doc, s.path.text, s.module_version, s.go_mod))
     parts.append(ls.checksums.status(s.path.text, s.version.text, s.hash.text))
+    parts.extend(_sum_need(ls, doc, s.path.text, s.module_version, s.go_mod))
     markdown = "  \n".join(parts)
     for section in ls.sum_hover_sections:
         extra = section(ls, doc, s.path.text, s.module_version)
