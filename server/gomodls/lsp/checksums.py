@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -74,6 +75,26 @@ class ChecksumService:
         """The database's word on the go.sum line `path version h`, checking it in the
         background when nothing is known yet."""
         settings, checker = self._setup()
+        return self._verdict(settings, checker, path, version, h)
+
+    def verdicts(self) -> Callable[[str, str, str], SumVerdict]:
+        """`verdict` for the lines of one computation (a go.sum's every line, on each
+        republish): the Go environment is read once, not once a line (a stat of the go env
+        file and the settings compared, ~80 µs: a quarter of a second for 3,000 lines), and
+        only when a line is asked about (the database client is set up on first use)."""
+        setup: tuple[SumDBSettings, SumDBChecker] | None = None
+
+        def verdict(path: str, version: str, h: str) -> SumVerdict:
+            nonlocal setup
+            if setup is None:
+                setup = self._setup()
+            return self._verdict(*setup, path, version, h)
+
+        return verdict
+
+    def _verdict(
+        self, settings: SumDBSettings, checker: SumDBChecker, path: str, version: str, h: str
+    ) -> SumVerdict:
         if not settings.use(path):
             return SumVerdict(SumState.EXEMPT, self._exemption(settings))
         line = (path, version, h)

@@ -77,7 +77,7 @@ def graph_view(
         sum_path=sum_path,
         mod_hash=service.mod_hash,
         zip_hash=functools.partial(_zip_hash, ModCache(ls.goenv.get("GOMODCACHE"))),
-        sum_verdict=ls.checksums.verdict,
+        sum_verdict=ls.checksums.verdicts(),
         doc_uri=doc.uri,
         doc_version=doc.version,
     )
