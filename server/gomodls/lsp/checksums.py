@@ -95,12 +95,13 @@ class ChecksumService:
     def _verdict(
         self, settings: SumDBSettings, checker: SumDBChecker, path: str, version: str, h: str
     ) -> SumVerdict:
-        if not settings.use(path):
-            return SumVerdict(SumState.EXEMPT, self._exemption(settings))
         line = (path, version, h)
         known = self._verdicts.get(line)
+        # (a line known is one the current settings send: a change of settings forgets them all)
         if known is not None and not (line in self._expires and self._expires[line] <= time.monotonic()):
             return known
+        if not settings.use(path):
+            return SumVerdict(SumState.EXEMPT, self._exemption(settings))
         self._verdicts[line] = PENDING
         self._expires.pop(line, None)
         self.ls.spawn(self._check(checker, line))
