@@ -371,9 +371,10 @@ def _sum_sort_key(line: str) -> tuple[str, str]:
     return (f[0], f[1]) if len(f) > 1 else (line, "")
 
 
-def check_go_sum(sums: SumFile, view: GraphView, go_version: str) -> list[Finding]:
-    """Hash mismatches with the checksum database and with what was fetched (security), and
-    lines the graph no longer needs."""
+def sum_line_findings(sums: SumFile, view: GraphView) -> list[Finding]:
+    """go.sum lines whose hash the checksum database or a fetched go.mod contradicts: they
+    depend on go.sum, the database's verdicts and the go.mod hashes known, not on go.mod (the
+    editor keeps them across edits of go.mod)."""
     out: list[Finding] = []
     for s in sums.lines:
         if not s.hash.text.startswith("h1:"):
@@ -396,6 +397,16 @@ def check_go_sum(sums: SumFile, view: GraphView, go_version: str) -> list[Findin
                     checksum_mismatch(mv, downloaded, s.hash.text),
                 )
             )
+    return out
+
+
+def check_go_sum(
+    sums: SumFile, view: GraphView, go_version: str, line_findings: list[Finding] | None = None
+) -> list[Finding]:
+    """Hash mismatches with the checksum database and with what was fetched (security), and
+    lines the graph no longer needs. `line_findings`: `sum_line_findings` of the same go.sum,
+    verdicts and go.mod hashes, computed before."""
+    out = list(line_findings) if line_findings is not None else sum_line_findings(sums, view)
     result = view.result
     if (
         result is None

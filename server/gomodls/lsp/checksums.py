@@ -43,6 +43,7 @@ class ChecksumService:
         self._republish_soon = False
         self._said_misbehavior = False
         self.generation = 0  # counts arrivals (the checks' memo keys)
+        self.mismatches = 0  # counts changes to the MISMATCH verdicts (go.sum lines' memo key)
 
     def _setup(self) -> tuple[SumDBSettings, SumDBChecker]:
         # (imported on first use: the Ed25519 code is not needed to start the server)
@@ -52,6 +53,7 @@ class ChecksumService:
         settings = settings_from_env(self.ls.goenv)
         if settings != self._settings:
             self._said_misbehavior = False
+            self.mismatches += 1
             self._verdicts.clear()
             self._expires.clear()
             self._settings = settings
@@ -107,6 +109,17 @@ class ChecksumService:
         self.ls.spawn(self._check(checker, line))
         return PENDING
 
+    def lines_key(self) -> tuple[object, ...] | None:
+        """What go.sum lines' findings take from here (the settings, the MISMATCH verdicts):
+        while it is the same, they are (verified lines, or failures, change nothing in them).
+        None while a failure has expired: the next computation asks for that line again."""
+        from gomodls.sumdb.config import settings_from_env
+
+        now = time.monotonic()
+        if any(t <= now for t in self._expires.values()):
+            return None
+        return (settings_from_env(self.ls.goenv), self.mismatches)
+
     def _exemption(self, settings: SumDBSettings) -> str:
         """What exempts a path useSumDB refuses: GOSUMDB=off, or its GONOSUMDB pattern (by
         default GOPRIVATE's)."""
@@ -146,8 +159,11 @@ class ChecksumService:
             if self._verdicts.get(line) is PENDING:
                 del self._verdicts[line]
             return
+        old = self._verdicts.get(line)
         self._verdicts[line] = verdict
         self.generation += 1
+        if verdict.state is SumState.MISMATCH or (old is not None and old.state is SumState.MISMATCH):
+            self.mismatches += 1
         self._republish()
 
     async def _ask(self, checker: SumDBChecker, line: Line) -> SumVerdict:

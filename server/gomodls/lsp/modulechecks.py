@@ -10,6 +10,7 @@ import asyncio
 import functools
 import hashlib
 import os
+import weakref
 from typing import Any
 
 from lsprotocol import types
@@ -19,6 +20,7 @@ from gomodls.analysis.graphchecks import (
     GraphView,
     check_go_mod,
     check_go_sum,
+    sum_line_findings,
     unreachable,
 )
 from gomodls.base.textedit import TextEdit, apply_edits, line_edits
@@ -41,6 +43,12 @@ PLAN_TIMEOUT = 20.0  # seconds to fetch what an upgrade needs before giving up
 # The findings of a document version, with what else they were computed from (the graph's
 # generation, the checksum database's arrivals, the upgrades setting, go.mod's and go.sum's texts).
 GRAPH_FINDINGS: MemoKey[tuple[tuple[object, ...], list[Finding]]] = MemoKey("graph-findings")
+# A go.sum's per-line findings (hashes contradicted), kept across edits of go.mod (which forget
+# the memo): every line of a go.sum of thousands is looked at to compute them, on each keystroke
+# in go.mod otherwise; and across the database's arrivals that change none of them.
+_SUM_LINE_FINDINGS: weakref.WeakKeyDictionary[Document, tuple[tuple[object, ...], list[Finding]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _gomod_of(ls: GomodServer, doc: Document) -> tuple[str, str | None]:
@@ -133,11 +141,22 @@ def findings(ls: GomodServer, doc: Document) -> list[Finding]:
                 out = [f for f in out if f.code != "module-graph-error"]
         else:
             go = parsed.model.go.version if parsed.model.go else ""
-            out = check_go_sum(doc.sum, view, go)
+            out = check_go_sum(doc.sum, view, go, _sum_lines(ls, doc, state, view))
     if state.resolution is not None:
         _say_once_if_offline(ls, state.resolution.result.errors)
     doc.memo.put(GRAPH_FINDINGS, (key, out))
     return out
+
+
+def _sum_lines(ls: GomodServer, doc: Document, state: RootState, view: GraphView) -> list[Finding]:
+    checksums = ls.checksums.lines_key()
+    key = (doc.version, state.generation, ls.resolution.mod_hash_key(), checksums)
+    kept = _SUM_LINE_FINDINGS.get(doc)
+    if checksums is not None and kept is not None and kept[0] == key:
+        return kept[1]
+    found = sum_line_findings(doc.sum, view)
+    _SUM_LINE_FINDINGS[doc] = (key, found)
+    return found
 
 
 def _say_once_if_offline(ls: GomodServer, errors: list[str]) -> None:

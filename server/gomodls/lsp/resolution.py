@@ -193,6 +193,10 @@ class ResolutionService:
     def mod_hash(self, mv: ModuleVersion) -> str | None:
         return self._resolver.mod_hash(mv) if self._resolver is not None else None
 
+    def mod_hash_key(self) -> tuple[object, int]:
+        """What `mod_hash` knows, as a memo key."""
+        return (self._resolver, self._resolver.mod_hashes_known() if self._resolver is not None else 0)
+
     def facts_service(self) -> ModuleFactsService:
         return self._stack()[1]
 

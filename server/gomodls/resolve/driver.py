@@ -313,6 +313,11 @@ class Resolver:
             self._known[key] = KnownModules(self.fetcher.cache.known_directory, self.fetcher.modcache, key)
         return self._known[key]
 
+    def mod_hashes_known(self) -> int:
+        """How many go.mod files were fetched (a memo key of what `mod_hash` answers: entries
+        are added, never dropped, and a module version's go.mod never changes)."""
+        return len(self._mod_data)
+
     def mod_hash(self, mv: ModuleVersion) -> str | None:
         """The h1: hash of mv's go.mod as fetched, if it was."""
         got = self._mod_data.get(mv)
