@@ -58,7 +58,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_lsp import CORPUS, module_dir, percentile  # noqa: E402
 from oracle import find_go  # noqa: E402
-from sumdbserver import Harness, Record, SumDBServer, _binary, go_env  # noqa: E402
+from sumdbserver import Harness, Record, SumDBServer, go_env, server_binary  # noqa: E402
 
 TARGET_P99_MS = 20.0
 # What a go.sum line's hover says of it (lsp/checksums.py, ChecksumService.status).
@@ -393,7 +393,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             (module / "go.mod").write_text(generated_go_mod(records_of(source.read_text())))
         gosum_text = (module / "go.sum").read_text()
         records = records_of(gosum_text)
-        harness = Harness(_binary(go, None), work)
+        harness = Harness(server_binary(go), work)
         key = harness.genkey("sumdb.bench.example")
         result: dict[str, object] = {
             "go_sum": origin,

@@ -24,11 +24,9 @@ The harness binary is built once and kept in pytest's cache directory, like test
 
 from __future__ import annotations
 
-import hashlib
 import http.client
 import json
 import os
-import shutil
 import socket
 import subprocess
 import tempfile
@@ -44,7 +42,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from oracle import find_go
-from xmod import vendored_xmod
+from xmod import harness_binary, vendored_xmod
 
 HARNESS_SRC = Path(__file__).with_name("sumdb_harness") / "main.go"
 PACKAGES = ("sumdb", "sumdb/note", "sumdb/tlog", "sumdb/dirhash", "module", "semver", "internal/lazyregexp")
@@ -65,66 +63,6 @@ class Key:
     name: str
     skey: str  # signer key (private)
     vkey: str  # verifier key: "<name>+<hash>+<base64>", what GOSUMDB names
-
-
-def _digest(go: str) -> str:
-    h = hashlib.sha256(HARNESS_SRC.read_bytes())
-    root = vendored_xmod(go)
-    for pkg in PACKAGES:
-        for path in sorted((root / pkg).glob("*.go")):
-            h.update(path.name.encode() + path.read_bytes())
-    return h.hexdigest()[:16]
-
-
-def _env(root: Path) -> dict[str, str]:
-    return {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(root / "home"),
-        "GOPATH": str(root / "gopath"),
-        "GOCACHE": str(root / "cache"),
-        "GOMODCACHE": str(root / "modcache"),
-        "GOTOOLCHAIN": "local",
-        "GOPROXY": "off",
-        "GOSUMDB": "off",
-        "GOENV": "off",
-        "GOTELEMETRY": "off",
-        "GOFLAGS": "-mod=mod",
-        "GOWORK": "off",
-        "CGO_ENABLED": "0",
-    }
-
-
-def build(go: str, out: Path) -> None:
-    """Compile the harness against a copy of the vendored x/mod into `out`."""
-    with tempfile.TemporaryDirectory(prefix="gomodls-sumdb-") as tmp:
-        root = Path(tmp)
-        xmod = root / "xmod"
-        for pkg in PACKAGES:
-            dest = xmod / pkg
-            dest.mkdir(parents=True, exist_ok=True)
-            for f in (vendored_xmod(go) / pkg).glob("*.go"):
-                shutil.copy(f, dest / f.name)
-        (xmod / "go.mod").write_text("module golang.org/x/mod\n\ngo 1.25\n")
-        h = root / "harness"
-        h.mkdir()
-        shutil.copy(HARNESS_SRC, h / "main.go")
-        (h / "go.mod").write_text(
-            "module harness\n\ngo 1.25\n\nrequire golang.org/x/mod v0.0.0\n\nreplace golang.org/x/mod => ../xmod\n"
-        )
-        (root / "home").mkdir()
-        tmp_out = out.with_suffix(".tmp")
-        subprocess.run(
-            [go, "build", "-o", str(tmp_out), "."],
-            cwd=h,
-            env=_env(root),
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-        tmp_out.replace(out)
-        for dirpath, dirnames, _ in os.walk(root):  # the build cache holds read-only files
-            for d in dirnames:
-                os.chmod(os.path.join(dirpath, d), 0o700)
 
 
 class _Server(ThreadingHTTPServer):
@@ -294,6 +232,10 @@ def closed_url() -> str:
     return f"http://127.0.0.1:{port}"
 
 
+def server_binary(go: str, cache: Any = None) -> Path:
+    return harness_binary(go, HARNESS_SRC, PACKAGES, "sumdb-server", cache)
+
+
 _BUILT: dict[str, Path] = {}
 _LOCK = threading.Lock()
 
@@ -311,26 +253,8 @@ def sumdb_harness_fixture(
         pytest.skip(f"no vendored x/mod sumdb under {vendored_xmod(go)}")
     with _LOCK:
         if go not in _BUILT:
-            _BUILT[go] = _binary(go, getattr(request.config, "cache", None))
+            _BUILT[go] = server_binary(go, getattr(request.config, "cache", None))
     return Harness(_BUILT[go], tmp_path_factory.mktemp("sumdb"))
-
-
-def _binary(go: str, cache: Any) -> Path:
-    """The binary in pytest's cache directory, or (with -p no:cacheprovider) in a per-user
-    directory under the system's temp dir: building costs ~40 s, and the name holds the digest
-    of everything it is built from."""
-    if cache is not None:
-        cache_dir = Path(cache.mkdir("gomodls-sumdb"))
-    else:
-        cache_dir = Path(tempfile.gettempdir()) / f"gomodls-sumdb-harness-{os.getuid()}"
-        cache_dir.mkdir(mode=0o700, exist_ok=True)
-    binary = cache_dir / f"harness-{_digest(go)}"
-    if not binary.is_file():
-        try:
-            build(go, binary)
-        except subprocess.CalledProcessError as e:
-            pytest.fail(f"building the sumdb harness failed:\n{e.stderr.decode(errors='replace')}")
-    return binary
 
 
 def go_env(root: Path, **overrides: str) -> dict[str, str]:

@@ -14,7 +14,6 @@ keyed by a hash of the harness and the vendored sources (``.pytest_cache/d/gomod
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import json
 import os
@@ -22,6 +21,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +37,12 @@ def vendored_xmod(go: str) -> Path:
     return Path(go).resolve().parent.parent / "src" / "cmd" / "vendor" / "golang.org" / "x" / "mod"
 
 
-def _digest(go: str) -> str:
-    h = hashlib.sha256(HARNESS_SRC.read_bytes())
+def _digest(go: str, src: Path, packages: Sequence[str]) -> str:
+    h = hashlib.sha256(src.read_bytes())
     root = vendored_xmod(go)
-    for pkg in PACKAGES:
-        for path in sorted((root / pkg).glob("*.go")):
-            h.update(path.name.encode() + path.read_bytes())
+    for pkg in packages:
+        for path in sorted((root / pkg).rglob("*.go")):
+            h.update(str(path.relative_to(root)).encode() + path.read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -64,17 +64,18 @@ def _env(root: Path) -> dict[str, str]:
     }
 
 
-def build(go: str, out: Path) -> None:
-    """Compile the harness against a copy of the vendored x/mod into `out`."""
+def build(go: str, src: Path, packages: Sequence[str], out: Path) -> None:
+    """Compile the harness `src` (a main.go) against a copy of the vendored x/mod `packages`
+    (with their subpackages) into `out`."""
     with tempfile.TemporaryDirectory(prefix="gomodls-xmod-") as tmp:
         root = Path(tmp)
         xmod = root / "xmod"
-        for pkg in PACKAGES:
-            shutil.copytree(vendored_xmod(go) / pkg, xmod / pkg)
+        for pkg in packages:
+            shutil.copytree(vendored_xmod(go) / pkg, xmod / pkg, dirs_exist_ok=True)
         (xmod / "go.mod").write_text("module golang.org/x/mod\n\ngo 1.25\n")
         h = root / "harness"
         h.mkdir()
-        shutil.copy(HARNESS_SRC, h / "main.go")
+        shutil.copy(src, h / "main.go")
         (h / "go.mod").write_text(
             "module harness\n\ngo 1.25\n\nrequire golang.org/x/mod v0.0.0\n\nreplace golang.org/x/mod => ../xmod\n"
         )
@@ -93,6 +94,25 @@ def build(go: str, out: Path) -> None:
         for dirpath, dirnames, _ in os.walk(root):
             for d in dirnames:
                 os.chmod(os.path.join(dirpath, d), 0o700)
+
+
+def harness_binary(go: str, src: Path, packages: Sequence[str], name: str, cache: Any = None) -> Path:
+    """The binary of a Go harness (`src`, a main.go importing the vendored x/mod `packages`),
+    built once: in pytest's cache directory, or (no cache: -p no:cacheprovider, benchmarks) in a
+    per-user directory under the system's temp dir. Building costs 15-40 s; the file name holds
+    the digest of everything it is built from."""
+    if cache is not None:
+        cache_dir = Path(cache.mkdir(f"gomodls-{name}"))
+    else:
+        cache_dir = Path(tempfile.gettempdir()) / f"gomodls-{name}-harness-{os.getuid()}"
+        cache_dir.mkdir(mode=0o700, exist_ok=True)
+    binary = cache_dir / f"harness-{_digest(go, src, packages)}"
+    if not binary.is_file():
+        try:
+            build(go, src, packages, binary)
+        except subprocess.CalledProcessError as e:
+            pytest.fail(f"building the {name} harness failed:\n{e.stderr.decode(errors='replace')}")
+    return binary
 
 
 class XMod:
@@ -132,21 +152,7 @@ def xmod_fixture(request: pytest.FixtureRequest) -> XMod:
         pytest.skip(f"no vendored x/mod under {vendored_xmod(go)}")
     with _LOCK:
         if go not in _BUILT:
-            _BUILT[go] = XMod(_binary(go, getattr(request.config, "cache", None)))
+            _BUILT[go] = XMod(
+                harness_binary(go, HARNESS_SRC, PACKAGES, "xmod", getattr(request.config, "cache", None))
+            )
         return _BUILT[go]
-
-
-def _binary(go: str, cache: Any) -> Path:
-    """The harness binary in pytest's cache (a temp dir with -p no:cacheprovider)."""
-    if cache is not None:
-        cache_dir = Path(cache.mkdir("gomodls-xmod"))
-    else:
-        cache_dir = Path(tempfile.mkdtemp(prefix="gomodls-xmod-bin-"))
-        atexit.register(shutil.rmtree, cache_dir, True)
-    binary = cache_dir / f"harness-{_digest(go)}"
-    if not binary.is_file():
-        try:
-            build(go, binary)
-        except subprocess.CalledProcessError as e:
-            pytest.fail(f"building the x/mod harness failed:\n{e.stderr.decode(errors='replace')}")
-    return binary
