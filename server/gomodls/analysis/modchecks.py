@@ -281,12 +281,21 @@ def _replaces(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Fin
                 ],
                 [Related(ctx.path, replacement_range(prev), "previous replacement")],
             )
+    if not f.replace:
+        return
+    # The requirements of each path, found once: one scan per replacement would make a file
+    # of many requirements and replacements quadratic.
+    required: dict[str, list[Require]] = {}
+    for q in f.require:
+        required.setdefault(q.mod.path, []).append(q)
     for r in f.replace:
-        yield from _replacement_target(parsed, f, r, ctx)
-        yield from _noop_replace(parsed, f, r, ctx)
+        yield from _replacement_target(parsed, r, ctx, required.get(r.old.path, []))
+        yield from _noop_replace(parsed, f, r, ctx, required.get(r.old.path, []))
 
 
-def _replacement_target(parsed: ParsedFile, f: ModFile, r: Replace, ctx: CheckContext) -> Iterator[Finding]:
+def _replacement_target(
+    parsed: ParsedFile, r: Replace, ctx: CheckContext, requires: list[Require]
+) -> Iterator[Finding]:
     if r.new.version or not is_directory_path(r.new.path):
         return
     tok = replace_tokens(r)[2]
@@ -305,9 +314,7 @@ def _replacement_target(parsed: ParsedFile, f: ModFile, r: Replace, ctx: CheckCo
     shown = short_path(gomod, ctx.dir)
     # The go command loads the replacement's go.mod when the module is in the graph, at the
     # version the main module requires (mvs.BuildListError: "m@v (replaced by dir): ...").
-    required = r.old.version or max(
-        (q.mod.version for q in f.require if q.mod.path == r.old.path), key=semver.sort_key, default=""
-    )
+    required = r.old.version or max((q.mod.version for q in requires), key=semver.sort_key, default="")
     who = (
         f"{r.old.path}@{required} (replaced by {r.new.path})"
         if required
@@ -367,13 +374,14 @@ def sum_paths(text: str) -> frozenset[str]:
     return frozenset(s.path.text for s in parse_sum(text).lines)
 
 
-def _noop_replace(parsed: ParsedFile, f: ModFile, r: Replace, ctx: CheckContext) -> Iterator[Finding]:
+def _noop_replace(
+    parsed: ParsedFile, f: ModFile, r: Replace, ctx: CheckContext, required: list[Require]
+) -> Iterator[Finding]:
     """A replacement that cannot apply: the module is not required here and not in go.sum (so
     not in the build graph when go.sum is complete), or it names a version below the one the
     main module requires (the build selects at least that one)."""
     if f.module is not None and r.old.path == f.module.mod.path:
         return
-    required = [q for q in f.require if q.mod.path == r.old.path]
     reason = ""
     if r.old.version and required:
         floor = max((q.mod.version for q in required), key=lambda v: semver.sort_key(v))

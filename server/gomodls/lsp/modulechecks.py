@@ -269,7 +269,7 @@ def upgrade_targets(ls: GomodServer, doc: Document, transitive: bool) -> dict[st
     for path, version in current.items():
         f = facts.known(path)
         if f is None:
-            ls.spawn(facts.facts(path))
+            facts.want(path)
             continue
         up = upgrades(
             version,

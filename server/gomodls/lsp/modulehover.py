@@ -36,7 +36,7 @@ def _known_facts(ls: GomodServer, path: str) -> ModuleFacts | None:
     service = ls.resolution.facts_service()
     facts = service.known(path)
     if facts is None:
-        ls.spawn(service.facts(path))  # for the next hover
+        service.want(path)  # for the next hover
     return facts
 
 

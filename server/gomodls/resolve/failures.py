@@ -44,11 +44,15 @@ class Failures(Generic[E]):
 
     ttl: float = FAILURE_TTL
     _by_key: dict[object, tuple[E, float]] = field(default_factory=dict)
+    _sweep_at: int = SWEEP_AT
 
     def add(self, key: object, error: E) -> None:
         now = time.monotonic()
-        if len(self._by_key) >= SWEEP_AT:  # (an editing session makes up new keys all the time)
+        if len(self._by_key) >= self._sweep_at:  # (an editing session makes up new keys all the time)
             self._by_key = {k: v for k, v in self._by_key.items() if v[1] > now}
+            # The next sweep after as many new keys again: a resolution of a graph with more
+            # failed fetches than SWEEP_AT, all fresh, swept at every add (quadratic).
+            self._sweep_at = max(SWEEP_AT, 2 * len(self._by_key))
         self._by_key[key] = (error, now + self.ttl)
 
     def get(self, key: object) -> E | None:

@@ -115,19 +115,26 @@ class ModuleFactsService:
         self._facts: dict[str, asyncio.Task[ModuleFacts]] = {}
         self._majors: dict[str, asyncio.Task[tuple[str, str] | None]] = {}
         self._majors_failed: dict[str, float] = {}  # probes cut short by a failed fetch, when
+        self._limit = MAX_PATHS  # when to forget: above MAX_PATHS while many loads are pending
 
     def known(self, path: str) -> ModuleFacts | None:
         task = self._facts.get(path)
         return task.result() if task is not None and _usable(task) else None
 
     async def facts(self, path: str) -> ModuleFacts:
+        return await asyncio.shield(self.want(path))
+
+    def want(self, path: str) -> asyncio.Task[ModuleFacts]:
+        """The load of path's facts, started if needed: the way to ask for them without waiting
+        (no task of the caller's per path: a request over a file of 100,000 requirements asks
+        for every one)."""
         task = self._facts.get(path)
         if task is None or (task.done() and not _usable(task)):
-            if len(self._facts) >= MAX_PATHS:
+            if len(self._facts) >= self._limit:
                 self._forget_oldest()
             task = asyncio.ensure_future(self._load(path))
             self._facts[path] = task
-        return await asyncio.shield(task)
+        return task
 
     def _forget_oldest(self) -> None:
         """Bounded memory over a long session (each module path typed, even half-typed, is
@@ -137,8 +144,13 @@ class ModuleFactsService:
             del self._facts[p]
             self._majors.pop(p, None)
             self._majors_failed.pop(p, None)
+        # The next scan after as many new paths again: a file requiring more modules than
+        # MAX_PATHS asks for all of them at once (all pending), and a scan per path, freeing
+        # one, was quadratic.
+        self._limit = max(MAX_PATHS, 2 * len(self._facts))
 
     def forget(self) -> None:
+        self._limit = MAX_PATHS
         self._facts.clear()
         self._majors.clear()
         self._majors_failed.clear()

