@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import statistics
@@ -70,7 +71,12 @@ def cli_stages(path: Path, repeat: int) -> dict[str, object]:
     ):
         t_go, out_go = best_wall(theirs, repeat, env)
         t_us, out_us = best_wall(ours, repeat, env)
-        result[stage] = {"gomodls_s": t_us, "go_s": t_go, "ratio": t_us / t_go, "same_output": out_us == out_go}
+        result[stage] = {
+            "gomodls_s": t_us,
+            "go_s": t_go,
+            "ratio": t_us / t_go,
+            "same_output": out_us == out_go,
+        }
     return result
 
 
@@ -161,9 +167,7 @@ async def server_stages(path: Path, edits: int, requests: int, cache: Path) -> d
         return n
 
     hovers, hover = await timed(
-        lambda k: client.text_document_hover_async(
-            types.HoverParams(doc, types.Position(line_of(k), 5))
-        )
+        lambda k: client.text_document_hover_async(types.HoverParams(doc, types.Position(line_of(k), 5)))
     )
     actions, action = await timed(
         lambda k: client.text_document_code_action_async(
@@ -228,7 +232,7 @@ def report(results: list[dict[str, object]]) -> None:
                 else:
                     print(f"  {family:7} {k:24} {_fmt(v)}")
     print("\n## growth per 10x")
-    for a, b in zip(results, results[1:], strict=False):
+    for a, b in itertools.pairwise(results):
         print(f"  {a['requirements']:,} -> {b['requirements']:,}")
         for family, key in (
             ("cli", "parse --json"),

@@ -54,7 +54,9 @@ def big_gomod(n: int) -> str:
         if k % 4 == 0:
             lines.append(f"\t{require_path(i)} => ./local/project-{i:06d}")
         else:
-            lines.append(f"\t{require_path(i)} {require_version(i)} => github.com/fork/project-{i:06d} v1.0.{k}")
+            lines.append(
+                f"\t{require_path(i)} {require_version(i)} => github.com/fork/project-{i:06d} v1.0.{k}"
+            )
     lines += [
         ")",
         "",

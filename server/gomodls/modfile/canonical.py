@@ -109,6 +109,24 @@ def compare_line_retract(a: Line, b: Line) -> int:
 def remove_dups(f: ModFile | WorkFile) -> None:
     """The first exclude/tool/ignore wins, the last replace wins; require, retract and use
     are never de-duplicated."""
+    kill = remove_dup_entries(f)
+    if not kill:
+        return
+    stmts: list[Stmt] = []
+    for stmt in f.syntax.stmts:
+        if isinstance(stmt, Line) and id(stmt) in kill:
+            continue
+        if isinstance(stmt, Block):
+            stmt.lines = [line for line in stmt.lines if id(line) not in kill]
+            if not stmt.lines:
+                continue
+        stmts.append(stmt)
+    f.syntax.stmts = stmts
+
+
+def remove_dup_entries(f: ModFile | WorkFile) -> set[int]:
+    """remove_dups on the model's lists only (they are replaced, never changed in place);
+    returns the ids of the syntax lines of the entries dropped."""
     kill: set[int] = set()
 
     def first_wins(items: list, key: Callable) -> list:  # type: ignore[type-arg]
@@ -131,18 +149,7 @@ def remove_dups(f: ModFile | WorkFile) -> None:
     if isinstance(f, ModFile):
         f.tool = first_wins(f.tool, lambda t: t.path)
         f.ignore = first_wins(f.ignore, lambda i: i.path)
-    if not kill:
-        return
-    stmts: list[Stmt] = []
-    for stmt in f.syntax.stmts:
-        if isinstance(stmt, Line) and id(stmt) in kill:
-            continue
-        if isinstance(stmt, Block):
-            stmt.lines = [line for line in stmt.lines if id(line) not in kill]
-            if not stmt.lines:
-                continue
-        stmts.append(stmt)
-    f.syntax.stmts = stmts
+    return kill
 
 
 def cleanup(stmts: list[Stmt]) -> list[Stmt]:

@@ -3,14 +3,15 @@ and the `go mod edit` views of it (formatted text, JSON)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from enum import StrEnum
 
 from gomodls.base.gcpause import paused_gc
-from gomodls.modfile.canonical import cleanup, cleanup_model, sort_blocks
+from gomodls.modfile.canonical import cleanup, cleanup_model, remove_dup_entries, sort_blocks
 from gomodls.modfile.errors import ModError, syntax_error
-from gomodls.modfile.gojson import marshal_indent, mod_json, work_json
+from gomodls.modfile.gojson import marshal_model
 from gomodls.modfile.model import ModFile, WorkFile
 from gomodls.modfile.rules import parse_mod, parse_work
 from gomodls.syntax.parser import parse
@@ -45,6 +46,7 @@ class ParsedFile:
     model: ModFile | WorkFile
     syntax_errors: list[ModError]
     semantic_errors: list[ModError]
+    strict: bool = True  # modfile.Parse, not ParseLax
 
     @property
     def ok(self) -> bool:
@@ -67,7 +69,7 @@ def parse_syntax(syntax: FileSyntax, kind: FileKind, *, strict: bool = True) -> 
             model, errors = parse_work(syntax, memo=True)
         else:
             model, errors = parse_mod(syntax, strict=strict, memo=True)
-    return ParsedFile(kind, syntax, model, [syntax_error(p) for p in syntax.problems()], errors)
+    return ParsedFile(kind, syntax, model, [syntax_error(p) for p in syntax.problems()], errors, strict)
 
 
 def parse_text(text: str, kind: FileKind, filename: str | None = None, *, strict: bool = True) -> ParsedFile:
@@ -102,7 +104,20 @@ def format_parsed(parsed: ParsedFile) -> str:
     return format_stmts(model.syntax.stmts, model.syntax.comments)
 
 
+def json_model(parsed: ParsedFile) -> ModFile | WorkFile:
+    """The model `go mod edit -json` prints: canonical_model's lists, without its copy of the
+    tree. Go's rewriting changes tokens, never the values the model holds, and SortBlocks sorts
+    the syntax, not the lists: what is left is removeDups and Cleanup, on the lists."""
+    if not parsed.ok:
+        raise NotParsable(parsed.go_errors)
+    if not parsed.strict:
+        return canonical_model(parsed)
+    model = dataclasses.replace(parsed.model)
+    remove_dup_entries(model)
+    cleanup_model(model)
+    return model
+
+
 def json_parsed(parsed: ParsedFile) -> str:
     """`go mod edit -json` / `go work edit -json`."""
-    model = canonical_model(parsed)
-    return marshal_indent(work_json(model) if isinstance(model, WorkFile) else mod_json(model))
+    return marshal_model(json_model(parsed))

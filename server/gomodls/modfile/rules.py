@@ -49,6 +49,18 @@ LAX_VERBS = frozenset({"go", "module", "retract", "require", "ignore"})
 MOD_VERBS = frozenset({"module", "go", "toolchain", *MOD_BLOCK_VERBS})
 WORK_VERBS = frozenset({"go", "toolchain", *WORK_BLOCK_VERBS})
 
+# The common requirement, checked at once (the full checks cost most of a 100,000-line parse):
+# an unquoted path that needs no quotes and has no major version suffix (so SplitPathVersion
+# gives no major), and a version that is already canonical with a v0 or v1 major, or with
+# +incompatible (so CanonicalVersion keeps it and CheckPathMajor accepts it).
+_NUM = r"(?:0|[1-9][0-9]*)"
+_PRE = r"(?:-(?:[0-9]*[A-Za-z-][0-9A-Za-z-]*|0|[1-9][0-9]*)(?:\.(?:[0-9]*[A-Za-z-][0-9A-Za-z-]*|0|[1-9][0-9]*))*)?"
+_CANONICAL_V0_V1 = re.compile(
+    rf"v(?:[01]\.{_NUM}\.{_NUM}{_PRE}|{_NUM}\.{_NUM}\.{_NUM}{_PRE}\+incompatible)\Z"
+)
+_PLAIN_PATH = re.compile(r"(?!gopkg\.in/)[A-Za-z0-9._~+/-]+\Z")
+_MAJOR_SUFFIX = re.compile(r"/v[0-9.]*\Z")
+
 REPLACE_USAGE = "usage: {0} module/path [v1.2.3] => other/module v1.4\n\t or {0} module/path [v1.2.3] => ../local/directory"
 
 
@@ -176,7 +188,7 @@ class _Checker:
             return
         key = self.memo_key if verb.text not in STATEFUL_VERBS else None
         cached = line.sem if key is not None else None
-        if isinstance(cached, tuple) and cached[0] == key:
+        if cached is not None and cached.__class__ is tuple and cached[0] == key:
             result = cached[1]
         else:
             try:
@@ -355,8 +367,11 @@ _WORK_LISTS = {Godebug: "godebug", Use: "use", Replace: "replace"}
 
 
 def _collector(f: ModFile | WorkFile, lists: dict[type, str]) -> Callable[[object], None]:
+    # (the lists are not replaced while the model is built)
+    appenders = {t: getattr(f, name).append for t, name in lists.items()}
+
     def collect(node: object) -> None:
-        getattr(f, lists[type(node)]).append(node)
+        appenders[type(node)](node)
 
     return collect
 
@@ -373,6 +388,18 @@ def parse_mod(
         verb = verb_tok.text
         if not strict and verb not in LAX_VERBS:
             return
+        if verb in ("require", "exclude"):  # (first: nearly every line is one)
+            if len(args) != 2:
+                raise c.fail(f"usage: {verb} module/path v1.2.3", args, "usage")
+            s, v = args[0].text, args[1].text
+            if not (_PLAIN_PATH.match(s) and _CANONICAL_V0_V1.match(v) and not _MAJOR_SUFFIX.search(s)):
+                s = c.parse_string(args[0])
+                v = c.parse_version(verb, s, args[1])
+                path_major = c.path_major(s, args[0])
+                c.check_major(verb, s, v, path_major, args[1])
+            if verb == "require":
+                return Require(ModuleVersion(s, v), is_indirect(line), line, block)
+            return Exclude(ModuleVersion(s, v), line, block)
         if verb == "go":
             if f.go is not None:
                 raise c.fail("repeated go statement", [verb_tok], "repeated-statement")
@@ -390,17 +417,6 @@ def parse_mod(
             f.module.mod = ModuleVersion(c.parse_string(args[0]))
         elif verb == "godebug":
             return c.godebug(block, line, args)
-        elif verb in ("require", "exclude"):
-            if len(args) != 2:
-                raise c.fail(f"usage: {verb} module/path v1.2.3", args, "usage")
-            s = c.parse_string(args[0])
-            v = c.parse_version(verb, s, args[1])
-            path_major = c.path_major(s, args[0])
-            c.check_major(verb, s, v, path_major, args[1])
-            if verb == "require":
-                return Require(ModuleVersion(s, v), is_indirect(line), line, block)
-            else:
-                return Exclude(ModuleVersion(s, v), line, block)
         elif verb == "replace":
             return c.replace(verb, block, line, args)
         elif verb == "retract":

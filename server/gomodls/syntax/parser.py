@@ -267,19 +267,25 @@ class _Builder:
     def block_lines(self, body: Tree, have_lines: bool) -> tuple[list[Line], list[Comment]]:
         """parseLineBlock: the lines, and the comments still pending at the end."""
         out: list[Line] = []
+        append = out.append
         comments: list[Comment] = []
-        for src in (src for tok in body.children for src in self._run(tok)):
-            kind = src.kind
-            if kind is LineKind.BLANK:
-                if (not comments and (out or have_lines)) or (comments and comments[-1].text != ""):
-                    comments.append(Comment(""))
-            elif kind is LineKind.COMMENT:
-                comments.append(src.comment)  # type: ignore[arg-type]
-            else:
-                line = Line(src.tokens, Comments(before=comments), in_block=True, src=src)
-                self._suffix_to_line(line, src)
-                out.append(line)
-                comments = []
+        blank, comment_kind = LineKind.BLANK, LineKind.COMMENT
+        for tok in body.children:
+            for src in self.lines[tok.start_pos : tok.end_pos]:
+                kind = src.kind
+                if kind is blank:
+                    if (not comments and (out or have_lines)) or (comments and comments[-1].text != ""):
+                        comments.append(Comment(""))
+                elif kind is comment_kind:
+                    comments.append(src.comment)  # type: ignore[arg-type]
+                else:
+                    # (most lines have no comments above them: they share Comments' empty ones)
+                    line = Line(src.tokens, Comments(before=comments) if comments else Comments(), True, src)
+                    if src.comment is not None:
+                        self._suffix_to_line(line, src)
+                    append(line)
+                    if comments:
+                        comments = []
         return out, comments
 
     def _close(self, block: Block, src: SourceLine, pending: list[Comment]) -> None:
