@@ -1,6 +1,6 @@
 """Keystroke-to-diagnostics latency through a real stdio client (issue: language server).
 
-Run: .venv/bin/python bench/bench_lsp.py [--edits 300] [--file PATH] [--json OUT]
+Run: .venv/bin/python bench/bench_lsp.py [--edits 300] [--file PATH] [--typing] [--json OUT]
 
 Writes the largest corpus go.mod (traefik) into a temporary module directory, with its go.sum
 from the corpus (when there is one) and a directory holding a go.mod for each local replacement
@@ -8,7 +8,12 @@ from the corpus (when there is one) and a directory holding a go.mod for each lo
 in a real checkout. Starts `gomodls serve` as a subprocess, opens that file's URI, then sends
 one-character incremental edits (typing in a version, alternating with deleting it again) and
 measures, for each, the time from sending didChange to receiving the publishDiagnostics for
-that document version. Also measures the time to the initialize response (server start-up)."""
+that document version. Also measures the time to the initialize response (server start-up).
+
+--typing ("continuous typing"): the edits alternate between the `go` line (its last digit
+changed and changed back: every such edit changes the module graph's inputs) and a version in
+the require block, each sent as soon as the previous diagnostics arrive, with no pause, so that
+whatever graph work the edits start is in flight while the next ones are measured."""
 
 from __future__ import annotations
 
@@ -64,16 +69,41 @@ def module_dir(source: Path, into: Path) -> dict[str, object]:
     return {"go_sum": gosum.is_file(), "replacement_dirs": replacements}
 
 
-async def run(source: Path, edits: int) -> dict[str, object]:
+async def run(source: Path, edits: int, typing: bool = False) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="gomodls-bench-lsp-") as tmp:
         module = Path(tmp) / "m"
         module.mkdir()
         written = module_dir(source, module)
-        result = await measure(module / "go.mod", edits)
-    return {"file": str(source), **written, **result}
+        result = await measure(module / "go.mod", edits, typing)
+    return {
+        "file": str(source),
+        "mode": "continuous typing" if typing else "version edits",
+        **written,
+        **result,
+    }
 
 
-async def measure(path: Path, edits: int) -> dict[str, object]:
+def typing_change(lines: list[str], k: int, target: int, col: int) -> types.TextDocumentContentChangePartial:
+    """The k-th edit of continuous typing: even ones on the go line's last character (a digit
+    replaced by another and back), odd ones typing and deleting a digit in a version."""
+    if k % 2 == 0:
+        go = next(i for i, line in enumerate(lines) if line.startswith("go "))
+        end = len(lines[go].rstrip())
+        last = lines[go][end - 1]
+        digit = last if k % 4 == 2 else ("1" if last != "1" else "2")
+        return types.TextDocumentContentChangePartial(
+            range=types.Range(types.Position(go, end - 1), types.Position(go, end)), text=digit
+        )
+    if k % 4 == 1:
+        return types.TextDocumentContentChangePartial(
+            range=types.Range(types.Position(target, col), types.Position(target, col)), text="9"
+        )
+    return types.TextDocumentContentChangePartial(
+        range=types.Range(types.Position(target, col), types.Position(target, col + 1)), text=""
+    )
+
+
+async def measure(path: Path, edits: int, typing: bool = False) -> dict[str, object]:
     text = path.read_text()
     client = LanguageClient("bench", "1")
     waiting: dict[int, asyncio.Future[float]] = {}
@@ -125,7 +155,9 @@ async def measure(path: Path, edits: int) -> dict[str, object]:
     latencies: list[float] = []
     for k in range(edits):
         version = k + 2
-        if k % 2 == 0:
+        if typing:
+            change = typing_change(lines, k, target, col)
+        elif k % 2 == 0:
             change = types.TextDocumentContentChangePartial(
                 range=types.Range(types.Position(target, col), types.Position(target, col)), text="9"
             )
@@ -158,9 +190,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--edits", type=int, default=300)
     ap.add_argument("--file", type=Path, default=CORPUS / "traefik__traefik" / "go.mod")
+    ap.add_argument("--typing", action="store_true", help="continuous typing on the go line and a version")
     ap.add_argument("--json")
     args = ap.parse_args()
-    result = asyncio.run(run(args.file, args.edits))
+    result = asyncio.run(run(args.file, args.edits, args.typing))
     result["load_average"] = os.getloadavg()
     for k, v in result.items():
         print(f"{k:26} {v:.2f}" if isinstance(v, float) else f"{k:26} {v}")

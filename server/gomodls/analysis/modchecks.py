@@ -173,8 +173,9 @@ def godebug_code(err: str) -> str:
 
 def _versions(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Finding]:
     """Versions that modfile canonicalises but the go command resolves through the proxy."""
-    toks = [(r.mod.path, args(r.syntax)[1]) for r in f.require]
-    toks += [(x.mod.path, args(x.syntax)[1]) for x in f.exclude]
+    # (those parsed as written in canonical form have nothing to say)
+    toks = [(r.mod.path, args(r.syntax)[1]) for r in f.require if not r.canonical]
+    toks += [(x.mod.path, args(x.syntax)[1]) for x in f.exclude if not x.canonical]
     for r in f.replace:
         _, old_v, _, new_v = replace_tokens(r)
         toks += [(r.old.path, t) for t in (old_v,) if t is not None]
@@ -194,6 +195,29 @@ def _versions(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Fin
 
 
 def _requires(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Finding]:
+    yield from _duplicate_requires(parsed, f, ctx)
+    excluded = {x.mod: x for x in f.exclude}
+    if not excluded:
+        return
+    for r in [r for r in f.require if r.mod in excluded]:
+        x = excluded[r.mod]
+        yield Finding(
+            version_range(r.syntax),
+            Severity.WARNING,
+            "excluded-require",
+            f"dropping requirement on excluded version {r.mod.path} {r.mod.version}",
+            [
+                Fix("Remove this requirement", {ctx.path: [delete_line(parsed.syntax, r.syntax)]}),
+                Fix("Remove the exclude", {ctx.path: [delete_line(parsed.syntax, x.syntax)]}),
+            ],
+            [Related(ctx.path, version_range(x.syntax), "excluded here")],
+        )
+
+
+def _duplicate_requires(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Finding]:
+    paths = [r.mod.path for r in f.require]
+    if len(set(paths)) == len(paths):
+        return  # (the common case, found without a step per requirement)
     first: dict[str, Require] = {}
     for r in f.require:
         prev = first.get(r.mod.path)
@@ -229,21 +253,6 @@ def _requires(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Fin
                 f"{r.mod.version}: the build uses {higher}",
                 [remove],
                 [here],
-            )
-    excluded = {x.mod: x for x in f.exclude}
-    for r in f.require:
-        x = excluded.get(r.mod)
-        if x is not None:
-            yield Finding(
-                version_range(r.syntax),
-                Severity.WARNING,
-                "excluded-require",
-                f"dropping requirement on excluded version {r.mod.path} {r.mod.version}",
-                [
-                    Fix("Remove this requirement", {ctx.path: [delete_line(parsed.syntax, r.syntax)]}),
-                    Fix("Remove the exclude", {ctx.path: [delete_line(parsed.syntax, x.syntax)]}),
-                ],
-                [Related(ctx.path, version_range(x.syntax), "excluded here")],
             )
 
 
@@ -285,8 +294,9 @@ def _replaces(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Fin
         return
     # The requirements of each path, found once: one scan per replacement would make a file
     # of many requirements and replacements quadratic.
+    replaced = {r.old.path for r in f.replace}
     required: dict[str, list[Require]] = {}
-    for q in f.require:
+    for q in [q for q in f.require if q.mod.path in replaced]:
         required.setdefault(q.mod.path, []).append(q)
     for r in f.replace:
         yield from _replacement_target(parsed, r, ctx, required.get(r.old.path, []))
@@ -469,6 +479,8 @@ def _retracts(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Fin
 
 
 def _tools(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Finding]:
+    if not f.tool:
+        return
     providers = [f.module_path] if f.module_path else []
     providers += [r.mod.path for r in f.require]
     for t in f.tool:

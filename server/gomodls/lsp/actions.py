@@ -8,7 +8,9 @@ from __future__ import annotations
 from lsprotocol import types
 
 from gomodls.analysis.findings import Fix
+from gomodls.base.textedit import TextEdit
 from gomodls.lsp import commands
+from gomodls.lsp.documents import MemoKey
 from gomodls.lsp.edits import current_edits, workspace_edit
 from gomodls.lsp.formatting import format_edits
 from gomodls.lsp.positions import from_range, overlaps, to_range
@@ -19,6 +21,7 @@ from gomodls.modfile.parsed import FileKind
 SORT_BLOCKS = types.CodeActionKind.Source + ".sortBlocks"
 FORMAT_FILE = types.CodeActionKind.Source + ".format"
 KINDS = [types.CodeActionKind.QuickFix, SORT_BLOCKS, FORMAT_FILE]
+SORT_EDITS: MemoKey[list[TextEdit]] = MemoKey("sort-edits")
 
 
 def wanted(params: types.CodeActionParams, kind: str) -> bool:
@@ -86,7 +89,9 @@ def register(server: GomodServer) -> None:
             actions.extend(provide(ls, doc, params))
         if doc.kind is not FileKind.SUM and doc.parsed.ok:
             if wanted(params, SORT_BLOCKS):
-                edits = sort_edits(doc.parsed.model)
+                edits = doc.memo.get(SORT_EDITS)
+                if edits is None:
+                    edits = doc.memo.put(SORT_EDITS, sort_edits(doc.parsed.model))
                 if edits:
                     actions.append(
                         types.CodeAction(

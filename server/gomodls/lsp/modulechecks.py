@@ -248,9 +248,33 @@ async def upgrade(ls: GomodServer, argument: object) -> None:
     ls.show(f"gomodls: {summary}" + (f" ({note})" if note else ""), types.MessageType.Info)
 
 
+UPGRADE_TARGETS: MemoKey[dict[tuple[object, ...], dict[str, str]]] = MemoKey("upgrade-targets")
+
+
 def upgrade_targets(ls: GomodServer, doc: Document, transitive: bool) -> dict[str, str]:
     """Latest minor (or patch, with upgrades=patch) for the direct requirements, or for every
-    module of the build list."""
+    module of the build list; kept for the document's version until more facts are known or the
+    graph or the settings change (a go.mod of 100,000 requirements took a second a request)."""
+    facts = ls.resolution.facts_service()
+    state = ls.resolution.state(doc) if transitive else None
+    key = (
+        transitive,
+        id(facts),
+        facts.loads_done,
+        ls.settings.upgrades,
+        id(state),
+        state and state.generation,
+    )
+    memo = doc.memo.get(UPGRADE_TARGETS)
+    if memo is None:
+        memo = doc.memo.put(UPGRADE_TARGETS, {})
+    if key not in memo:
+        memo.clear()
+        memo[key] = _upgrade_targets(ls, doc, transitive)
+    return memo[key]
+
+
+def _upgrade_targets(ls: GomodServer, doc: Document, transitive: bool) -> dict[str, str]:
     model = doc.parsed.model
     if not isinstance(model, ModFile):
         return {}

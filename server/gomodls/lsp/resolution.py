@@ -341,7 +341,7 @@ class ResolutionService:
         if state.inputs is None:
             return
         paths = {r.mod.path for m in state.inputs.mains for r in m.model.require}
-        await asyncio.gather(*(facts.facts(p) for p in sorted(paths)), return_exceptions=True)
+        await facts.prefetch(sorted(paths))
         if self.ls.settings.upgrades == "latest":
             await asyncio.gather(*(facts.newer_major(p) for p in sorted(paths)), return_exceptions=True)
         self._say_if_no_version_control(facts.fetcher)

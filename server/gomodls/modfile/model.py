@@ -45,6 +45,9 @@ class Require:
     indirect: bool
     syntax: Line
     block: Block | None = None
+    # Written as Go writes it: an unquoted path and a canonical version (checks of the written
+    # form skip it; a file of 100,000 requirements is checked at every keystroke).
+    canonical: bool = False
 
 
 @dataclass(eq=False, slots=True)
@@ -52,6 +55,7 @@ class Exclude:
     mod: ModuleVersion
     syntax: Line
     block: Block | None = None
+    canonical: bool = False  # as Require.canonical
 
 
 @dataclass(eq=False, slots=True)

@@ -127,6 +127,9 @@ def parse_deprecation(block: Block | None, line: Line) -> str:
     return m.group(1) if m else ""
 
 
+# Block lines memoised together (see _Checker._block_chunks).
+CHUNK = 256
+
 # Directives whose meaning depends on the lines before them ("repeated ... statement"): never memoised.
 STATEFUL_VERBS = frozenset({"module", "go", "toolchain"})
 
@@ -161,6 +164,7 @@ class _Checker:
         add: Callable[[Block | None, Line, Token, list[Token]], object],
         collect: Callable[[object], None],
         strict: bool = True,
+        extend: Callable[[list[object]], None] | None = None,
     ) -> None:
         for stmt in self.syntax.stmts:
             if isinstance(stmt, CommentBlock):
@@ -172,8 +176,86 @@ class _Checker:
                 if strict:
                     self.block_error(stmt)
                 continue
+            verb = stmt.header[0]
+            if self.memo_key is not None and extend is not None and verb.text not in STATEFUL_VERBS:
+                self._block_chunks(add, extend, stmt, verb)
+                continue
             for line in stmt.lines:
-                self._add(add, collect, stmt, line, stmt.header[0], line.tokens)
+                self._add(add, collect, stmt, line, verb, line.tokens)
+
+    def _block_chunks(
+        self,
+        add: Callable[[Block | None, Line, Token, list[Token]], object],
+        extend: Callable[[list[object]], None],
+        block: Block,
+        verb: Token,
+    ) -> None:
+        """The lines of a block by chunks of up to CHUNK lines, each memoised on its first line
+        with the lines it covers: a chunk whose lines are still the same objects, in the same
+        order, gives its results at once. After an edit, the chunk the edit fell in is rebuilt
+        (its unchanged lines from their own memo) up to the next chunk still valid; the file's
+        other lines cost one list comparison per chunk, not a step each."""
+        key = self.memo_key
+        lines = block.lines
+        i, n = 0, len(lines)
+        while i < n:
+            chunk = lines[i].chunk
+            if chunk is not None and chunk[0] == key:
+                size = len(chunk[1])
+                if lines[i : i + size] == chunk[1]:
+                    self._replay(chunk, extend)
+                    i += size
+                    continue
+            start = i
+            items: list[object] = []
+            fails: list[tuple[Line, _Fail]] = []
+            while True:
+                line = lines[i]
+                result = self._result(add, key, block, line, verb, line.tokens)
+                if isinstance(result, _Fail):
+                    fails.append((line, result))
+                elif result is not None:
+                    items.append(result)
+                i += 1
+                if i >= n or i - start >= CHUNK or lines[i].chunk is not None:
+                    break
+            chunk = (key, lines[start:i], items, fails)
+            lines[start].chunk = chunk
+            self._replay(chunk, extend)
+
+    def _replay(
+        self,
+        chunk: tuple[object, list[Line], list[object], list[tuple[Line, _Fail]]],
+        extend: Callable[[list[object]], None],
+    ) -> None:
+        if chunk[2]:
+            extend(chunk[2])
+        for line, err in chunk[3]:
+            self.record(line, err)  # positions come from the tokens, so they follow edits
+
+    def _result(
+        self,
+        add: Callable[[Block | None, Line, Token, list[Token]], object],
+        key: str | None,
+        block: Block | None,
+        line: Line,
+        verb: Token,
+        args: list[Token],
+    ) -> object:
+        """The line's entry, its _Fail, or None (nothing to add, or a line with a lexer error);
+        from the line's memo when it has one for `key`."""
+        if line.src is not None and line.src.lex_errors:
+            return None
+        cached = line.sem if key is not None else None
+        if cached is not None and cached.__class__ is tuple and cached[0] == key:
+            return cached[1]
+        try:
+            result = add(block, line, verb, args)
+        except _Fail as err:
+            result = err
+        if key is not None:
+            line.sem = (key, result)
+        return result
 
     def _add(
         self,
@@ -184,19 +266,8 @@ class _Checker:
         verb: Token,
         args: list[Token],
     ) -> None:
-        if line.src is not None and line.src.lex_errors:
-            return
         key = self.memo_key if verb.text not in STATEFUL_VERBS else None
-        cached = line.sem if key is not None else None
-        if cached is not None and cached.__class__ is tuple and cached[0] == key:
-            result = cached[1]
-        else:
-            try:
-                result = add(block, line, verb, args)
-            except _Fail as err:
-                result = err
-            if key is not None:
-                line.sem = (key, result)
+        result = self._result(add, key, block, line, verb, args)
         if isinstance(result, _Fail):
             self.record(line, result)  # positions come from the tokens, so they follow edits
         elif result is not None:
@@ -366,14 +437,21 @@ _MOD_LISTS = {
 _WORK_LISTS = {Godebug: "godebug", Use: "use", Replace: "replace"}
 
 
-def _collector(f: ModFile | WorkFile, lists: dict[type, str]) -> Callable[[object], None]:
+def _collector(
+    f: ModFile | WorkFile, lists: dict[type, str]
+) -> tuple[Callable[[object], None], Callable[[list[object]], None]]:
+    """Adds one node, or the nodes of one block (all of one type), to the model's lists."""
     # (the lists are not replaced while the model is built)
     appenders = {t: getattr(f, name).append for t, name in lists.items()}
+    extenders = {t: getattr(f, name).extend for t, name in lists.items()}
 
     def collect(node: object) -> None:
         appenders[type(node)](node)
 
-    return collect
+    def extend(nodes: list[object]) -> None:
+        extenders[type(nodes[0])](nodes)
+
+    return collect, extend
 
 
 def parse_mod(
@@ -392,14 +470,15 @@ def parse_mod(
             if len(args) != 2:
                 raise c.fail(f"usage: {verb} module/path v1.2.3", args, "usage")
             s, v = args[0].text, args[1].text
-            if not (_PLAIN_PATH.match(s) and _CANONICAL_V0_V1.match(v) and not _MAJOR_SUFFIX.search(s)):
+            plain = bool(_PLAIN_PATH.match(s) and _CANONICAL_V0_V1.match(v) and not _MAJOR_SUFFIX.search(s))
+            if not plain:
                 s = c.parse_string(args[0])
                 v = c.parse_version(verb, s, args[1])
                 path_major = c.path_major(s, args[0])
                 c.check_major(verb, s, v, path_major, args[1])
             if verb == "require":
-                return Require(ModuleVersion(s, v), is_indirect(line), line, block)
-            return Exclude(ModuleVersion(s, v), line, block)
+                return Require(ModuleVersion(s, v), is_indirect(line), line, block, plain)
+            return Exclude(ModuleVersion(s, v), line, block, plain)
         if verb == "go":
             if f.go is not None:
                 raise c.fail("repeated go statement", [verb_tok], "repeated-statement")
@@ -439,7 +518,8 @@ def parse_mod(
         else:
             raise c.fail(f"unknown directive: {verb}", [verb_tok], "unknown-directive")
 
-    c.run(MOD_BLOCK_VERBS, add, _collector(f, _MOD_LISTS), strict)
+    collect, extend = _collector(f, _MOD_LISTS)
+    c.run(MOD_BLOCK_VERBS, add, collect, strict, extend)
     return f, c.errors
 
 
@@ -471,5 +551,6 @@ def parse_work(
         else:
             raise c.fail(f"unknown directive: {verb}", [verb_tok], "unknown-directive")
 
-    c.run(WORK_BLOCK_VERBS, add, _collector(f, _WORK_LISTS))
+    collect, extend = _collector(f, _WORK_LISTS)
+    c.run(WORK_BLOCK_VERBS, add, collect, extend=extend)
     return f, c.errors

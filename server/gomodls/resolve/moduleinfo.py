@@ -5,6 +5,7 @@ queryLatestVersionIgnoringRetractions, CheckRetractions, CheckDeprecation, Short
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import unicodedata
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from gomodls.resolve.upgrades import next_major_paths
 
 SHORT_MESSAGE_MAX = 500
 MAX_PATHS = 10_000  # module paths whose facts one service keeps
+PREFETCH_CONCURRENCY = 16  # loads in flight while prefetching (the network's concurrency is the transport's)
 
 
 @dataclass(slots=True)
@@ -116,6 +118,7 @@ class ModuleFactsService:
         self._majors: dict[str, asyncio.Task[tuple[str, str] | None]] = {}
         self._majors_failed: dict[str, float] = {}  # probes cut short by a failed fetch, when
         self._limit = MAX_PATHS  # when to forget: above MAX_PATHS while many loads are pending
+        self.loads_done = 0  # loads finished so far: what is known changes when this does
 
     def known(self, path: str) -> ModuleFacts | None:
         task = self._facts.get(path)
@@ -133,8 +136,25 @@ class ModuleFactsService:
             if len(self._facts) >= self._limit:
                 self._forget_oldest()
             task = asyncio.ensure_future(self._load(path))
+            task.add_done_callback(self._finished)
             self._facts[path] = task
         return task
+
+    def _finished(self, _: object) -> None:
+        self.loads_done += 1
+
+    async def prefetch(self, paths: list[str], concurrency: int = PREFETCH_CONCURRENCY) -> None:
+        """Load the facts of many paths, a few at a time: a gather of a task per path put
+        100,000 tasks in the event loop's ready queue at once, and every message from the
+        client waited behind a whole round of them."""
+        queue = iter(paths)
+
+        async def worker() -> None:
+            for path in queue:
+                with contextlib.suppress(Exception):  # (a load's error is in its facts)
+                    await self.facts(path)
+
+        await asyncio.gather(*(worker() for _ in range(min(concurrency, len(paths)))))
 
     def _forget_oldest(self) -> None:
         """Bounded memory over a long session (each module path typed, even half-typed, is

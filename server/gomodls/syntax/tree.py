@@ -131,6 +131,9 @@ class Line:
     # The semantic layer's result for this line, kept while the line is unchanged (an incremental
     # re-parse keeps the Line objects it does not touch), so a keystroke re-checks one line.
     sem: object = None
+    # The semantic layer's result for a run of block lines starting with this one (with the
+    # lines it covers, to tell whether they are still the block's): see modfile/rules.py.
+    chunk: object = None
 
     @property
     def texts(self) -> list[str]:
