@@ -5,6 +5,7 @@ disk through `ctx.files`, and the local go version."""
 from __future__ import annotations
 
 import functools
+import operator
 import os
 from collections.abc import Iterator
 
@@ -41,6 +42,7 @@ from gomodls.module.paths import (
 from gomodls.syntax.tree import Block
 
 RESERVED_MODULE_PATHS = frozenset({"go", "toolchain"})
+_PATH = operator.attrgetter("mod.path")
 
 
 def check_mod(parsed: ParsedFile, ctx: CheckContext) -> list[Finding]:
@@ -195,8 +197,11 @@ def _versions(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Fin
 
 
 def _requires(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Finding]:
-    yield from _duplicate_requires(parsed, f, ctx)
-    excluded = {x.mod: x for x in f.exclude}
+    paths = list(map(_PATH, f.require))  # (C loops: this runs at every keystroke)
+    path_set = set(paths)
+    if len(path_set) != len(paths):
+        yield from _duplicate_requires(parsed, f, ctx)
+    excluded = {x.mod: x for x in f.exclude if x.mod.path in path_set}
     if not excluded:
         return
     for r in [r for r in f.require if r.mod in excluded]:
@@ -215,9 +220,6 @@ def _requires(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Fin
 
 
 def _duplicate_requires(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Finding]:
-    paths = [r.mod.path for r in f.require]
-    if len(set(paths)) == len(paths):
-        return  # (the common case, found without a step per requirement)
     first: dict[str, Require] = {}
     for r in f.require:
         prev = first.get(r.mod.path)
@@ -295,9 +297,14 @@ def _replaces(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Fin
     # The requirements of each path, found once: one scan per replacement would make a file
     # of many requirements and replacements quadratic.
     replaced = {r.old.path for r in f.replace}
+    paths = list(map(_PATH, f.require))
     required: dict[str, list[Require]] = {}
-    for q in [q for q in f.require if q.mod.path in replaced]:
-        required.setdefault(q.mod.path, []).append(q)
+    by_path = dict(zip(paths, f.require, strict=True))
+    if len(by_path) == len(paths):  # (each path required once: found with C loops)
+        required = {p: [by_path[p]] for p in replaced if p in by_path}
+    else:
+        for q in [q for q in f.require if q.mod.path in replaced]:
+            required.setdefault(q.mod.path, []).append(q)
     for r in f.replace:
         yield from _replacement_target(parsed, r, ctx, required.get(r.old.path, []))
         yield from _noop_replace(parsed, f, r, ctx, required.get(r.old.path, []))
