@@ -30,6 +30,17 @@ log = logging.getLogger(__name__)
 # it land elsewhere in that copy, so it cannot be used to check ours.
 _SPLITLINES_ONLY = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
+_SPLITLINES_ONLY_ASCII = "\x0b\x0c\x1c\x1d\x1e"
+
+
+def _splitlines_only(text: str) -> bool:
+    """_SPLITLINES_ONLY.search(text), faster on ASCII text (a regular expression over 5 MB at
+    every keystroke cost 15 ms; a substring search per character is a memchr)."""
+    if text.isascii():
+        return any(c in text for c in _SPLITLINES_ONLY_ASCII)
+    return _SPLITLINES_ONLY.search(text) is not None
+
+
 # Files gomodls serves, recognised by name (clients send different language ids).
 SERVED_NAMES = ("go.mod", "go.work", "go.sum", "go.work.sum")
 
@@ -155,7 +166,7 @@ class Document:
                 self.syntax = apply_edit(self.syntax, (sl, sc), (el, ec), change.text)
         if (
             client_text is not None
-            and not _SPLITLINES_ONLY.search(client_text)
+            and not _splitlines_only(client_text)
             and len(client_text) != sum(map(len, self.lines)) + len(self.lines) - 1
         ):
             log.warning("%s: text out of step with the client; parsing it again", self.uri)
