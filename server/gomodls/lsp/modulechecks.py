@@ -290,10 +290,11 @@ def _upgrade_targets(ls: GomodServer, doc: Document, transitive: bool) -> dict[s
         current = {r.mod.path: r.mod.version for r in model.require if not r.indirect}
     excluded = {(x.mod.path, x.mod.version) for x in model.exclude}
     targets = {}
+    unknown: list[str] = []
     for path, version in current.items():
         f = facts.known(path)
         if f is None:
-            facts.want(path)
+            unknown.append(path)
             continue
         up = upgrades(
             version,
@@ -303,6 +304,7 @@ def _upgrade_targets(ls: GomodServer, doc: Document, transitive: bool) -> dict[s
         )
         if up.for_level(level):
             targets[path] = up.for_level(level)
+    facts.want_all(unknown)
     return targets
 
 

@@ -119,6 +119,8 @@ class ModuleFactsService:
         self._majors_failed: dict[str, float] = {}  # probes cut short by a failed fetch, when
         self._limit = MAX_PATHS  # when to forget: above MAX_PATHS while many loads are pending
         self.loads_done = 0  # loads finished so far: what is known changes when this does
+        self._wanted: list[str] = []  # paths want_all asked for, not yet handed to _drain
+        self._draining: asyncio.Task[None] | None = None
 
     def known(self, path: str) -> ModuleFacts | None:
         task = self._facts.get(path)
@@ -139,6 +141,25 @@ class ModuleFactsService:
             task.add_done_callback(self._finished)
             self._facts[path] = task
         return task
+
+    def want_all(self, paths: list[str]) -> None:
+        """want() for many paths, loaded in the background a few at a time (a task per path
+        at once, for a go.mod of 100,000 requirements, held every client message behind them)."""
+        fresh = [p for p in paths if not self._pending_or_known(p)]
+        if not fresh:
+            return
+        self._wanted.extend(fresh)
+        if self._draining is None or self._draining.done():
+            self._draining = asyncio.ensure_future(self._drain())
+
+    def _pending_or_known(self, path: str) -> bool:
+        task = self._facts.get(path)
+        return task is not None and (not task.done() or _usable(task))
+
+    async def _drain(self) -> None:
+        while self._wanted:
+            batch, self._wanted = self._wanted, []
+            await self.prefetch(batch)
 
     def _finished(self, _: object) -> None:
         self.loads_done += 1
