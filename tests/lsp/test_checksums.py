@@ -209,3 +209,20 @@ async def test_go_sum_line_the_database_contradicts(
     assert sums.covered(d.range) == wrong
     text = await hover_text(client, sums, f"{B} {V}")
     assert f"checksum database: **does not match** the record of {honest.name}" in text, text
+
+
+async def test_malformed_gosumdb_writes_nothing_and_says_go_s_error(
+    client: LanguageClient, tmp_path: Path, proxy: ProxyDir
+) -> None:
+    bad = "sum.example+nohash"
+    change_configuration(client, settings(tmp_path, proxy, bad))
+    gomod = Doc.open(client, tmp_path / "go.mod", MAIN)
+
+    def refused() -> list[types.Diagnostic]:
+        return [d for d in missing(gomod) if "GOSUMDB" in d.message]
+
+    [d] = await wait_until(refused, timeout=30, what="the GOSUMDB error")
+    go_says = go(tmp_path, ["mod", "download", f"{A}@{V}"], None, bad, proxy).stderr
+    ours = d.message.split("\n", 2)[2]
+    assert go_says.rstrip("\n") == f"go: {ours}", (go_says, d.message)
+    assert not [a for a in await actions(client, gomod, d) if a.title == ADD and a.disabled is None]
