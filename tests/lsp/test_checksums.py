@@ -115,6 +115,21 @@ async def hover_text(client: LanguageClient, doc: Doc, needle: str) -> str:
     return h.contents.value
 
 
+async def refused(
+    client: LanguageClient, tmp: Path, proxy: ProxyDir, gosumdb: str, needle: str
+) -> tuple[str, str]:
+    """Open the module with no go.sum; once the missing entry carries the database's refusal
+    (`needle`), check that no fix can be applied and return (our message after the
+    missing-entry sentence and its advice, the go command's stderr for the same download)."""
+    gomod = Doc.open(client, tmp / "go.mod", MAIN)
+    [d] = await wait_until(
+        lambda: [d for d in missing(gomod) if needle in d.message], timeout=30, what=needle
+    )
+    assert not [a for a in await actions(client, gomod, d) if a.title == ADD and a.disabled is None]
+    go_says = go(tmp, ["mod", "download", f"{A}@{V}"], None, gosumdb, proxy).stderr
+    return d.message.split("\n", 2)[2], go_says
+
+
 async def test_added_lines_are_verified_and_go_accepts_them(
     client: LanguageClient, tmp_path: Path, proxy: ProxyDir, honest: SumDBServer
 ) -> None:
@@ -147,18 +162,10 @@ async def test_tampered_record_writes_nothing_and_says_what_go_says(
     forged = f"{A} {V} h1:{'A' * 43}=\n{A} {V}/go.mod h1:{'B' * 43}=\n"
     with sumdb_harness.serve(key, [Record(B, V), Record(A, V, lines=forged)], proxy.root) as db:
         change_configuration(client, settings(tmp_path, proxy, db.gosumdb))
-        gomod = Doc.open(client, tmp_path / "go.mod", MAIN)
-
-        def refused() -> list[types.Diagnostic]:
-            return [d for d in missing(gomod) if "SECURITY ERROR" in d.message]
-
-        [d] = await wait_until(refused, timeout=30, what="the SECURITY ERROR")
-        go_says = go(tmp_path, ["mod", "download", f"{A}@{V}"], None, db.gosumdb, proxy).stderr
-        ours = d.message.split("\n", 2)[2]  # (after the missing-entry sentence and its advice)
-        assert go_says.rstrip("\n") == f"go: {ours}", (go_says, d.message)
+        # (the forged record never reaches go.sum: no fix to apply)
+        ours, go_says = await refused(client, tmp_path, proxy, db.gosumdb, "SECURITY ERROR")
+        assert go_says.rstrip("\n") == f"go: {ours}", (go_says, ours)
         assert "This download does NOT match the one reported by the checksum server." in ours
-        # The forged record never reaches go.sum: no fix to apply.
-        assert not [a for a in await actions(client, gomod, d) if a.title == ADD and a.disabled is None]
 
 
 async def test_unreachable_database_writes_nothing(
@@ -166,17 +173,9 @@ async def test_unreachable_database_writes_nothing(
 ) -> None:
     honest.down = 503
     change_configuration(client, settings(tmp_path, proxy, honest.gosumdb))
-    gomod = Doc.open(client, tmp_path / "go.mod", MAIN)
-
-    def failed() -> list[types.Diagnostic]:
-        return [d for d in missing(gomod) if "verifying go.mod" in d.message]
-
-    [d] = await wait_until(failed, timeout=30, what="the verification failure")
-    go_says = go(tmp_path, ["mod", "download", f"{A}@{V}"], None, honest.gosumdb, proxy).stderr
-    ours = d.message.split("\n", 2)[2]
+    ours, go_says = await refused(client, tmp_path, proxy, honest.gosumdb, "verifying go.mod")
     assert "503 Service Unavailable" in ours and "503 Service Unavailable" in go_says, (ours, go_says)
     assert ours.split(": ")[:2] == go_says.removeprefix("go: ").split(": ")[:2], (ours, go_says)
-    assert not [a for a in await actions(client, gomod, d) if a.title == ADD and a.disabled is None]
 
 
 @pytest.mark.parametrize("variable", ["GONOSUMDB", "GOPRIVATE"])
@@ -216,13 +215,5 @@ async def test_malformed_gosumdb_writes_nothing_and_says_go_s_error(
 ) -> None:
     bad = "sum.example+nohash"
     change_configuration(client, settings(tmp_path, proxy, bad))
-    gomod = Doc.open(client, tmp_path / "go.mod", MAIN)
-
-    def refused() -> list[types.Diagnostic]:
-        return [d for d in missing(gomod) if "GOSUMDB" in d.message]
-
-    [d] = await wait_until(refused, timeout=30, what="the GOSUMDB error")
-    go_says = go(tmp_path, ["mod", "download", f"{A}@{V}"], None, bad, proxy).stderr
-    ours = d.message.split("\n", 2)[2]
-    assert go_says.rstrip("\n") == f"go: {ours}", (go_says, d.message)
-    assert not [a for a in await actions(client, gomod, d) if a.title == ADD and a.disabled is None]
+    ours, go_says = await refused(client, tmp_path, proxy, bad, "GOSUMDB")
+    assert go_says.rstrip("\n") == f"go: {ours}", (go_says, ours)

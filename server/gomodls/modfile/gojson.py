@@ -72,15 +72,7 @@ def _valid_utf8(value: Any) -> Any:
 
 def marshal_indent(value: Any) -> str:
     text = json.dumps(_valid_utf8(value), indent="\t", ensure_ascii=False, separators=(",", ": "))
-    for ch, esc in (
-        ("<", "\\u003c"),
-        (">", "\\u003e"),
-        ("&", "\\u0026"),
-        ("\u2028", "\\u2028"),
-        ("\u2029", "\\u2029"),
-    ):
-        text = text.replace(ch, esc)
-    return text + "\n"
+    return _html_safe(text) + "\n"
 
 
 # What json.dumps(..., ensure_ascii=False) quotes strings with (the C encoder).
