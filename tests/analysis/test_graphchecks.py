@@ -10,9 +10,10 @@ from gomodls.analysis.graphchecks import (
     GraphView,
     SumState,
     SumVerdict,
-    add_sum_lines,
     check_go_mod,
     check_go_sum,
+    merge_sum_lines,
+    sum_lines_to_add,
 )
 from gomodls.base.textedit import apply_edits
 from gomodls.modfile.gosum import parse_sum
@@ -89,9 +90,9 @@ KEYS = [ModuleVersion("example.com/a", "v1.0.0/go.mod"), ModuleVersion("example.
 def test_only_writable_lines_are_added() -> None:
     verified, exempt = SumVerdict(SumState.VERIFIED), SumVerdict(SumState.EXEMPT, "GOSUMDB=off")
     for a, b in [(verified, exempt), (exempt, verified), (verified, verified)]:
-        edits, held = add_sum_lines(sum_view({"example.com/a": a, "example.com/b": b}), KEYS)
+        new, held = sum_lines_to_add(sum_view({"example.com/a": a, "example.com/b": b}), KEYS)
         assert held == []
-        assert apply_edits("", edits) == (
+        assert apply_edits("", merge_sum_lines("", new)) == (
             f"example.com/a v1.0.0/go.mod {H_A}\nexample.com/b v1.0.0/go.mod {H_B}\n"
         )
 
@@ -105,10 +106,10 @@ def test_only_writable_lines_are_added() -> None:
     ],
 )
 def test_unverified_lines_are_held_back(verdict: SumVerdict) -> None:
-    edits, held = add_sum_lines(
+    new, held = sum_lines_to_add(
         sum_view({"example.com/a": SumVerdict(SumState.VERIFIED), "example.com/b": verdict}), KEYS
     )
-    assert apply_edits("", edits) == f"example.com/a v1.0.0/go.mod {H_A}\n"
+    assert apply_edits("", merge_sum_lines("", new)) == f"example.com/a v1.0.0/go.mod {H_A}\n"
     assert held == [(f"example.com/b v1.0.0/go.mod {H_B}", verdict)]
 
 

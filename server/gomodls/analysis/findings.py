@@ -3,12 +3,13 @@ where Go has one, and the fixes that apply. No LSP types here: the LSP layer con
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum, auto
 
 from gomodls.base.textedit import Range, TextEdit
 
-__all__ = ["Action", "Advisory", "Finding", "Fix", "Related", "Severity", "TextEdit"]
+__all__ = ["Action", "Advisory", "Finding", "Fix", "LazyEdits", "Related", "Severity", "TextEdit"]
 
 
 class Severity(IntEnum):
@@ -33,12 +34,38 @@ class Action(Enum):
     VENDOR = auto()  # argument: the go.mod path
 
 
+class LazyEdits(Mapping[str, list[TextEdit]]):
+    """A fix's edits, computed the first time they are looked at. Some fixes cost a reprint of
+    go.mod or a re-sort of go.sum; their findings are published on every keystroke, but the edits
+    are wanted only when a code action asks for them."""
+
+    __slots__ = ("_compute", "_edits")
+
+    def __init__(self, compute: Callable[[], dict[str, list[TextEdit]]]) -> None:
+        self._compute: Callable[[], dict[str, list[TextEdit]]] | None = compute
+        self._edits: dict[str, list[TextEdit]] = {}
+
+    def _get(self) -> dict[str, list[TextEdit]]:
+        if self._compute is not None:
+            self._edits, self._compute = self._compute(), None
+        return self._edits
+
+    def __getitem__(self, path: str) -> list[TextEdit]:
+        return self._get()[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
 @dataclass(frozen=True, slots=True)
 class Fix:
     """Edits to files, or an action for what text edits cannot do (running go mod vendor)."""
 
     title: str
-    edits: dict[str, list[TextEdit]]  # file path -> edits in that file
+    edits: Mapping[str, list[TextEdit]]  # file path -> edits in that file
     preferred: bool = False
     action: tuple[Action, list[object]] | None = None
     disabled: str = ""  # why the fix cannot be applied yet (shown by editors that can)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from gomodls.analysis.findings import Action, Finding, Fix, Severity
+from gomodls.analysis.findings import Action, Finding, Fix, LazyEdits, Severity
 from gomodls.analysis.lines import args, line_range
 from gomodls.base.textedit import TextEdit, line_edits
 from gomodls.modfile.errors import Range, token_range
@@ -22,7 +22,7 @@ from gomodls.resolve.driver import checksum_mismatch
 from gomodls.resolve.failures import is_transient
 from gomodls.resolve.moduleinfo import ModuleFacts, retracted_message, short_message
 from gomodls.resolve.result import GoModUpdate, Result
-from gomodls.resolve.upgrades import Upgrades, upgrades
+from gomodls.resolve.upgrades import Upgrades
 
 
 class SumState(Enum):
@@ -65,7 +65,8 @@ class GraphView:
     zip_hash: Callable[[ModuleVersion], str | None] = lambda mv: None  # of a zip in the module cache
     # The checksum database's word on a go.sum line (path, version as in go.sum, hash).
     sum_verdict: Callable[[str, str, str], SumVerdict] = lambda path, version, h: NO_SUMDB
-    go_mod_edits: list[TextEdit] | None = None  # what the go command would write, if it would
+    # What the go command would write (computed when the fix is looked at), if it would.
+    go_mod_edits: Callable[[], list[TextEdit]] | None = None
     go_mod_update: GoModUpdate | None = None
     doc_uri: str = ""
     doc_version: int | None = None
@@ -83,9 +84,12 @@ def _upgrade_fix(view: GraphView, title: str, targets: dict[str, str], preferred
 
 def check_go_mod(model: ModFile, path: str, view: GraphView) -> list[Finding]:
     out: list[Finding] = []
-    excluded = {(x.mod.path, x.mod.version) for x in model.exclude}
+    excluded: dict[str, set[str]] = {}
+    for x in model.exclude:
+        excluded.setdefault(x.mod.path, set()).add(x.mod.version)
+    frozen = {p: frozenset(vs) for p, vs in excluded.items()}
     for r in model.require:
-        out.extend(_requirement(r, view, excluded))
+        out.extend(_requirement(r, view, frozen.get(r.mod.path, frozenset())))
     if view.result is not None and view.current:
         out.extend(_graph_errors(model, view.result))
         out.extend(_needs_updates(model, path, view))
@@ -93,19 +97,15 @@ def check_go_mod(model: ModFile, path: str, view: GraphView) -> list[Finding]:
     return out
 
 
-def _requirement(r: Require, view: GraphView, excluded: set[tuple[str, str]]) -> list[Finding]:
+def _requirement(r: Require, view: GraphView, excluded: frozenset[str]) -> list[Finding]:
+    """`excluded`: the versions of r's module that go.mod excludes."""
     facts = view.facts(r.mod.path)
     if facts is None or not semver.is_valid(r.mod.version):
         return []
     out: list[Finding] = []
     rng = _version_token(r)
     retraction = facts.retraction(r.mod.version)
-    up = upgrades(
-        r.mod.version,
-        facts.versions,
-        excluded=lambda v: (r.mod.path, v) in excluded,
-        retracted=lambda v: facts.retraction(v) is not None,
-    )
+    up = facts.upgrades(r.mod.version, excluded)
     if retraction is not None:
         fixes = []
         if up.latest:
@@ -221,7 +221,8 @@ def _needs_updates(model: ModFile, path: str, view: GraphView) -> list[Finding]:
     update = view.go_mod_update
     if update is None or not update.dirty or view.go_mod_edits is None:
         return []
-    fix = Fix("Update go.mod as the go command would", {path: view.go_mod_edits}, True)
+    edits = view.go_mod_edits
+    fix = Fix("Update go.mod as the go command would", LazyEdits(lambda: {path: edits()}), True)
     out: list[Finding] = []
     wanted = {m.path: (m.version, indirect) for m, indirect in update.require}
     written = {r.mod.path: r for r in model.require}
@@ -288,8 +289,19 @@ def _missing_sums(model: ModFile, view: GraphView) -> list[Finding]:
     )
     if not missing or not view.sum_path:
         return []
-    add, held = add_sum_lines(view, missing)
-    fixes = [Fix("Add missing go.sum entries", {view.sum_path: add}, True)] if add else []
+    add, held = sum_lines_to_add(view, missing)
+    sum_text, sum_path = view.sum_text, view.sum_path
+    fixes = (
+        [
+            Fix(
+                "Add missing go.sum entries",
+                LazyEdits(lambda: {sum_path: merge_sum_lines(sum_text, add)}),
+                True,
+            )
+        ]
+        if add
+        else []
+    )
     pending = [line for line, v in held if v.state is SumState.PENDING]
     if pending and not add:
         fixes = [Fix("Add missing go.sum entries", {}, True, disabled=_waiting(pending))]
@@ -333,14 +345,13 @@ def _held_note(line: str, verdict: SumVerdict) -> str:
     return verdict.message.rstrip("\n")
 
 
-def add_sum_lines(
+def sum_lines_to_add(
     view: GraphView, keys: list[ModuleVersion]
-) -> tuple[list[TextEdit], list[tuple[str, SumVerdict]]]:
-    """Edits adding the go.mod hashes we fetched for keys ("path", "version/go.mod"), and the
-    module's own hash where its zip is in the module cache (what `go mod download M`, the go
-    command's advice, adds), keeping go.sum sorted like the go command writes it. Only lines
-    the checksum database verified (or that are exempt from it) are added, as the go command
-    does; the others are returned with the database's verdict."""
+) -> tuple[list[str], list[tuple[str, SumVerdict]]]:
+    """The go.mod hashes we fetched for keys ("path", "version/go.mod"), and the module's own hash
+    where its zip is in the module cache (what `go mod download M`, the go command's advice,
+    adds), as go.sum lines to add. Only lines the checksum database verified (or that are exempt
+    from it) are added, as the go command does; the others are returned with its verdict."""
     have = view.sums.hashes() if view.sums is not None else {}
     new = []
     held: list[tuple[str, SumVerdict]] = []
@@ -358,12 +369,14 @@ def add_sum_lines(
                 new.append(line)
             else:
                 held.append((line, verdict))
-    if not new:
-        return [], held
-    old = view.sum_text
+    return new, held
+
+
+def merge_sum_lines(old: str, new: list[str]) -> list[TextEdit]:
+    """Edits of go.sum's text `old` adding the lines `new`, sorted like the go command writes it."""
     lines = [ln for ln in old.split("\n") if ln.strip()]
     merged = sorted(set(lines) | set(new), key=_sum_sort_key)
-    return line_edits(old, "\n".join(merged) + "\n"), held
+    return line_edits(old, "\n".join(merged) + "\n")
 
 
 def _sum_sort_key(line: str) -> tuple[str, str]:

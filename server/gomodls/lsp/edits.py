@@ -4,7 +4,7 @@ version it was computed for, so that a stale edit is refused, not misapplied."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from lsprotocol import types
@@ -27,7 +27,7 @@ def text_edits(lines: Sequence[str], edits: Sequence[TextEdit], ls: GomodServer)
     return [types.TextEdit(to_range(lines, e.range, ls.encoding), e.new_text) for e in edits]
 
 
-def current_edits(ls: GomodServer, by_path: dict[str, list[TextEdit]]) -> list[FileEdits]:
+def current_edits(ls: GomodServer, by_path: Mapping[str, list[TextEdit]]) -> list[FileEdits]:
     """Edits computed from the files as the editor has them now (open documents at their
     current version, other files as on disk)."""
     out = []

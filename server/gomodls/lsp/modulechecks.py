@@ -90,11 +90,17 @@ def graph_view(
         doc_version=doc.version,
     )
     if current and state.go_mod_update is not None and doc.kind is FileKind.MOD:
-        view.go_mod_update = state.go_mod_update
-        try:
-            view.go_mod_edits = go_mod_update_edits(doc.text, state.go_mod_update)
-        except Exception:
-            log.exception("go.mod update edits")
+        view.go_mod_update = update = state.go_mod_update
+        text = doc.text
+
+        def edits() -> list[TextEdit]:
+            try:
+                return go_mod_update_edits(text, update)
+            except Exception:
+                log.exception("go.mod update edits")
+                return []
+
+        view.go_mod_edits = edits
     return view
 
 

@@ -291,6 +291,7 @@ class ResolutionService:
         state.inputs = roots
         state.go_mod_update = update
         self._changed(state)
+        self.ls.heap.settled()
         self.ls.spawn(self._prefetch_facts(state, facts))
 
     def _retry_later(self, state: RootState, transient: bool) -> None:
@@ -346,6 +347,7 @@ class ResolutionService:
             await asyncio.gather(*(facts.newer_major(p) for p in sorted(paths)), return_exceptions=True)
         self._say_if_no_version_control(facts.fetcher)
         self._changed(state)
+        self.ls.heap.settled()
 
     def _say_if_no_version_control(self, fetcher: Fetcher) -> None:
         """One message when modules from version control could only come from the module

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest
-from pygls.io_ import run_async
+from pygls.io_ import StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
@@ -33,9 +33,10 @@ from gomodls.lsp.config import Settings, parse_settings
 from gomodls.lsp.diagnostics import to_diagnostic
 from gomodls.lsp.documents import Document, DocumentStore, path_of, served_kind
 from gomodls.lsp.files import RecordingFiles, WorkspaceFiles
+from gomodls.lsp.heap import Heap, warm_imports
 from gomodls.lsp.positions import Encoding, encoding_of
 from gomodls.lsp.resolution import ResolutionService
-from gomodls.lsp.wire import CheckedStdin, CheckedStream
+from gomodls.lsp.wire import CheckedStream, stdin_stream
 from gomodls.modfile.parsed import FileKind
 
 if TYPE_CHECKING:
@@ -146,6 +147,7 @@ class GomodProtocol(LanguageServerProtocol):
             error = JsonRpcInvalidRequest(f"{message.method}: the server is shutting down")
             self._send_response(message.id, None, error.to_response_error())
             return
+        self._server.heap.message()
         super().handle_message(message)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -185,6 +187,7 @@ class GomodServer(LanguageServer):
         self._background: set[asyncio.Task[Any]] = set()
         self.resolution = ResolutionService(self)  # the module graph (resolve/)
         self.checksums = ChecksumService(self)  # the checksum database (sumdb/)
+        self.heap = Heap()  # the garbage collector's policy
         self._goenv: tuple[object, GoEnv] | None = None
         self.exit_status = 0  # of `gomodls serve`, set by the exit notification
         self.go_detections = 0  # local go detections started (the latest one decides)
@@ -210,10 +213,31 @@ class GomodServer(LanguageServer):
     # one ends it, and `gomodls serve` then exits with status 1.
 
     def start_io(self, stdin: Any = None, stdout: Any = None) -> None:
-        checked = CheckedStdin(stdin or sys.stdin.buffer)
-        super().start_io(checked, stdout)  # type: ignore[arg-type]
-        if checked.headers.error:
-            self.exit_status = 1
+        """pygls's start_io, reading stdin through `stdin_stream` and the header check."""
+        log.info("Starting async IO server")
+        self._stop_event = stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+
+        async def serve() -> None:
+            checked = CheckedStream(stdin_stream(stdin or sys.stdin.buffer))
+            await run_async(
+                stop_event=stop_event,
+                reader=checked,
+                protocol=self.protocol,
+                logger=log,
+                error_handler=self.report_server_error,
+            )
+            if checked.headers.error:
+                self.exit_status = 1
+
+        try:
+            asyncio.run(serve())
+        except BrokenPipeError:
+            log.error("Connection to the client is lost! Shutting down the server.")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()
 
     def start_tcp(self, host: str, port: int) -> None:
         """pygls's start_tcp, reading through the header check."""
@@ -416,6 +440,8 @@ def register_core(server: GomodServer) -> None:
     @guarded()
     def initialized(ls: GomodServer, params: types.InitializedParams) -> None:
         ls.spawn(asyncio.to_thread(codecache.save))
+        ls.spawn(asyncio.to_thread(warm_imports))
+        ls.heap.settled()
         ls.spawn(_configure_then_detect_go(ls))
         ls.spawn(_watch_files(ls))
 
@@ -432,6 +458,7 @@ def register_core(server: GomodServer) -> None:
             return
         doc = ls.documents.open(item.uri, item.version, item.text)
         ls.publish(doc)
+        ls.heap.settled()
         ls.refresh(ls.dependents({doc.path}))
         ls.resolve_later(doc)
         ls.run_hooks("open", doc)

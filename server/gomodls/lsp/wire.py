@@ -9,8 +9,13 @@ log. A length over MAX_MESSAGE ends it too, before anything is allocated for the
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
 import logging
+import os
 import re
+import threading
 from collections.abc import Awaitable
 from typing import BinaryIO, Protocol
 
@@ -54,22 +59,37 @@ class HeaderCheck:
         return False
 
 
-class CheckedStdin:
-    """A binary stdin for pygls's stdio reader whose header lines are checked: after a
-    malformed one it reads as end of input."""
+MAX_HEADER_LINE = 64 * 1024
 
-    def __init__(self, inner: BinaryIO) -> None:
-        self.inner = inner
-        self.headers = HeaderCheck()
 
-    def readline(self) -> bytes:
-        if self.headers.error:
-            return b""
-        line = self.inner.readline(64 * 1024)
-        return line if self.headers.check(line) else b""
+def stdin_stream(inner: BinaryIO) -> asyncio.StreamReader:
+    """`inner` (stdin) as a StreamReader, fed by one thread that reads whatever arrives. pygls's
+    stdio reader sends each header line and each body to a thread pool and back: three or four
+    turns of the event loop per message, each behind every callback that is ready, so a
+    keystroke arriving during background work waited that long several times over. Here a
+    message is in memory as soon as it arrives and waits for one turn."""
+    loop = asyncio.get_running_loop()
+    stream = asyncio.StreamReader(limit=MAX_HEADER_LINE, loop=loop)
+    # The file descriptor itself: a daemon thread blocked inside a buffered reader's read holds
+    # its lock, and the interpreter aborts when it finds it taken at exit.
+    try:
+        fd = inner.fileno()
+    except (AttributeError, OSError, ValueError):  # (not a file: a test's in-memory stream)
+        read = getattr(inner, "read1", inner.read)
+    else:
+        read = functools.partial(os.read, fd)
 
-    def read(self, n: int) -> bytes:
-        return b"" if self.headers.error else self.inner.read(n)
+    def pump() -> None:
+        with contextlib.suppress(RuntimeError):  # the loop is closed: the server has ended
+            try:
+                while data := read(1 << 16):
+                    loop.call_soon_threadsafe(stream.feed_data, data)
+            except (OSError, ValueError) as e:  # (a closed or broken stdin ends the input)
+                log.info("reading stdin: %s", e)
+            loop.call_soon_threadsafe(stream.feed_eof)
+
+    threading.Thread(target=pump, name="stdin", daemon=True).start()
+    return stream
 
 
 class AsyncReader(Protocol):

@@ -159,9 +159,7 @@ def _main(directory: str, files: FileSource, cwd: str) -> MainModule:
     text = files.read_text(gomod)
     if text is None:
         raise SetupError(f"open {name}: no such file or directory")
-    # (parsed under its absolute name, as ReadModFile passes it: the one message that quotes
-    # the file, "unterminated block started at FILE:L:C", keeps it whole)
-    parsed = parse_text(text, FileKind.MOD, gomod)
+    parsed = _parse_main(files, gomod, text)
     if parsed.go_errors:
         raise SetupError(f"errors parsing {name}:\n" + "\n".join(e.go_string(name) for e in parsed.go_errors))
     assert isinstance(parsed.model, ModFile)
@@ -171,6 +169,19 @@ def _main(directory: str, files: FileSource, cwd: str) -> MainModule:
             "\tgo mod edit -module=example.com/mod"
         )
     return MainModule(directory, parsed.model, gomod)
+
+
+def _parse_main(files: FileSource, gomod: str, text: str) -> ParsedFile:
+    """The editor's files keep the parse of an open go.mod (and of others, by text): a re-resolution
+    after typing pauses need not parse it again, on the event loop. With errors it is parsed again
+    under its absolute name, as ReadModFile passes it: the one message that quotes the file,
+    "unterminated block started at FILE:L:C", keeps it whole."""
+    kept = getattr(files, "parsed", None)
+    if kept is not None:
+        parsed = kept(gomod, FileKind.MOD)
+        if isinstance(parsed, ParsedFile) and not parsed.go_errors:
+            return parsed
+    return parse_text(text, FileKind.MOD, gomod)
 
 
 def sum_hashes(roots: Roots, files: FileSource) -> dict[tuple[str, str], set[str]]:

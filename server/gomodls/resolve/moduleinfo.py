@@ -19,7 +19,7 @@ from gomodls.resolve.failures import FAILURE_TTL, is_transient
 from gomodls.resolve.fetch import Fetcher
 from gomodls.resolve.proxies import FetchError
 from gomodls.resolve.summary import Retraction
-from gomodls.resolve.upgrades import next_major_paths
+from gomodls.resolve.upgrades import Upgrades, next_major_paths, upgrades
 
 SHORT_MESSAGE_MAX = 500
 MAX_PATHS = 10_000  # module paths whose facts one service keeps
@@ -35,9 +35,26 @@ class ModuleFacts:
     deprecated: str = ""
     error: str = ""  # why some facts are missing
     loaded: float = field(default_factory=time.monotonic)  # (facts with an error expire)
+    _upgrades: dict[tuple[str, frozenset[str]], Upgrades] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def retraction(self, version: str) -> Retraction | None:
         return next((r for r in self.retractions if r.covers(version)), None)
+
+    def upgrades(self, current: str, excluded: frozenset[str] = frozenset()) -> Upgrades:
+        """`upgrades` from `current`, skipping the `excluded` versions and the retracted ones. Kept:
+        facts do not change once loaded, and every keystroke's checks ask for every requirement."""
+        key = (current, excluded)
+        up = self._upgrades.get(key)
+        if up is None:
+            up = self._upgrades[key] = upgrades(
+                current,
+                self.versions,
+                excluded=excluded.__contains__,
+                retracted=lambda v: self.retraction(v) is not None,
+            )
+        return up
 
 
 def short_message(message: str, empty_default: str) -> str:
