@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from gomodls.analysis import graphchecks
 from gomodls.analysis.graphchecks import (
     GraphView,
     SumState,
@@ -23,6 +24,7 @@ from gomodls.module.paths import ModuleVersion
 from gomodls.resolve.moduleinfo import ModuleFacts
 from gomodls.resolve.result import Result
 from gomodls.resolve.summary import Retraction
+from gomodls.resolve.upgrades import upgrades
 
 VERSIONS = ["v1.0.0", "v1.0.1", "v1.0.2", "v1.1.0", "v1.2.0", "v1.3.0-rc.1"]
 
@@ -125,6 +127,46 @@ def test_a_pending_fix_waits_and_says_so() -> None:
     )
     [fix] = f.fixes
     assert fix.edits == {} and fix.disabled == "waiting for the checksum database to verify 1 hash(es)"
+
+
+def test_the_go_sum_fix_is_computed_when_looked_at(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Findings are published on every keystroke; their fixes' edits are wanted only by code actions."""
+    model = parse_text("module m\n\nrequire example.com/b v1.0.0\n", FileKind.MOD).model
+    assert isinstance(model, ModFile)
+    view = sum_view({"example.com/b": SumVerdict(SumState.VERIFIED)})
+    view.sum_text = f"example.com/a v1.0.0/go.mod {H_A}\n"
+    view.result = Result([], required_sums=frozenset({ModuleVersion("example.com/b", "v1.0.0/go.mod")}))
+    view.current = True
+    merges = []
+    real = graphchecks.merge_sum_lines
+    monkeypatch.setattr(graphchecks, "merge_sum_lines", lambda old, new: merges.append(1) or real(old, new))
+    [f] = [f for f in check_go_mod(model, "/m/go.mod", view) if f.code == "missing-go-sum-entry"]
+    [fix] = f.fixes
+    assert merges == []
+    [(path, edits)] = fix.edits.items()
+    assert path == "/m/go.sum" and merges == [1]
+    assert apply_edits(view.sum_text, edits) == (
+        f"example.com/a v1.0.0/go.mod {H_A}\nexample.com/b v1.0.0/go.mod {H_B}\n"
+    )
+    assert dict(fix.edits) == {path: edits} and merges == [1], "computed once"
+
+
+def test_upgrades_are_kept_per_facts() -> None:
+    facts = ModuleFacts("example.com/a", VERSIONS, "v1.2.0", [Retraction("v1.1.0", "v1.1.0", "")])
+    for current, excluded in [
+        ("v1.0.0", frozenset()),
+        ("v1.0.0", frozenset({"v1.2.0"})),
+        ("v1.0.1", frozenset()),
+    ]:
+        want = upgrades(
+            current,
+            VERSIONS,
+            excluded=excluded.__contains__,
+            retracted=lambda v: facts.retraction(v) is not None,
+        )
+        assert facts.upgrades(current, excluded) == want
+        assert facts.upgrades(current, excluded) is facts.upgrades(current, excluded)
+    assert facts.upgrades("v1.0.0", frozenset({"v1.2.0"})).minor == "v1.0.2"
 
 
 def test_go_sum_line_the_database_contradicts() -> None:

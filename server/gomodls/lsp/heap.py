@@ -35,7 +35,8 @@ WARM_IMPORTS = (
 
 
 class Heap:
-    def __init__(self) -> None:
+    def __init__(self, idle: float = IDLE) -> None:
+        self.idle = idle
         self.last_message = time.monotonic()
         self._collected_at = 0  # gc.get_freeze_count() after the last full collection
         self._timer: asyncio.TimerHandle | None = None
@@ -48,13 +49,13 @@ class Heap:
         """What exists now lives on (start-up done, a resolution finished): freeze it."""
         gc.freeze()
         if self._timer is None and gc.get_freeze_count() > self._collected_at * (1 + GROWTH):
-            self._timer = asyncio.get_running_loop().call_later(IDLE, self._collect_when_idle)
+            self._timer = asyncio.get_running_loop().call_later(self.idle, self._collect_when_idle)
 
     def _collect_when_idle(self) -> None:
         self._timer = None
         quiet = time.monotonic() - self.last_message
-        if quiet < IDLE:
-            self._timer = asyncio.get_running_loop().call_later(IDLE - quiet, self._collect_when_idle)
+        if quiet < self.idle:
+            self._timer = asyncio.get_running_loop().call_later(self.idle - quiet, self._collect_when_idle)
             return
         started = time.perf_counter()
         gc.unfreeze()
