@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,21 @@ async def test_output_beyond_the_limit_is_cut(tmp_path: Path, monkeypatch: pytes
     result = await gorun.run_go(["mod", "tidy"], str(tmp_path), fake_go(tmp_path))
     assert result.stdout == "x" * 1000  # the rest was read and dropped: the process was not blocked
     assert result.returncode == 1 and not result.timed_out
+
+
+STREAMING_GO = """#!/bin/sh
+cat /dev/zero
+"""
+
+
+async def test_a_cancelled_run_ends_even_with_its_pipes_unread(tmp_path: Path) -> None:
+    """Cancelled while the go command's output fills the pipe faster than it is read: the reader
+    is cancelled with its buffer full, reading stops, and the pipe never reports closing; the run
+    still ends (a server's exit waits for it)."""
+    env = fake_go(tmp_path)
+    (tmp_path / "bin" / "go").write_text(STREAMING_GO)
+    run = asyncio.ensure_future(gorun.run_go(["mod", "tidy"], str(tmp_path), env, max_output=1 << 30))
+    await asyncio.sleep(0.5)
+    run.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(run, gorun.STOP_WAIT + 20)

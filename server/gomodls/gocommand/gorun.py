@@ -60,6 +60,9 @@ async def _read(stream: asyncio.StreamReader | None, limit: int) -> tuple[bytes,
     return b"".join(kept), cut
 
 
+STOP_WAIT = 2.0  # seconds to wait for a killed go command's pipes to close
+
+
 async def _stop(proc: asyncio.subprocess.Process) -> None:
     try:
         if os.name == "posix":
@@ -68,7 +71,16 @@ async def _stop(proc: asyncio.subprocess.Process) -> None:
             proc.kill()
     except ProcessLookupError:
         pass
-    await proc.wait()
+    # asyncio's wait() returns once the process has exited and its pipes are closed; a pipe
+    # whose reader was cancelled with its buffer full is no longer read and never reports
+    # closing, and the wait (a server's exit among them) would last forever. Its transport
+    # is closed instead.
+    try:
+        await asyncio.wait_for(proc.wait(), STOP_WAIT)
+    except TimeoutError:
+        transport = getattr(proc, "_transport", None)
+        if transport is not None:
+            transport.close()
 
 
 async def run_go(

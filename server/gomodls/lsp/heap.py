@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 IDLE = 5.0  # seconds without a message before a full collection
 GROWTH = 0.25  # ... and only if the frozen objects grew by this fraction since the last one
+WARM_AFTER = 1.0  # seconds after start-up
 WARM_IMPORTS = (
     "httpx",
     "anyio._backends._asyncio",
