@@ -7,8 +7,10 @@ Every failure is one clear line on stderr and a non-zero exit status, never a tr
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import difflib
+import gc
 import json
 import os
 import stat
@@ -18,9 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, TextIO
 
 from gomodls import __version__
-from gomodls.base.goenv import GoEnv
 from gomodls.base.gofilepath import short_path
-from gomodls.gocommand.toolchain import local_go
 from gomodls.modfile.parsed import FileKind, NotParsable, format_parsed, json_parsed, parse_text
 
 if TYPE_CHECKING:  # (imported by the commands that need them: the others start faster)
@@ -28,6 +28,8 @@ if TYPE_CHECKING:  # (imported by the commands that need them: the others start 
     from gomodls.analysis.findings import Fix
     from gomodls.analysis.vulnchecks import Assessment
     from gomodls.base.files import FileSource
+    from gomodls.base.goenv import GoEnv
+    from gomodls.gocommand.toolchain import LocalGo
     from gomodls.modfile.errors import ModError
     from gomodls.resolve.driver import Resolution, ResolveOptions, Resolver, Roots
 
@@ -66,6 +68,18 @@ def out(text: str) -> None:
 
 def err(text: str) -> None:
     write_bytes(sys.stderr, text)
+
+
+def _go_env() -> GoEnv:
+    from gomodls.base.goenv import GoEnv  # (not needed by parse and fmt, which start faster without)
+
+    return GoEnv()
+
+
+def _local_go() -> LocalGo | None:
+    from gomodls.gocommand.toolchain import local_go
+
+    return local_go()
 
 
 def _reason(e: OSError) -> str:
@@ -138,13 +152,29 @@ def _kind(path: str, work: bool) -> FileKind:
     return kind
 
 
+@contextlib.contextmanager
+def _without_gc() -> Iterator[None]:
+    """No cyclic garbage collection while a command parses: a large file's tree is millions of
+    small objects that live until the output is written, and every collection would walk them
+    all (a third of `parse --json` on 100,000 requirements) to free nothing. Callers that go on
+    to another file collect the previous one's tree themselves."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def cmd_parse(args: argparse.Namespace) -> int:
     kind = _kind(args.file, args.work)
-    parsed = parse_text(read_source(args.file), kind, args.file)
-    if parsed.go_errors:
-        err(_parse_error_report(kind, args.file, parsed.go_errors))
-        return 1
-    out(json_parsed(parsed))
+    with _without_gc():
+        parsed = parse_text(read_source(args.file), kind, args.file, memo=False)
+        if parsed.go_errors:
+            err(_parse_error_report(kind, args.file, parsed.go_errors))
+            return 1
+        out(json_parsed(parsed))
     return 0
 
 
@@ -224,8 +254,15 @@ def _fmt_targets(paths: Sequence[str], work: bool) -> Iterator[tuple[str, bool] 
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
+    with _without_gc():
+        return _fmt_all(args)
+
+
+def _fmt_all(args: argparse.Namespace) -> int:
     status = 0
-    for target in _fmt_targets(args.files, args.work):
+    for i, target in enumerate(_fmt_targets(args.files, args.work)):
+        if i:
+            gc.collect()  # the trees of the files before (see _without_gc)
         if isinstance(target, InputError):
             err(f"gomodls: {target}\n")
             status = max(status, 2)
@@ -234,7 +271,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
         try:
             kind = _kind(path, work)
             source = read_source(path)
-            parsed = parse_text(source, kind, path)
+            parsed = parse_text(source, kind, path, memo=False)
             try:
                 formatted = format_parsed(parsed)
             except NotParsable as e:
@@ -374,8 +411,8 @@ def _check_context() -> CheckContext:
     from gomodls.analysis import CheckContext
     from gomodls.analysis.context import DiskFiles
 
-    env = GoEnv()
-    go = local_go()
+    env = _go_env()
+    go = _local_go()
     return CheckContext(
         "", DiskFiles(), go.version if go else None, env.get("GOTOOLCHAIN"), env.get("GOWORK")
     )
@@ -499,7 +536,7 @@ async def _check_sumdb(sum_files: list[str], report: _SumDBReport) -> None:
     from gomodls.resolve.transport import Transport
     from gomodls.sumdb.config import settings_from_env
 
-    env = GoEnv()
+    env = _go_env()
     transport = Transport(env.environ, goauth=env.get("GOAUTH"))
     checker = SumDBChecker(settings_from_env(env), transport)
     problems: list[str] = []
@@ -562,14 +599,14 @@ async def _check_vulns(gomods: list[str], fixes: bool, report: _VulnReport) -> N
     from gomodls.vuln.client import BadVulnDB, VulnDB, database_url
     from gomodls.vuln.scan import scan
 
-    env = GoEnv()
+    env = _go_env()
     try:
         db_url = database_url(env)
     except BadVulnDB as e:
         report.problems.append(f"{e}; vulnerabilities were not checked")
         return
     files = DiskFiles()
-    go = local_go()
+    go = _local_go()
     local = go.version if go else None
     # Modules from version control (GOPROXY=direct, GOPRIVATE): the go command fetches them.
     direct = GoCommandDirect(ModQuery(go.binary, env)) if go else None
@@ -735,7 +772,7 @@ def _resolution_setup(directory: str) -> tuple[GoEnv, Roots, Resolver, ResolveOp
 
     if not os.path.isdir(directory):
         raise InputError(f"{directory}: not a directory")
-    env = GoEnv()
+    env = _go_env()
     files = DiskFiles()
     try:
         roots = roots_for(directory, env, files)
@@ -746,7 +783,7 @@ def _resolution_setup(directory: str) -> tuple[GoEnv, Roots, Resolver, ResolveOp
     if roots.work is not None and mod not in (None, "readonly", "vendor"):
         err("go: -mod may only be set to readonly or vendor when in workspace mode\n")
         raise SystemExit(1)
-    go = local_go()
+    go = _local_go()
     options = ResolveOptions.for_env(env, go.version if go else None)
     options = dataclasses.replace(options, mod_mode=build_mod(roots, mod))
     # Modules from version control (GOPROXY=direct, GOPRIVATE): the go command fetches them.
@@ -826,7 +863,7 @@ def _vendor_refusal(roots: Roots, env: GoEnv) -> str:
     if roots.work is None:
         main = roots.mains[0]
         text = DiskFiles().read_text(main.gomod) or ""
-        go = local_go()
+        go = _local_go()
         ctx = CheckContext(main.gomod, DiskFiles(), go.version if go else None, env.get("GOTOOLCHAIN"), "off")
         details = [
             f.message.removeprefix("inconsistent vendoring: ").partition("\n\tTo sync")[0]
@@ -972,7 +1009,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         status = int(args.run(args))
-        if argv is None and args.run in (cmd_resolve, cmd_why):
+        if argv is None and args.run in (cmd_parse, cmd_fmt, cmd_resolve, cmd_why):
             _exit_now(status)
         return status
     except InputError as e:

@@ -63,17 +63,21 @@ class ParsedFile:
         return self.syntax_errors + self.semantic_errors
 
 
-def parse_syntax(syntax: FileSyntax, kind: FileKind, *, strict: bool = True) -> ParsedFile:
+def parse_syntax(syntax: FileSyntax, kind: FileKind, *, strict: bool = True, memo: bool = True) -> ParsedFile:
+    """`memo` keeps each line's result on the tree for the next parse after an edit (the
+    server's); a one-off parse (the command line's) does without."""
     with paused_gc():
         if kind is FileKind.WORK:
-            model, errors = parse_work(syntax, memo=True)
+            model, errors = parse_work(syntax, memo=memo)
         else:
-            model, errors = parse_mod(syntax, strict=strict, memo=True)
+            model, errors = parse_mod(syntax, strict=strict, memo=memo)
     return ParsedFile(kind, syntax, model, [syntax_error(p) for p in syntax.problems()], errors, strict)
 
 
-def parse_text(text: str, kind: FileKind, filename: str | None = None, *, strict: bool = True) -> ParsedFile:
-    return parse_syntax(parse(text, filename or kind.default_name), kind, strict=strict)
+def parse_text(
+    text: str, kind: FileKind, filename: str | None = None, *, strict: bool = True, memo: bool = True
+) -> ParsedFile:
+    return parse_syntax(parse(text, filename or kind.default_name), kind, strict=strict, memo=memo)
 
 
 class NotParsable(Exception):
