@@ -31,7 +31,22 @@ def sort_blocks(f: ModFile | WorkFile) -> None:
         elif isinstance(f, ModFile) and stmt.verb == "retract":
             stmt.lines.sort(key=functools.cmp_to_key(compare_line_retract))
         else:
-            stmt.lines.sort(key=line_key)
+            sort_lines(stmt.lines)
+
+
+def sort_lines(lines: list[Line]) -> None:
+    """lines.sort(key=line_key). When the first tokens are all different and ASCII (the usual
+    block), they alone decide the order and are their own keys: a block of 100,000
+    requirements is sorted without a key tuple per line."""
+    try:
+        firsts = [line.tokens[0].text for line in lines]
+    except IndexError:
+        firsts = []
+    if firsts and len(set(firsts)) == len(firsts) and "".join(firsts).isascii():
+        if firsts != sorted(firsts):  # (a sorted block, the usual one, is left as it is)
+            lines[:] = [line for _, line in sorted(zip(firsts, lines, strict=True))]
+    else:
+        lines.sort(key=line_key)
 
 
 def sort_edits(f: ModFile | WorkFile) -> list[TextEdit]:

@@ -7,6 +7,7 @@ import dataclasses
 import os
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
 
 from gomodls.base.gcpause import paused_gc
 from gomodls.modfile.canonical import cleanup, cleanup_model, remove_dup_entries, sort_blocks
@@ -16,7 +17,9 @@ from gomodls.modfile.model import ModFile, WorkFile
 from gomodls.modfile.rules import parse_mod, parse_work
 from gomodls.syntax.parser import parse
 from gomodls.syntax.printer import format_stmts
-from gomodls.syntax.tree import FileSyntax, clone_syntax
+from gomodls.syntax.tree import Block, FileSyntax, Line, Stmt, clone_syntax
+
+T = TypeVar("T")
 
 
 class FileKind(StrEnum):
@@ -104,8 +107,67 @@ def canonical_model(parsed: ParsedFile) -> ModFile | WorkFile:
 
 def format_parsed(parsed: ParsedFile) -> str:
     """`go mod edit -print` / `go work edit -print`."""
-    model = canonical_model(parsed)
+    model = _canonical_for_print(parsed)
     return format_stmts(model.syntax.stmts, model.syntax.comments)
+
+
+def _canonical_for_print(parsed: ParsedFile) -> ModFile | WorkFile:
+    """canonical_model, without copying or checking again the requirements and exclusions Go's
+    rewriting leaves as they are (written canonically: `Require.canonical`), nearly every line
+    of a large go.mod. Their Line objects are shared with `parsed` (SortBlocks and Cleanup
+    change the lists holding them, not them), except in a block that Cleanup may collapse into
+    one line; the other lines are copied and checked again in rewrite mode, and the model is
+    `parsed.model`'s (rewriting changes tokens, never values) pointing at the copies.
+    tests/modfile/test_format_shared.py compares it with canonical_model."""
+    if not parsed.ok:
+        raise NotParsable(parsed.go_errors)
+    original = parsed.model
+    if not isinstance(original, ModFile) or not parsed.strict:
+        return canonical_model(parsed)
+    with paused_gc():
+        shared = _unchanged_lines(original)
+        copies: dict[int, Line] = {}
+        syntax = clone_syntax(parsed.syntax, shared, copies)
+        scratch: list[Stmt] = []  # what rewriting has to see: every line copied
+        for stmt in syntax.stmts:
+            if isinstance(stmt, Block):
+                lines = [line for line in stmt.lines if id(line) not in shared]
+                scratch.append(dataclasses.replace(stmt, lines=lines))
+            elif id(stmt) not in shared:
+                scratch.append(stmt)
+        parse_mod(FileSyntax(syntax.filename, syntax.lines, scratch), rewrite=True)
+        changes: dict[str, object] = {"syntax": syntax}
+        for f in dataclasses.fields(original):
+            value = getattr(original, f.name)
+            if isinstance(value, list):
+                changes[f.name] = [_moved(x, copies) if id(x.syntax) in copies else x for x in value]
+            elif hasattr(value, "syntax") and f.name != "syntax":
+                changes[f.name] = _moved(value, copies)
+        model = dataclasses.replace(original, **changes)  # type: ignore[arg-type]
+        sort_blocks(model)
+        cleanup_model(model)
+        syntax.stmts = cleanup(syntax.stmts)
+    return model
+
+
+def _moved(entry: T, copies: dict[int, Line]) -> T:
+    copy = copies.get(id(entry.syntax))  # type: ignore[attr-defined]
+    return entry if copy is None else dataclasses.replace(entry, syntax=copy)  # type: ignore[type-var]
+
+
+def _unchanged_lines(f: ModFile) -> set[int]:
+    """The ids of the lines of canonically written requirements and exclusions outside blocks
+    that removeDups and Cleanup may leave with one line (Cleanup rewrites that line)."""
+    kill = remove_dup_entries(dataclasses.replace(f))
+    lasting = {
+        id(stmt) for stmt in f.syntax.stmts if isinstance(stmt, Block) and len(stmt.lines) - len(kill) >= 2
+    }
+    return {
+        id(x.syntax)
+        for entries in (f.require, f.exclude)
+        for x in entries
+        if x.canonical and (x.block is None or id(x.block) in lasting)
+    }
 
 
 def json_model(parsed: ParsedFile) -> ModFile | WorkFile:

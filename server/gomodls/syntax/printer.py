@@ -23,6 +23,11 @@ def format_stmts(stmts: list[Stmt], file_comments: Comments | None = None) -> st
     return text
 
 
+# Tokens printed without a space on one side; text ending in these is trimmed or ends a line.
+_NO_GLUE = frozenset({"(", "[", "{", ",", ")", "]", "}"})
+_ENDS_BLANK = frozenset({"", " ", "\t", "\n"})
+
+
 class _Printer:
     def __init__(self) -> None:
         self.buf: list[str] = []
@@ -99,13 +104,42 @@ class _Printer:
             self.write(" ")
             self.paren(x.lparen, "(")
             self.margin += 1
-            for line in x.lines:
-                self.newline()
-                self.expr(line)
+            self.block_lines(x.lines)
             self.margin -= 1
             self.newline()
             self.paren(x.rparen, ")")
         self.pending.extend(x.comments.suffix)
+
+    def block_lines(self, lines: list[Line]) -> None:
+        """`newline(); expr(line)` for each line, written directly for the usual line (no
+        comments above it, no punctuation, at most one comment pending from the line before,
+        the text so far ending in neither a blank nor a newline): what newline() and expr() would
+        write is then known without looking back at the text (tail, trim)."""
+        buf = self.buf
+        nl = "\n" + "\t" * self.margin
+        for line in lines:
+            pending = self.pending
+            texts = [t.text for t in line.tokens]
+            if (
+                texts
+                and not line.comments.before
+                and len(pending) <= 1
+                and _NO_GLUE.isdisjoint(texts)
+                and buf[-1][-1:] not in _ENDS_BLANK
+            ):
+                if pending:
+                    comment = trim_space(pending[0].text)
+                    if not comment:
+                        self.newline()
+                        self.expr(line)
+                        continue
+                    buf.append(" " + comment)
+                buf.append(nl)
+                buf.append(" ".join(texts))
+                self.pending = list(line.comments.suffix)
+                continue
+            self.newline()
+            self.expr(line)
 
     def paren(self, paren: Paren, text: str) -> None:
         self.before(paren.comments.before)

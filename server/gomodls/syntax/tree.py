@@ -10,7 +10,7 @@ code-point columns (Go's 1-based rune columns count the same units, plus one);
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -224,6 +224,36 @@ def clone_stmts(stmts: list[Stmt]) -> list[Stmt]:
     return [_clone(s) for s in stmts]
 
 
+def clone_sharing(stmts: list[Stmt], shared: Container[int], copies: dict[int, Line]) -> list[Stmt]:
+    """clone_stmts, except that the lines whose id is in `shared` are not copied: the caller
+    promises not to change them (only the lists that hold them). `copies` maps the id of every
+    line copied to its copy."""
+    out: list[Stmt] = []
+    for stmt in stmts:
+        if isinstance(stmt, Line):
+            if id(stmt) in shared:
+                out.append(stmt)
+                continue
+            copy = copies[id(stmt)] = _clone_line(stmt)
+            out.append(copy)
+        elif isinstance(stmt, Block):
+            lines = [line if id(line) in shared else _copy_line(line, copies) for line in stmt.lines]
+            clone = _clone(
+                Block(stmt.header, stmt.lparen, [], stmt.rparen, stmt.comments, stmt.src, stmt.end_src)
+            )
+            assert isinstance(clone, Block)
+            clone.lines = lines
+            out.append(clone)
+        else:
+            out.append(_clone(stmt))
+    return out
+
+
+def _copy_line(line: Line, copies: dict[int, Line]) -> Line:
+    copy = copies[id(line)] = _clone_line(line)
+    return copy
+
+
 def _clone_tokens(tokens: list[Token]) -> list[Token]:
     return [Token(t.kind, t.text, t.col, t.end_col, t.src, t.row, t.end_row) for t in tokens]
 
@@ -252,7 +282,10 @@ def _clone(stmt: Stmt) -> Stmt:
     return CommentBlock(_clone_comments(stmt.comments))
 
 
-def clone_syntax(syntax: FileSyntax) -> FileSyntax:
-    return FileSyntax(
-        syntax.filename, syntax.lines, clone_stmts(syntax.stmts), _clone_comments(syntax.comments)
-    )
+def clone_syntax(
+    syntax: FileSyntax, shared: Container[int] = frozenset(), copies: dict[int, Line] | None = None
+) -> FileSyntax:
+    """A copy of the statements (see clone_stmts); with `copies`, sharing the lines in `shared`
+    (see clone_sharing)."""
+    stmts = clone_stmts(syntax.stmts) if copies is None else clone_sharing(syntax.stmts, shared, copies)
+    return FileSyntax(syntax.filename, syntax.lines, stmts, _clone_comments(syntax.comments))
