@@ -11,8 +11,11 @@ lists the errors in Go's order, so the first is the one Go reports.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import importlib.resources
+import itertools
+import operator
 from collections.abc import Iterator, Sequence
 
 from lark import Lark, Tree
@@ -22,6 +25,7 @@ from lark.lexer import Lexer
 from gomodls.base.gcpause import paused_gc
 from gomodls.syntax.lexer import lex_lines
 from gomodls.syntax.tree import (
+    NO_COMMENTS,
     PARSER,
     Block,
     Comment,
@@ -55,6 +59,9 @@ RECOVERY_VERBS = frozenset(
 
 
 _RUN_KINDS = frozenset({LineKind.LINE, LineKind.COMMENT, LineKind.BLANK})
+_PLAIN_KINDS = _RUN_KINDS | {LineKind.EMPTY}  # neither opens nor closes a block
+_KIND = operator.attrgetter("kind")
+_NLINES = operator.attrgetter("nlines")
 _OPENERS = frozenset({LineKind.OPEN, LineKind.RP_OPEN})
 _CLOSERS = frozenset({LineKind.CLOSE, LineKind.RP_OPEN, LineKind.RP_EMPTY})
 UNCLOSED = "UNCLOSED"
@@ -66,28 +73,33 @@ def _starts_directive(src: SourceLine) -> bool:
 
 def recovery_points(lines: Sequence[SourceLine]) -> list[int]:
     """Where blocks that no `)` closes give way to the statements after them: at the first
-    unindented directive inside (with the comments directly above it). One pass, using the
-    next closing line and the next directive of every position, computed from the end."""
+    unindented directive inside (with the comments directly above it). Only the few opening
+    and closing lines are visited, by bisection; the lines after an unclosed opener are
+    scanned once, for the directive."""
     n = len(lines)
-    next_close = [n] * (n + 1)
-    next_directive = [n] * (n + 1)
-    for i in range(n - 1, -1, -1):
-        next_close[i] = i if lines[i].kind in _CLOSERS else next_close[i + 1]
-        next_directive[i] = i if _starts_directive(lines[i]) else next_directive[i + 1]
+    openers: list[int] = []
+    closers: list[int] = []
+    for i, kind in enumerate(map(_KIND, lines)):
+        if kind not in _PLAIN_KINDS:
+            if kind in _OPENERS:
+                openers.append(i)
+            if kind in _CLOSERS:
+                closers.append(i)
     points: list[int] = []
     i = 0
-    while i < n:
-        if lines[i].kind not in _OPENERS:
-            i += 1
+    while True:
+        k = bisect.bisect_left(openers, i)
+        if k == len(openers):
+            break
+        opener = openers[k]
+        c = bisect.bisect_right(closers, opener)
+        if c < len(closers):
+            i = closers[c] + 1
             continue
-        close = next_close[i + 1]
-        if close < n:
-            i = close + 1
-            continue
-        split = next_directive[i + 1]
+        split = next((j for j in range(opener + 1, n) if _starts_directive(lines[j])), n)
         if split >= n:
             break  # the block runs to the end of the file
-        while split > i + 1 and lines[split - 1].kind is LineKind.COMMENT:
+        while split > opener + 1 and lines[split - 1].kind is LineKind.COMMENT:
             split -= 1
         points.append(split)
         i = split
@@ -114,21 +126,19 @@ class _LineLexer(Lexer):
 
     def lex(self, data: _Lines) -> Iterator[LarkToken]:  # type: ignore[override]
         lines, stops = data.lines, data.unclosed
-        n = len(lines)
-        stop_at = iter([*stops, n])
+        stop_at = iter([*stops, len(lines)])
         stop = next(stop_at)
         i = 0
-        while i < n:
-            if i == stop:
-                yield LarkToken(UNCLOSED, UNCLOSED, start_pos=i, end_pos=i)
-                stop = next(stop_at)
-            kind = lines[i].kind
-            j = i + 1
-            if kind in _RUN_KINDS:
-                while j < n and j < stop and lines[j].kind is kind:
-                    j += 1
-            yield LarkToken(kind.value, kind.value, start_pos=i, end_pos=j)
-            i = j
+        # (groupby finds the runs of equal kinds without a Python step per line)
+        for kind, group in itertools.groupby(map(_KIND, lines)):
+            end = i + len(list(group))
+            while i < end:
+                if i == stop:
+                    yield LarkToken(UNCLOSED, UNCLOSED, start_pos=i, end_pos=i)
+                    stop = next(stop_at)
+                j = min(end, stop) if kind in _RUN_KINDS else i + 1
+                yield LarkToken(kind.value, kind.value, start_pos=i, end_pos=j)
+                i = j
 
 
 @functools.cache
@@ -146,7 +156,7 @@ def parse(text: str, filename: str = "go.mod") -> FileSyntax:
 
 
 def parse_lines(lines: list[SourceLine], filename: str) -> FileSyntax:
-    syntax = FileSyntax(filename, lines, [], multiline=any(s.nlines > 1 for s in lines))
+    syntax = FileSyntax(filename, lines, [], multiline=max(map(_NLINES, lines), default=1) > 1)
     syntax.stmts = items_of(syntax, lines)
     return syntax
 
@@ -269,19 +279,27 @@ class _Builder:
         out: list[Line] = []
         append = out.append
         comments: list[Comment] = []
-        blank, comment_kind = LineKind.BLANK, LineKind.COMMENT
+        lines = self.lines
         for tok in body.children:
-            for src in self.lines[tok.start_pos : tok.end_pos]:
-                kind = src.kind
-                if kind is blank:
-                    if (not comments and (out or have_lines)) or (comments and comments[-1].text != ""):
-                        comments.append(Comment(""))
-                elif kind is comment_kind:
-                    comments.append(src.comment)  # type: ignore[arg-type]
-                else:
-                    # (most lines have no comments above them: they share Comments' empty ones)
-                    line = Line(src.tokens, Comments(before=comments) if comments else Comments(), True, src)
-                    if src.comment is not None:
+            run = lines[tok.start_pos : tok.end_pos]
+            kind = tok.type
+            if kind == "BLANK":
+                if (not comments and (out or have_lines)) or (comments and comments[-1].text != ""):
+                    comments.append(Comment(""))  # (a run of blank lines is one marker)
+            elif kind == "COMMENT":
+                comments.extend(src.comment for src in run)  # type: ignore[misc]
+            else:  # a run of LINE lines, or one OPEN or EMPTY line (ordinary lines in a block)
+                for src in run:
+                    suffix = src.comment
+                    if suffix is None:
+                        # (most lines have no comments: they share one empty Comments)
+                        line = Line(
+                            src.tokens, Comments(before=comments) if comments else NO_COMMENTS, True, src
+                        )
+                    elif src.nlines == 1:  # (x/mod's suffix comments go to single-line expressions)
+                        line = Line(src.tokens, Comments(comments or (), [suffix]), True, src)
+                    else:
+                        line = Line(src.tokens, Comments(before=comments), True, src)
                         self._suffix_to_line(line, src)
                     append(line)
                     if comments:

@@ -120,6 +120,26 @@ class Comments:
     after: Sequence[Comment] = ()
 
 
+class _SharedComments(Comments):
+    """The type of NO_COMMENTS; its other instances (made by dataclasses.replace) are ordinary."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if self is NO_COMMENTS:
+            raise AttributeError(
+                f"NO_COMMENTS is shared by many lines: replace the line's comments, not its {name}"
+            )
+        object.__setattr__(self, name, value)
+
+
+# The comments of a block line that has none (nearly every line of a large block): one object
+# for all of them, not one each. Lines get their own Comments when they get comments.
+NO_COMMENTS: Comments = _SharedComments.__new__(_SharedComments)
+for _name in ("before", "suffix", "after"):
+    object.__setattr__(NO_COMMENTS, _name, ())
+
+
 @dataclass(eq=False, slots=True)
 class Line:
     """A statement line: top level (`require x v1`) or inside a block (`x v1`, no verb)."""
