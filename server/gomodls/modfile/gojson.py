@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from gomodls.base.gostr import is_escaped_byte
-from gomodls.modfile.model import ModFile, ModuleVersion, Replace, WorkFile
+from gomodls.modfile.model import ModFile, ModuleVersion, Replace, Require, WorkFile
 
 
 def _version(mv: ModuleVersion) -> dict[str, str]:
@@ -147,12 +147,7 @@ def marshal_model(f: ModFile | WorkFile) -> str:
     fields: list[tuple[str, str]] = []
     for key, value in small.items():
         if key == "Require":
-            items = [
-                f'\t\t{{\n\t\t\t"Path": {_q(r.mod.path)}'
-                + (f',\n\t\t\t"Version": {_q(r.mod.version)}' if r.mod.version else "")
-                + (',\n\t\t\t"Indirect": true\n\t\t}' if r.indirect else "\n\t\t}")
-                for r in f.require
-            ]
+            items = _require_items(f.require)
         elif key == "Exclude":
             items = [f"\t\t{_version_text(x.mod, chr(9) * 2)}" for x in f.exclude]
         elif key == "Replace":
@@ -162,6 +157,25 @@ def marshal_model(f: ModFile | WorkFile) -> str:
             continue
         fields.append((key, "[\n" + ",\n".join(items) + "\n\t]"))
     return _html_safe(_fields(fields)) + "\n"
+
+
+assert ModuleVersion._fields == ("path", "version")  # (formatted as a tuple below)
+_DIRECT = '\t\t{\n\t\t\t"Path": "%s",\n\t\t\t"Version": "%s"\n\t\t}'
+_INDIRECT = '\t\t{\n\t\t\t"Path": "%s",\n\t\t\t"Version": "%s",\n\t\t\t"Indirect": true\n\t\t}'
+
+
+def _require_items(requires: list[Require]) -> list[str]:
+    """The Require array's elements. A requirement written canonically (`Require.canonical`:
+    an unquoted path of plain ASCII and a canonical version, nearly every one) has nothing to
+    escape: its element is one %-formatting of the (path, version) tuple."""
+    return [
+        (_INDIRECT if r.indirect else _DIRECT) % r.mod
+        if r.canonical
+        else f'\t\t{{\n\t\t\t"Path": {_q(r.mod.path)}'
+        + (f',\n\t\t\t"Version": {_q(r.mod.version)}' if r.mod.version else "")
+        + (',\n\t\t\t"Indirect": true\n\t\t}' if r.indirect else "\n\t\t}")
+        for r in requires
+    ]
 
 
 def _short_lists(f: ModFile) -> ModFile:
