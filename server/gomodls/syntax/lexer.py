@@ -21,6 +21,7 @@ from gomodls.syntax.tree import (
     Comment,
     LineKind,
     SourceLine,
+    SpanToken,
     SyntaxProblem,
     Token,
     TokenKind,
@@ -70,7 +71,13 @@ def lex_lines(texts: list[str], first_line: int, at_eof: bool) -> list[SourceLin
             src = SourceLine(
                 line_no, text, _LINE if words else _COMMENT if cut >= 0 else _BLANK_KIND, [], None, ()
             )
-            if words:
+            if len(words) == 2:  # (the usual block line: a list of exactly two, not grown to four)
+                a, b = words
+                col = code.find(a)
+                end = col + len(a)
+                col2 = code.find(b, end)
+                src.tokens = [Token(_IDENT, a, col, end, src), Token(_IDENT, b, col2, col2 + len(b), src)]
+            elif words:
                 tokens = src.tokens
                 pos = 0
                 for word in words:
@@ -199,18 +206,20 @@ def _lex_error(
 
 
 def _token(kind: TokenKind, text: str, start: int, end: int, src: SourceLine | None) -> Token:
-    token = Token(kind, text[start:end], _col(text, start), _col(text, end), src)
     if "\n" in text:
-        token.row = token.end_row = text.count("\n", 0, start)
-    return token
+        row = text.count("\n", 0, start)
+        return SpanToken(kind, text[start:end], _col(text, start), _col(text, end), src, row, row)
+    return Token(kind, text[start:end], start, end, src)
 
 
 def _string_token(text: str, start: int, end: int, src: SourceLine | None) -> Token:
-    token = Token(TokenKind.STRING, text[start:end], _col(text, start), _col(text, end), src)
     if "\n" in text:
-        token.row = text.count("\n", 0, start)
-        token.end_row = token.row + text.count("\n", start, end)
-    return token
+        row = text.count("\n", 0, start)
+        end_row = row + text.count("\n", start, end)
+        return SpanToken(
+            TokenKind.STRING, text[start:end], _col(text, start), _col(text, end), src, row, end_row
+        )
+    return Token(TokenKind.STRING, text[start:end], start, end, src)
 
 
 def _col(text: str, index: int) -> int:

@@ -83,8 +83,33 @@ class Token:
     col: int
     end_col: int
     src: SourceLine | None  # None for tokens created by edits
-    row: int = 0  # line offset within a multi-line SourceLine
-    end_row: int = 0
+
+    # The line offsets within a multi-line SourceLine: always 0 here, the rows of a SpanToken
+    # (nearly every token is on one physical line, and does without two slots for them).
+    @property
+    def row(self) -> int:
+        return 0
+
+    @property
+    def end_row(self) -> int:
+        return 0
+
+    @property
+    def line(self) -> int:
+        return self.src.line if self.src else -1
+
+    @property
+    def end_line(self) -> int:
+        return self.src.line if self.src else -1
+
+
+@dataclass(eq=False, slots=True)
+class SpanToken(Token):
+    """A token of a SourceLine that spans several physical lines (a string continued by a
+    backslash at the end of a line, or a token on the lines after it)."""
+
+    row: int = 0  # type: ignore[assignment]
+    end_row: int = 0  # type: ignore[assignment]
 
     @property
     def line(self) -> int:
@@ -275,7 +300,12 @@ def _copy_line(line: Line, copies: dict[int, Line]) -> Line:
 
 
 def _clone_tokens(tokens: list[Token]) -> list[Token]:
-    return [Token(t.kind, t.text, t.col, t.end_col, t.src, t.row, t.end_row) for t in tokens]
+    return [
+        Token(t.kind, t.text, t.col, t.end_col, t.src)
+        if t.__class__ is Token
+        else SpanToken(t.kind, t.text, t.col, t.end_col, t.src, t.row, t.end_row)
+        for t in tokens
+    ]
 
 
 def _clone_comments(c: Comments) -> Comments:
