@@ -4,11 +4,12 @@ read.go), on a model whose syntax may be freely mutated."""
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable
 
 from gomodls.base.gostr import go_string_key
 from gomodls.base.textedit import TextEdit
-from gomodls.modfile.model import ModFile, WorkFile
+from gomodls.modfile.model import Exclude, ModFile, Require, WorkFile
 from gomodls.module import semver
 from gomodls.syntax.tree import Block, Comments, Line, Stmt
 
@@ -39,7 +40,7 @@ def sort_lines(lines: list[Line]) -> None:
     block), they alone decide the order and are their own keys: a block of 100,000
     requirements is sorted without a key tuple per line."""
     try:
-        firsts = [line.tokens[0].text for line in lines]
+        firsts = list(map(_TEXT, map(_FIRST, map(_TOKENS, lines))))  # (C loops)
     except IndexError:
         firsts = []
     if firsts and len(set(firsts)) == len(firsts) and "".join(firsts).isascii():
@@ -176,7 +177,10 @@ def cleanup(stmts: list[Stmt]) -> list[Stmt]:
             if stmt.removed:
                 continue
         elif isinstance(stmt, Block):
-            stmt.lines = [line for line in stmt.lines if not line.removed]
+            if any(map(_REMOVED, stmt.lines)):
+                stmt.lines = [line for line in stmt.lines if not line.removed]
+            else:
+                stmt.lines = list(stmt.lines)
             if not stmt.lines:
                 continue
             if len(stmt.lines) == 1 and not stmt.rparen.comments.before:
@@ -204,6 +208,21 @@ def cleanup_model(f: ModFile | WorkFile) -> None:
         f.use = [u for u in f.use if u.path]
         return
     f.godebug = [g for g in f.godebug if g.key]
-    f.require = [r for r in f.require if r.mod.path]
-    f.exclude = [x for x in f.exclude if x.mod.path]
+    f.require = _with_path(f.require)
+    f.exclude = _with_path(f.exclude)
     f.retract = [r for r in f.retract if r.low or r.high]
+
+
+def _with_path(entries: list[Require] | list[Exclude]) -> list:  # type: ignore[type-arg]
+    """The entries with a module path (C loops when, as usual, all have one)."""
+    if all(map(_PATH, map(_MOD, entries))):
+        return list(entries)
+    return [x for x in entries if x.mod.path]
+
+
+_TOKENS = operator.attrgetter("tokens")
+_FIRST = operator.itemgetter(0)
+_TEXT = operator.attrgetter("text")
+_REMOVED = operator.attrgetter("removed")
+_MOD = operator.attrgetter("mod")
+_PATH = operator.attrgetter("path")

@@ -4,6 +4,7 @@ and the `go mod edit` views of it (formatted text, JSON)."""
 from __future__ import annotations
 
 import dataclasses
+import operator
 import os
 from dataclasses import dataclass
 from enum import StrEnum
@@ -125,14 +126,15 @@ def _canonical_for_print(parsed: ParsedFile) -> ModFile | WorkFile:
     if not isinstance(original, ModFile) or not parsed.strict:
         return canonical_model(parsed)
     with paused_gc():
-        shared = _unchanged_lines(original)
+        shared, whole = _unchanged(original)
         copies: dict[int, Line] = {}
-        syntax = clone_syntax(parsed.syntax, shared, copies)
+        syntax = clone_syntax(parsed.syntax, shared, copies, whole)
         scratch: list[Stmt] = []  # what rewriting has to see: every line copied
-        for stmt in syntax.stmts:
+        for old, stmt in zip(parsed.syntax.stmts, syntax.stmts, strict=True):
             if isinstance(stmt, Block):
-                lines = [line for line in stmt.lines if id(line) not in shared]
-                scratch.append(dataclasses.replace(stmt, lines=lines))
+                if id(old) not in whole:
+                    lines = [line for line in stmt.lines if id(line) not in shared]
+                    scratch.append(dataclasses.replace(stmt, lines=lines))
             elif id(stmt) not in shared:
                 scratch.append(stmt)
         parse_mod(FileSyntax(syntax.filename, syntax.lines, scratch), rewrite=True)
@@ -140,7 +142,13 @@ def _canonical_for_print(parsed: ParsedFile) -> ModFile | WorkFile:
         for f in dataclasses.fields(original):
             value = getattr(original, f.name)
             if isinstance(value, list):
-                changes[f.name] = [_moved(x, copies) if id(x.syntax) in copies else x for x in value]
+                moved = list(map(copies.get, map(id, map(_SYNTAX, value))))  # (C loops: no step per entry)
+                if any(moved):
+                    value = [
+                        x if c is None else dataclasses.replace(x, syntax=c)
+                        for x, c in zip(value, moved, strict=True)
+                    ]
+                changes[f.name] = list(value)
             elif hasattr(value, "syntax") and f.name != "syntax":
                 changes[f.name] = _moved(value, copies)
         model = dataclasses.replace(original, **changes)  # type: ignore[arg-type]
@@ -150,24 +158,36 @@ def _canonical_for_print(parsed: ParsedFile) -> ModFile | WorkFile:
     return model
 
 
+_SYNTAX = operator.attrgetter("syntax")
+_CANONICAL = operator.attrgetter("canonical")
+
+
 def _moved(entry: T, copies: dict[int, Line]) -> T:
     copy = copies.get(id(entry.syntax))  # type: ignore[attr-defined]
     return entry if copy is None else dataclasses.replace(entry, syntax=copy)  # type: ignore[type-var]
 
 
-def _unchanged_lines(f: ModFile) -> set[int]:
+def _unchanged(f: ModFile) -> tuple[set[int], set[int]]:
     """The ids of the lines of canonically written requirements and exclusions outside blocks
-    that removeDups and Cleanup may leave with one line (Cleanup rewrites that line)."""
+    that removeDups and Cleanup may leave with one line (Cleanup rewrites that line), and
+    the ids of the blocks all of whose lines are such. When every requirement and exclusion is
+    written canonically (the usual file), every line of a require or exclude block is one of
+    them, and the entries are not visited one by one."""
     kill = remove_dup_entries(dataclasses.replace(f))
-    lasting = {
-        id(stmt) for stmt in f.syntax.stmts if isinstance(stmt, Block) and len(stmt.lines) - len(kill) >= 2
-    }
+    stmts = f.syntax.stmts
+    lasting = [s for s in stmts if isinstance(s, Block) and len(s.lines) - len(kill) >= 2]
+    if all(map(_CANONICAL, f.require)) and all(map(_CANONICAL, f.exclude)):
+        verbs = ("require", "exclude")
+        whole = {id(b) for b in lasting if len(b.header) == 1 and b.verb in verbs}
+        tops = {id(s) for s in stmts if isinstance(s, Line) and s.tokens and s.tokens[0].text in verbs}
+        return tops, whole
+    kept = {id(b) for b in lasting}
     return {
         id(x.syntax)
         for entries in (f.require, f.exclude)
         for x in entries
-        if x.canonical and (x.block is None or id(x.block) in lasting)
-    }
+        if x.canonical and (x.block is None or id(x.block) in kept)
+    }, set()
 
 
 def json_model(parsed: ParsedFile) -> ModFile | WorkFile:

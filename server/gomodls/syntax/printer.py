@@ -6,6 +6,8 @@ a blank line between top-level statements, comments trimmed, one newline at the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from gomodls.base.gostr import trim_space
 from gomodls.syntax.tree import Block, Comment, CommentBlock, Comments, FileSyntax, Line, Paren, Stmt
 
@@ -116,30 +118,36 @@ class _Printer:
         the text so far ending in neither a blank nor a newline): what newline() and expr() would
         write is then known without looking back at the text (tail, trim)."""
         buf = self.buf
+        append = buf.append
         nl = "\n" + "\t" * self.margin
+        pending: Sequence[Comment] = self.pending
+        clean = False  # whether the text so far is known to end in a token or a comment
         for line in lines:
-            pending = self.pending
             texts = [t.text for t in line.tokens]
             if (
                 texts
                 and not line.comments.before
                 and len(pending) <= 1
                 and _NO_GLUE.isdisjoint(texts)
-                and buf[-1][-1:] not in _ENDS_BLANK
+                and (clean or buf[-1][-1:] not in _ENDS_BLANK)
             ):
-                if pending:
-                    comment = trim_space(pending[0].text)
-                    if not comment:
-                        self.newline()
-                        self.expr(line)
-                        continue
-                    buf.append(" " + comment)
-                buf.append(nl)
-                buf.append(" ".join(texts))
-                self.pending = list(line.comments.suffix)
-                continue
+                if not pending:
+                    append(nl + " ".join(texts))
+                    pending = line.comments.suffix  # (not changed here: copied when handed on)
+                    clean = True
+                    continue
+                comment = trim_space(pending[0].text)
+                if comment:
+                    append(" " + comment + nl + " ".join(texts))
+                    pending = line.comments.suffix
+                    clean = True
+                    continue
+            self.pending = list(pending)
             self.newline()
             self.expr(line)
+            pending = self.pending
+            clean = False
+        self.pending = list(pending)
 
     def paren(self, paren: Paren, text: str) -> None:
         self.before(paren.comments.before)

@@ -269,10 +269,12 @@ def clone_stmts(stmts: list[Stmt]) -> list[Stmt]:
     return [_clone(s) for s in stmts]
 
 
-def clone_sharing(stmts: list[Stmt], shared: Container[int], copies: dict[int, Line]) -> list[Stmt]:
-    """clone_stmts, except that the lines whose id is in `shared` are not copied: the caller
-    promises not to change them (only the lists that hold them). `copies` maps the id of every
-    line copied to its copy."""
+def clone_sharing(
+    stmts: list[Stmt], shared: Container[int], copies: dict[int, Line], whole: Container[int] = frozenset()
+) -> list[Stmt]:
+    """clone_stmts, except that the lines whose id is in `shared`, and every line of the blocks
+    whose id is in `whole`, are not copied: the caller promises not to change them (only the
+    lists that hold them). `copies` maps the id of every line copied to its copy."""
     out: list[Stmt] = []
     for stmt in stmts:
         if isinstance(stmt, Line):
@@ -282,7 +284,10 @@ def clone_sharing(stmts: list[Stmt], shared: Container[int], copies: dict[int, L
             copy = copies[id(stmt)] = _clone_line(stmt)
             out.append(copy)
         elif isinstance(stmt, Block):
-            lines = [line if id(line) in shared else _copy_line(line, copies) for line in stmt.lines]
+            if id(stmt) in whole:
+                lines = list(stmt.lines)
+            else:
+                lines = [line if id(line) in shared else _copy_line(line, copies) for line in stmt.lines]
             clone = _clone(
                 Block(stmt.header, stmt.lparen, [], stmt.rparen, stmt.comments, stmt.src, stmt.end_src)
             )
@@ -333,9 +338,14 @@ def _clone(stmt: Stmt) -> Stmt:
 
 
 def clone_syntax(
-    syntax: FileSyntax, shared: Container[int] = frozenset(), copies: dict[int, Line] | None = None
+    syntax: FileSyntax,
+    shared: Container[int] = frozenset(),
+    copies: dict[int, Line] | None = None,
+    whole: Container[int] = frozenset(),
 ) -> FileSyntax:
     """A copy of the statements (see clone_stmts); with `copies`, sharing the lines in `shared`
-    (see clone_sharing)."""
-    stmts = clone_stmts(syntax.stmts) if copies is None else clone_sharing(syntax.stmts, shared, copies)
+    and in the blocks in `whole` (see clone_sharing)."""
+    stmts = (
+        clone_stmts(syntax.stmts) if copies is None else clone_sharing(syntax.stmts, shared, copies, whole)
+    )
     return FileSyntax(syntax.filename, syntax.lines, stmts, _clone_comments(syntax.comments))
