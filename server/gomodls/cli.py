@@ -908,7 +908,8 @@ def _tcp_address(value: str) -> str:
 
 def _exit_now(status: int) -> None:
     """End the process without tearing the interpreter down: after a resolution that takes a
-    tenth of `gomodls resolve`'s time (freeing the graph, the parsed files, closing the cache).
+    tenth of `gomodls resolve`'s time (freeing the graph, the parsed files, closing the cache),
+    after `parse` or `fmt` of a large file a third of theirs (freeing millions of tree objects).
     Only as a program (main() without argv): in-process callers get their status back."""
     try:
         sys.stdout.flush()

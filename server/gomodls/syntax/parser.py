@@ -297,7 +297,7 @@ class _Builder:
                             src.tokens, Comments(before=comments) if comments else NO_COMMENTS, True, src
                         )
                     elif src.nlines == 1:  # (x/mod's suffix comments go to single-line expressions)
-                        line = Line(src.tokens, Comments(comments or (), [suffix]), True, src)
+                        line = Line(src.tokens, Comments(comments or (), (suffix,)), True, src)
                     else:
                         line = Line(src.tokens, Comments(before=comments), True, src)
                         self._suffix_to_line(line, src)
