@@ -55,7 +55,13 @@ def write_bytes(stream: TextIO, text: str) -> None:
         stream.write(text)
         return
     stream.flush()  # whatever went through the text layer first (argparse) stays first
-    buffer.write(_bytes(text))
+    # By pieces of a million characters: the JSON or formatted text of a large go.mod is not
+    # copied whole once more (a surrogate is one character: a piece never splits one).
+    for start in range(0, len(text), _PIECE):
+        buffer.write(_bytes(text[start : start + _PIECE]))
+
+
+_PIECE = 1 << 20
 
 
 def _bytes(text: str) -> bytes:

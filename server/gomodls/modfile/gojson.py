@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import json.encoder
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from gomodls.base.gostr import is_escaped_byte
@@ -132,10 +132,6 @@ def _html_safe(text: str) -> str:
     return text
 
 
-def _fields(fields: Iterable[tuple[str, str]]) -> str:
-    return "{\n" + ",\n".join(f"\t{_q(k)}: {v}" for k, v in fields) + "\n}"
-
-
 def marshal_model(f: ModFile | WorkFile) -> str:
     """marshal_indent(mod_json(f)) / marshal_indent(work_json(f)), written directly: a go.mod of
     100,000 requirements spent seconds building and walking the dictionaries. The requirement,
@@ -144,38 +140,49 @@ def marshal_model(f: ModFile | WorkFile) -> str:
     if isinstance(f, WorkFile):
         return marshal_indent(work_json(f))
     small = mod_json(_short_lists(f))
-    fields: list[tuple[str, str]] = []
-    for key, value in small.items():
+    # One list of pieces joined once: the requirements
+    # are most of a large file's output, and each intermediate join would copy them again.
+    parts = ["{\n"]
+    for n, (key, value) in enumerate(small.items()):
+        parts.append(f",\n\t{_q(key)}: " if n else f"\t{_q(key)}: ")
         if key == "Require":
-            items = _require_items(f.require)
-        elif key == "Exclude":
+            parts.append("[\n")
+            parts += _require_items(f.require)
+            parts.append("\n\t]")
+            continue
+        if key == "Exclude":
             items = [f"\t\t{_version_text(x.mod, chr(9) * 2)}" for x in f.exclude]
         elif key == "Replace":
             items = [_replace_text(r) for r in f.replace]
         else:
-            fields.append((key, _dump(value, "\t")))
+            parts.append(_dump(value, "\t"))
             continue
-        fields.append((key, "[\n" + ",\n".join(items) + "\n\t]"))
-    return _html_safe(_fields(fields)) + "\n"
+        parts.append("[\n" + ",\n".join(items) + "\n\t]")
+    parts.append("\n}\n")
+    return _html_safe("".join(parts))
 
 
 assert ModuleVersion._fields == ("path", "version")  # (formatted as a tuple below)
-_DIRECT = '\t\t{\n\t\t\t"Path": "%s",\n\t\t\t"Version": "%s"\n\t\t}'
-_INDIRECT = '\t\t{\n\t\t\t"Path": "%s",\n\t\t\t"Version": "%s",\n\t\t\t"Indirect": true\n\t\t}'
+_DIRECT = ',\n\t\t{\n\t\t\t"Path": "%s",\n\t\t\t"Version": "%s"\n\t\t}'
+_INDIRECT = ',\n\t\t{\n\t\t\t"Path": "%s",\n\t\t\t"Version": "%s",\n\t\t\t"Indirect": true\n\t\t}'
 
 
 def _require_items(requires: list[Require]) -> list[str]:
-    """The Require array's elements. A requirement written canonically (`Require.canonical`:
-    an unquoted path of plain ASCII and a canonical version, nearly every one) has nothing to
-    escape: its element is one %-formatting of the (path, version) tuple."""
-    return [
+    """The Require array's elements, each after the first starting with its separator.
+    A requirement written canonically (`Require.canonical`: an unquoted path of plain ASCII and
+    a canonical version, nearly every one) has nothing to escape: its element is one
+    %-formatting of the (path, version) tuple."""
+    items = [
         (_INDIRECT if r.indirect else _DIRECT) % r.mod
         if r.canonical
-        else f'\t\t{{\n\t\t\t"Path": {_q(r.mod.path)}'
+        else f',\n\t\t{{\n\t\t\t"Path": {_q(r.mod.path)}'
         + (f',\n\t\t\t"Version": {_q(r.mod.version)}' if r.mod.version else "")
         + (',\n\t\t\t"Indirect": true\n\t\t}' if r.indirect else "\n\t\t}")
         for r in requires
     ]
+    if items:
+        items[0] = items[0][2:]  # (no separator before the first)
+    return items
 
 
 def _short_lists(f: ModFile) -> ModFile:
