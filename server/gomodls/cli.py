@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from gomodls import __version__
 from gomodls.base.gofilepath import short_path
-from gomodls.modfile.parsed import FileKind, NotParsable, format_parsed, json_parsed, parse_text
+from gomodls.modfile.parsed import FileKind, NotParsable, format_parsed, json_parsed, parse_once, parse_text
 
 if TYPE_CHECKING:  # (imported by the commands that need them: the others start faster)
     from gomodls.analysis import CheckContext, Finding
@@ -176,7 +176,7 @@ def _without_gc() -> Iterator[None]:
 def cmd_parse(args: argparse.Namespace) -> int:
     kind = _kind(args.file, args.work)
     with _without_gc():
-        parsed = parse_text(read_source(args.file), kind, args.file, memo=False)
+        parsed = parse_once(read_source(args.file), kind, args.file)
         if parsed.go_errors:
             err(_parse_error_report(kind, args.file, parsed.go_errors))
             return 1
@@ -277,7 +277,7 @@ def _fmt_all(args: argparse.Namespace) -> int:
         try:
             kind = _kind(path, work)
             source = read_source(path)
-            parsed = parse_text(source, kind, path, memo=False)
+            parsed = parse_once(source, kind, path)
             try:
                 formatted = format_parsed(parsed)
             except NotParsable as e:

@@ -67,21 +67,29 @@ class ParsedFile:
         return self.syntax_errors + self.semantic_errors
 
 
-def parse_syntax(syntax: FileSyntax, kind: FileKind, *, strict: bool = True, memo: bool = True) -> ParsedFile:
-    """`memo` keeps each line's result on the tree for the next parse after an edit (the
-    server's); a one-off parse (the command line's) does without."""
+def parse_syntax(syntax: FileSyntax, kind: FileKind, *, strict: bool = True) -> ParsedFile:
     with paused_gc():
         if kind is FileKind.WORK:
-            model, errors = parse_work(syntax, memo=memo)
+            model, errors = parse_work(syntax, memo=True)
         else:
-            model, errors = parse_mod(syntax, strict=strict, memo=memo)
+            model, errors = parse_mod(syntax, strict=strict, memo=True)
     return ParsedFile(kind, syntax, model, [syntax_error(p) for p in syntax.problems()], errors, strict)
 
 
-def parse_text(
-    text: str, kind: FileKind, filename: str | None = None, *, strict: bool = True, memo: bool = True
-) -> ParsedFile:
-    return parse_syntax(parse(text, filename or kind.default_name), kind, strict=strict, memo=memo)
+def parse_text(text: str, kind: FileKind, filename: str | None = None, *, strict: bool = True) -> ParsedFile:
+    return parse_syntax(parse(text, filename or kind.default_name), kind, strict=strict)
+
+
+def parse_once(text: str, kind: FileKind, filename: str | None = None) -> ParsedFile:
+    """parse_text for a text that is parsed once (the command line's): without the per-line
+    memo kept on the tree for the parse after the next edit."""
+    syntax = parse(text, filename or kind.default_name)
+    with paused_gc():
+        if kind is FileKind.WORK:
+            model, errors = parse_work(syntax)
+        else:
+            model, errors = parse_mod(syntax)
+    return ParsedFile(kind, syntax, model, [syntax_error(p) for p in syntax.problems()], errors)
 
 
 class NotParsable(Exception):
@@ -141,7 +149,7 @@ def _canonical_for_print(parsed: ParsedFile) -> ModFile | WorkFile:
         changes: dict[str, object] = {"syntax": syntax}
         for f in dataclasses.fields(original):
             value = getattr(original, f.name)
-            if isinstance(value, list):
+            if isinstance(value, list) and value and hasattr(value[0], "syntax"):  # (entries)
                 moved = list(map(copies.get, map(id, map(_SYNTAX, value))))  # (C loops: no step per entry)
                 if any(moved):
                     value = [
