@@ -55,7 +55,7 @@ LINE_EDITS = st.sampled_from(
 def line_edits(draw: st.DrawFn, text: str) -> tuple[tuple[int, int], tuple[int, int], str]:
     """Whole lines replaced (inside the blocks, mostly), or a character edit anywhere."""
     lines = text.split("\n")
-    if draw(st.integers(0, 3)) == 0:
+    if draw(st.integers(0, 3)) == 0 or len(lines) < 7:  # (earlier edits may have deleted the blocks)
         return draw(edits(text))
     sl = draw(st.integers(5, len(lines) - 2))
     el = min(len(lines) - 1, sl + draw(st.sampled_from([0, 0, 1, 3, 40])))
