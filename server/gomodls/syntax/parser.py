@@ -62,6 +62,7 @@ _RUN_KINDS = frozenset({LineKind.LINE, LineKind.COMMENT, LineKind.BLANK})
 _PLAIN_KINDS = _RUN_KINDS | {LineKind.EMPTY}  # neither opens nor closes a block
 _KIND = operator.attrgetter("kind")
 _NLINES = operator.attrgetter("nlines")
+_PARSE_ERRORS = operator.attrgetter("parse_errors")
 _OPENERS = frozenset({LineKind.OPEN, LineKind.RP_OPEN})
 _CLOSERS = frozenset({LineKind.CLOSE, LineKind.RP_OPEN, LineKind.RP_EMPTY})
 UNCLOSED = "UNCLOSED"
@@ -198,9 +199,10 @@ class _Builder:
         self.lines = lines
 
     def items(self) -> list[Stmt]:
-        for src in self.lines:
-            if src.parse_errors:
-                src.parse_errors = ()
+        if any(map(_PARSE_ERRORS, self.lines)):  # (a C loop over the lines, usually all it takes)
+            for src in self.lines:
+                if src.parse_errors:
+                    src.parse_errors = ()
         tree = _grammar_parser().parse(_Lines(self.lines), start="start")
         stmts: list[Stmt] = []
         for child in tree.children:
