@@ -5,9 +5,7 @@ version is kept in its `memo`, under typed keys, until the text changes."""
 
 from __future__ import annotations
 
-import logging
 import os
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar, cast
@@ -22,24 +20,6 @@ from gomodls.modfile.parsed import FileKind, ParsedFile, parse_syntax
 from gomodls.syntax.incremental import apply_edit
 from gomodls.syntax.parser import parse
 from gomodls.syntax.tree import FileSyntax
-
-log = logging.getLogger(__name__)
-
-# pygls keeps its copy of the text with str.splitlines, which also breaks lines at characters
-# the LSP does not (form feed, NEL, U+2028, ...): with one of them in the text, positions after
-# it land elsewhere in that copy, so it cannot be used to check ours.
-_SPLITLINES_ONLY = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-
-_SPLITLINES_ONLY_ASCII = "\x0b\x0c\x1c\x1d\x1e"
-
-
-def _splitlines_only(text: str) -> bool:
-    """_SPLITLINES_ONLY.search(text), faster on ASCII text (a regular expression over 5 MB at
-    every keystroke cost 15 ms; a substring search per character is a memchr)."""
-    if text.isascii():
-        return any(c in text for c in _SPLITLINES_ONLY_ASCII)
-    return _SPLITLINES_ONLY.search(text) is not None
-
 
 # Files gomodls serves, recognised by name (clients send different language ids).
 SERVED_NAMES = ("go.mod", "go.work", "go.sum", "go.work.sum")
@@ -145,11 +125,8 @@ class Document:
         version: int,
         changes: Sequence[types.TextDocumentContentChangeEvent],
         encoding: Encoding,
-        client_text: str | None = None,
     ) -> None:
-        """Apply the changes in order, each against the text the previous one produced.
-        `client_text` is the text the protocol layer arrived at: if ours ever differs, we
-        start again from it rather than serve a wrong tree."""
+        """Apply the changes in order, each against the text the previous one produced."""
         for change in changes:
             if (
                 isinstance(change, types.TextDocumentContentChangeWholeDocument)
@@ -164,13 +141,6 @@ class Document:
             self.lines[sl : el + 1] = (head + change.text + tail).split("\n")
             if self.syntax is not None:
                 self.syntax = apply_edit(self.syntax, (sl, sc), (el, ec), change.text)
-        if (
-            client_text is not None
-            and not _splitlines_only(client_text)
-            and len(client_text) != sum(map(len, self.lines)) + len(self.lines) - 1
-        ):
-            log.warning("%s: text out of step with the client; parsing it again", self.uri)
-            self._replace_all(client_text)
         self.version = version
         self._parsed = None
         self._sum = None
