@@ -5,7 +5,6 @@ disk through `ctx.files`, and the local go version."""
 from __future__ import annotations
 
 import functools
-import operator
 import os
 from collections.abc import Iterator
 
@@ -29,6 +28,7 @@ from gomodls.modfile.errors import token_range
 from gomodls.modfile.gosum import parse_sum
 from gomodls.modfile.model import ModFile, Replace, Require
 from gomodls.modfile.parsed import FileKind, ParsedFile, parse_text
+from gomodls.modfile.requireindex import RequireIndex
 from gomodls.modfile.rules import is_directory_path
 from gomodls.module import gover, semver
 from gomodls.module.errors import GoError, InvalidVersionError
@@ -42,19 +42,18 @@ from gomodls.module.paths import (
 from gomodls.syntax.tree import Block
 
 RESERVED_MODULE_PATHS = frozenset({"go", "toolchain"})
-_PATH = operator.attrgetter("mod.path")
 
 
 def check_mod(parsed: ParsedFile, ctx: CheckContext) -> list[Finding]:
     f = parsed.model
     assert isinstance(f, ModFile)
     out: list[Finding] = []
-    index = RequireIndex(f.require)
+    index = parsed.require_index()
     for check in (
         _module_line,
         _go_and_toolchain,
         _godebugs,
-        _versions,
+        functools.partial(_versions, index=index),
         functools.partial(_requires, index=index),
         functools.partial(_replaces, index=index),
         _retracts,
@@ -174,10 +173,10 @@ def godebug_code(err: str) -> str:
     return "unknown-godebug" if err.startswith("unknown") else "invalid-godebug"
 
 
-def _versions(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Finding]:
+def _versions(parsed: ParsedFile, f: ModFile, ctx: CheckContext, index: RequireIndex) -> Iterator[Finding]:
     """Versions that modfile canonicalises but the go command resolves through the proxy."""
     # (those parsed as written in canonical form have nothing to say)
-    toks = [(r.mod.path, args(r.syntax)[1]) for r in f.require if not r.canonical]
+    toks = [(r.mod.path, args(r.syntax)[1]) for r in index.noncanonical]
     toks += [(x.mod.path, args(x.syntax)[1]) for x in f.exclude if not x.canonical]
     for r in f.replace:
         _, old_v, _, new_v = replace_tokens(r)
@@ -195,17 +194,6 @@ def _versions(parsed: ParsedFile, f: ModFile, ctx: CheckContext) -> Iterator[Fin
                 f"module proxy and rewrites it (go mod edit -fmt writes {cv})",
                 [Fix(f"Use {cv}", {ctx.path: [replace_token(tok, cv)]}, preferred=True)],
             )
-
-
-class RequireIndex:
-    """The requirements by path, built with C loops (map, zip, dict): the checks run at every
-    keystroke, and a step per requirement in Python costs tens of milliseconds at 100,000."""
-
-    def __init__(self, requires: list[Require]) -> None:
-        self.requires = requires
-        self.paths = list(map(_PATH, requires))
-        self.by_path = dict(zip(self.paths, requires, strict=True))  # (the last, for a path required twice)
-        self.unique = len(self.by_path) == len(self.paths)
 
 
 def _requires(parsed: ParsedFile, f: ModFile, ctx: CheckContext, index: RequireIndex) -> Iterator[Finding]:

@@ -16,7 +16,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from gomodls.analysis.findings import Finding
 from gomodls.lsp.positions import Encoding, from_range
 from gomodls.modfile.gosum import SumFile, parse_sum
-from gomodls.modfile.parsed import FileKind, ParsedFile, parse_syntax
+from gomodls.modfile.parsed import FileKind, ParsedFile, ParseMemo, parse_syntax
 from gomodls.syntax.incremental import apply_edit
 from gomodls.syntax.parser import parse
 from gomodls.syntax.tree import FileSyntax
@@ -93,6 +93,8 @@ class Document:
     findings: list[Finding] | None = None  # of the offline checks
     published: tuple[int, list[types.Diagnostic]] | None = None  # the last diagnostics sent
     memo: Memo = field(default_factory=Memo)  # what features computed from this version
+    # What a parse takes from the previous version's (syntax problems, requirement index).
+    parse_memo: ParseMemo = field(default_factory=ParseMemo)
 
     @classmethod
     def open(cls, uri: str, version: int, text: str) -> Document:
@@ -111,7 +113,7 @@ class Document:
     def parsed(self) -> ParsedFile:
         assert self.syntax is not None
         if self._parsed is None:
-            self._parsed = parse_syntax(self.syntax, self.kind)
+            self._parsed = parse_syntax(self.syntax, self.kind, memo=self.parse_memo)
         return self._parsed
 
     @property

@@ -13,9 +13,9 @@ import logging
 import os
 import sys
 import threading
-from urllib.parse import unquote
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest

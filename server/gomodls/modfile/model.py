@@ -110,6 +110,11 @@ class ModFile:
     retract: list[Retract] = field(default_factory=list)
     tool: list[Tool] = field(default_factory=list)
     ignore: list[Ignore] = field(default_factory=list)
+    # The requirements as the memoised parse produced them, in order: (part, its requirements),
+    # where a part is a chunk of block lines or a lone requirement, the same object in the next
+    # parse when its lines did not change (modfile/requireindex.py follows edits by these).
+    # None when the parse was not memoised.
+    require_parts: list[tuple[object, list[Require]]] | None = None
 
     @property
     def module_path(self) -> str:

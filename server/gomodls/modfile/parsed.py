@@ -15,10 +15,11 @@ from gomodls.modfile.canonical import cleanup, cleanup_model, remove_dup_entries
 from gomodls.modfile.errors import ModError, syntax_error
 from gomodls.modfile.gojson import marshal_model
 from gomodls.modfile.model import ModFile, WorkFile
+from gomodls.modfile.requireindex import RequireIndex
 from gomodls.modfile.rules import parse_mod, parse_work
 from gomodls.syntax.parser import parse
 from gomodls.syntax.printer import format_stmts
-from gomodls.syntax.tree import Block, FileSyntax, Line, Stmt, clone_syntax
+from gomodls.syntax.tree import Block, FileSyntax, Line, SourceLine, Stmt, SyntaxProblem, clone_syntax
 
 T = TypeVar("T")
 
@@ -51,10 +52,19 @@ class ParsedFile:
     syntax_errors: list[ModError]
     semantic_errors: list[ModError]
     strict: bool = True  # modfile.Parse, not ParseLax
+    memo: ParseMemo | None = None  # shared with the other versions of the same document
 
     @property
     def ok(self) -> bool:
         return not self.syntax_errors and not self.semantic_errors
+
+    def require_index(self) -> RequireIndex:
+        """The go.mod's requirements by path (from the previous version's index when there is
+        one)."""
+        assert isinstance(self.model, ModFile)
+        if self.memo is None:
+            return RequireIndex(self.model)
+        return self.memo.require_index(self.model)
 
     @property
     def go_errors(self) -> list[ModError]:
@@ -67,13 +77,85 @@ class ParsedFile:
         return self.syntax_errors + self.semantic_errors
 
 
-def parse_syntax(syntax: FileSyntax, kind: FileKind, *, strict: bool = True) -> ParsedFile:
+# Source lines whose syntax problems are gathered together (see ParseMemo.problems).
+PROBLEM_CHUNK = 256
+
+
+class ParseMemo:
+    """What the parses of successive versions of one document (one tree, edited in place by
+    syntax/incremental.py) can take from the previous one: the syntax problems of the source
+    lines that did not change, and the requirement index."""
+
+    __slots__ = ("_chunks", "_index")
+
+    def __init__(self) -> None:
+        # id of a chunk's first source line -> (its lines, their lexer problems, sorted)
+        self._chunks: dict[int, tuple[list[SourceLine], list[SyntaxProblem]]] = {}
+        self._index: RequireIndex | None = None
+
+    def problems(self, syntax: FileSyntax) -> list[SyntaxProblem]:
+        """syntax.problems(), from chunks of source lines: a chunk whose lines are the same
+        objects as before has the same lexer problems (a source line's are set when it is
+        lexed; positions are relative to the line, so they follow edits), one list comparison
+        per chunk instead of two attribute reads per line. Parser problems live on blocks'
+        closing lines only, which the parser resets when it builds them again: read anew."""
+        lines = syntax.lines
+        old, kept = self._chunks, {}
+        found: list[SyntaxProblem] = []
+        i, n = 0, len(lines)
+        while i < n:
+            chunk = old.get(id(lines[i]))
+            if chunk is not None and lines[i : i + len(chunk[0])] == chunk[0]:
+                kept[id(lines[i])] = chunk
+                found += chunk[1]
+                i += len(chunk[0])
+                continue
+            start = i
+            i += 1
+            while i < n and i - start < PROBLEM_CHUNK and id(lines[i]) not in old:
+                i += 1
+            part = lines[start:i]
+            lexed = [p for src in part if src.lex_errors for p in src.lex_errors]
+            lexed.sort(key=_problem_order)
+            kept[id(part[0])] = (part, lexed)
+            found += lexed
+        self._chunks = kept
+        parsed = [
+            p
+            for stmt in syntax.stmts
+            if stmt.__class__ is Block and (end := stmt.end_src) is not None and end.parse_errors  # type: ignore[union-attr]
+            for p in end.parse_errors
+        ]
+        if parsed or syntax.eof_problem:
+            found += parsed
+            if syntax.eof_problem:
+                found.append(syntax.eof_problem)
+            found.sort(key=_problem_order)
+        return found
+
+    def require_index(self, model: ModFile) -> RequireIndex:
+        index = self._index
+        if index is None or index.model is not model:
+            index = self._index = RequireIndex.following(index, model)
+        return index
+
+
+def _problem_order(p: SyntaxProblem) -> tuple[int, int, int]:
+    return (p.line, p.col, p.order)
+
+
+def parse_syntax(
+    syntax: FileSyntax, kind: FileKind, *, strict: bool = True, memo: ParseMemo | None = None
+) -> ParsedFile:
+    """The model and errors of a tree. `memo`: the document's, to reuse what the previous
+    version's parse found where the tree did not change."""
     with paused_gc():
         if kind is FileKind.WORK:
             model, errors = parse_work(syntax, memo=True)
         else:
             model, errors = parse_mod(syntax, strict=strict, memo=True)
-    return ParsedFile(kind, syntax, model, [syntax_error(p) for p in syntax.problems()], errors, strict)
+        problems = memo.problems(syntax) if memo is not None else syntax.problems()
+    return ParsedFile(kind, syntax, model, [syntax_error(p) for p in problems], errors, strict, memo)
 
 
 def parse_text(text: str, kind: FileKind, filename: str | None = None, *, strict: bool = True) -> ParsedFile:

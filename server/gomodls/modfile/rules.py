@@ -142,6 +142,9 @@ class _Checker:
         # which works on a private copy of the tree.
         self.memo_key = None if rewrite else memo_key
         self.errors: list[ModError] = []
+        # What the model's lists were built from, in order (memoised parses only): each chunk
+        # replayed or built, and each entry added on its own.
+        self.parts: list[object] | None = [] if self.memo_key is not None else None
 
     def fail(self, message: str, tokens: list[Token], code: str) -> _Fail:
         return _Fail(message, tokens, code)
@@ -230,6 +233,8 @@ class _Checker:
     ) -> None:
         if chunk[2]:
             extend(chunk[2])
+            if self.parts is not None:
+                self.parts.append(chunk)
         for line, err in chunk[3]:
             self.record(line, err)  # positions come from the tokens, so they follow edits
 
@@ -272,6 +277,8 @@ class _Checker:
             self.record(line, result)  # positions come from the tokens, so they follow edits
         elif result is not None:
             collect(result)
+            if self.parts is not None:
+                self.parts.append(result)
 
     # Token helpers shared by the directives.
 
@@ -520,6 +527,12 @@ def parse_mod(
 
     collect, extend = _collector(f, _MOD_LISTS)
     c.run(MOD_BLOCK_VERBS, add, collect, strict, extend)
+    if c.parts is not None:
+        f.require_parts = [
+            (part, items)
+            for part in c.parts
+            if (items := part[2] if part.__class__ is tuple else [part])[0].__class__ is Require  # type: ignore[index]
+        ]
     return f, c.errors
 
 
