@@ -5,14 +5,16 @@ document version it was computed for."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from lsprotocol import types
 
 from gomodls.analysis.findings import Fix
 from gomodls.base.textedit import TextEdit
 from gomodls.lsp import commands
-from gomodls.lsp.documents import MemoKey
+from gomodls.lsp.documents import Document, MemoKey
 from gomodls.lsp.edits import current_edits, workspace_edit
-from gomodls.lsp.formatting import format_edits
+from gomodls.lsp.formatting import FORMAT_EDITS, format_edits
 from gomodls.lsp.positions import from_range, overlaps, to_range
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.canonical import sort_edits
@@ -22,6 +24,11 @@ SORT_BLOCKS = types.CodeActionKind.Source + ".sortBlocks"
 FORMAT_FILE = types.CodeActionKind.Source + ".format"
 KINDS = [types.CodeActionKind.QuickFix, SORT_BLOCKS, FORMAT_FILE]
 SORT_EDITS: MemoKey[list[TextEdit]] = MemoKey("sort-edits")
+
+# Above this many lines, whether "Format file" changes anything is not worked out to answer a
+# code action request (formatting 100,000 requirements takes seconds): the action is offered
+# without its edit, which codeAction/resolve computes, or with the command that formats.
+DEFERRED_FORMAT_LINES = 5000
 
 
 def wanted(params: types.CodeActionParams, kind: str) -> bool:
@@ -56,13 +63,76 @@ def _disabled_support(ls: GomodServer) -> bool:
     return bool(code_action is not None and code_action.disabled_support)
 
 
+def _resolves_edit(ls: GomodServer) -> bool:
+    """Whether the client asks codeAction/resolve for an action's missing `edit`."""
+    caps = ls.client_capabilities.text_document
+    code_action = caps.code_action if caps is not None else None
+    support = code_action.resolve_support if code_action is not None else None
+    return bool(support is not None and "edit" in support.properties and code_action.data_support)  # type: ignore[union-attr]
+
+
+def _applies_edits(ls: GomodServer) -> bool:
+    ws = ls.client_capabilities.workspace
+    return bool(ws and ws.apply_edit)
+
+
+def _format_action(ls: GomodServer, doc: Document) -> types.CodeAction | None:
+    title = "Format file"
+    if doc.memo.get(FORMAT_EDITS) is None and len(doc.lines) > DEFERRED_FORMAT_LINES:
+        if _resolves_edit(ls):
+            return types.CodeAction(title=title, kind=FORMAT_FILE, data={"format": doc.uri})
+        if _applies_edits(ls):
+            command = types.Command(title=title, command=commands.FORMAT, arguments=[doc.uri])
+            return types.CodeAction(title=title, kind=FORMAT_FILE, command=command)
+    edits = format_edits(doc)
+    if not edits:
+        return None
+    return types.CodeAction(
+        title=title, kind=FORMAT_FILE, edit=workspace_edit(ls, current_edits(ls, {doc.path: edits}))
+    )
+
+
 def register(server: GomodServer) -> None:
     server.code_action_kinds.extend(KINDS)
+
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    @guarded()
+    def resolve(ls: GomodServer, action: types.CodeAction) -> types.CodeAction:
+        """The edit of a deferred "Format file", for the document as it is now (an empty edit
+        when it is formatted already)."""
+        data = action.data
+        doc = (
+            ls.documents.get(data["format"])
+            if isinstance(data, dict) and isinstance(data.get("format"), str)
+            else None
+        )
+        if doc is not None and action.edit is None:
+            action.edit = workspace_edit(ls, current_edits(ls, {doc.path: format_edits(doc)}))
+        return action
+
+    @server.command(commands.FORMAT)
+    @guarded()
+    async def run_format(ls: GomodServer, uri: Any = None) -> None:
+        doc = ls.documents.get(uri) if isinstance(uri, str) else None
+        if doc is None:
+            ls.show(f"{commands.FORMAT}: expected the URI of an open go.mod or go.work")
+            return
+        edits = format_edits(doc)
+        if not edits:
+            ls.show("gomodls: the file is formatted already", types.MessageType.Info)
+            return
+        result = await ls.workspace_apply_edit_async(
+            types.ApplyWorkspaceEditParams(
+                edit=workspace_edit(ls, current_edits(ls, {doc.path: edits})), label="Format file"
+            )
+        )
+        if not result.applied:
+            ls.show(f"gomodls: the editor did not format ({result.failure_reason or 'no reason given'})")
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
         # (the list itself: features registered later add their kinds to it)
-        types.CodeActionOptions(code_action_kinds=server.code_action_kinds, resolve_provider=False),
+        types.CodeActionOptions(code_action_kinds=server.code_action_kinds, resolve_provider=True),
     )
     @guarded([])
     def code_action(ls: GomodServer, params: types.CodeActionParams) -> list[types.CodeAction]:
@@ -100,14 +170,6 @@ def register(server: GomodServer) -> None:
                             edit=workspace_edit(ls, current_edits(ls, {doc.path: edits})),
                         )
                     )
-            if wanted(params, FORMAT_FILE):
-                edits = format_edits(doc)
-                if edits:
-                    actions.append(
-                        types.CodeAction(
-                            title="Format file",
-                            kind=FORMAT_FILE,
-                            edit=workspace_edit(ls, current_edits(ls, {doc.path: edits})),
-                        )
-                    )
+            if wanted(params, FORMAT_FILE) and (action := _format_action(ls, doc)) is not None:
+                actions.append(action)
         return actions
