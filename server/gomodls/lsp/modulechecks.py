@@ -254,64 +254,84 @@ async def upgrade(ls: GomodServer, argument: object) -> None:
     ls.show(f"gomodls: {summary}" + (f" ({note})" if note else ""), types.MessageType.Info)
 
 
-UPGRADE_TARGETS: MemoKey[dict[tuple[object, ...], dict[str, str]]] = MemoKey("upgrade-targets")
+class _Targets:
+    """Upgrade targets as far as the facts known so far tell, and the paths whose facts were
+    not known yet (looked at again, and only they, when more loads finish)."""
+
+    __slots__ = ("excluded", "loads_seen", "targets", "waiting")
+
+    def __init__(self, waiting: dict[str, str], excluded: set[tuple[str, str]]) -> None:
+        self.targets: dict[str, str] = {}
+        self.waiting = waiting  # path -> current version
+        self.excluded = excluded  # (path, version) of the excludes
+        self.loads_seen = -1
+
+
+UPGRADE_TARGETS: MemoKey[dict[tuple[object, ...], _Targets]] = MemoKey("upgrade-targets")
 
 
 def upgrade_targets(ls: GomodServer, doc: Document, transitive: bool) -> dict[str, str]:
     """Latest minor (or patch, with upgrades=patch) for the direct requirements, or for every
-    module of the build list; kept for the document's version until more facts are known or the
-    graph or the settings change (a go.mod of 100,000 requirements took a second a request)."""
+    module of the build list; kept for the document's version until the graph or the settings
+    change. As loads finish, only the modules not known before are looked at again (a go.mod of
+    100,000 requirements took a second a request, then 0.1 s while their facts loaded); once
+    all are known, a later load (fresh version lists) starts over."""
     facts = ls.resolution.facts_service()
     state = ls.resolution.state(doc) if transitive else None
-    key = (
-        transitive,
-        id(facts),
-        facts.loads_done,
-        ls.settings.upgrades,
-        id(state),
-        state and state.generation,
-    )
+    key = (transitive, id(facts), ls.settings.upgrades, id(state), state and state.generation)
     memo = doc.memo.get(UPGRADE_TARGETS)
     if memo is None:
         memo = doc.memo.put(UPGRADE_TARGETS, {})
-    if key not in memo:
+    found = memo.get(key)
+    if found is not None and found.loads_seen != facts.loads_done and not found.waiting:
+        found = None  # every module was known: a load now is a fresher one (check for upgrades)
+    if found is None:
         memo.clear()
-        memo[key] = _upgrade_targets(ls, doc, transitive)
-    return memo[key]
+        model = doc.parsed.model
+        excluded = (
+            {(x.mod.path, x.mod.version) for x in model.exclude} if isinstance(model, ModFile) else set()
+        )
+        found = memo[key] = _Targets(_current(ls, doc, transitive), excluded)
+        _look(ls, found)
+        facts.want_all(list(found.waiting))
+    elif found.loads_seen != facts.loads_done and found.waiting:
+        _look(ls, found)
+    return found.targets
 
 
-def _upgrade_targets(ls: GomodServer, doc: Document, transitive: bool) -> dict[str, str]:
+def _current(ls: GomodServer, doc: Document, transitive: bool) -> dict[str, str]:
+    """The modules to upgrade, by path, with their current versions."""
     model = doc.parsed.model
     if not isinstance(model, ModFile):
         return {}
-    facts = ls.resolution.facts_service()
-    level = "patch" if ls.settings.upgrades == "patch" else "minor"
-    current: dict[str, str] = {}
     if transitive:
         state = ls.resolution.state(doc)
         if state is None or state.resolution is None:
             return {}
-        current = {m.path: m.version for m in state.resolution.result.modules if not m.main and m.version}
-    else:
-        current = {r.mod.path: r.mod.version for r in model.require if not r.indirect}
-    excluded = {(x.mod.path, x.mod.version) for x in model.exclude}
-    targets = {}
-    unknown: list[str] = []
-    for path, version in current.items():
+        return {m.path: m.version for m in state.resolution.result.modules if not m.main and m.version}
+    return {r.mod.path: r.mod.version for r in model.require if not r.indirect}
+
+
+def _look(ls: GomodServer, found: _Targets) -> None:
+    """Targets for the waiting modules whose facts are known now."""
+    facts = ls.resolution.facts_service()
+    found.loads_seen = facts.loads_done
+    level = "patch" if ls.settings.upgrades == "patch" else "minor"
+    still: dict[str, str] = {}
+    for path, version in found.waiting.items():
         f = facts.known(path)
         if f is None:
-            unknown.append(path)
+            still[path] = version
             continue
         up = upgrades(
             version,
             f.versions,
-            excluded=lambda v, p=path: (p, v) in excluded,
+            excluded=lambda v, p=path: (p, v) in found.excluded,
             retracted=lambda v, f=f: f.retraction(v) is not None,
         )
         if up.for_level(level):
-            targets[path] = up.for_level(level)
-    facts.want_all(unknown)
-    return targets
+            found.targets[path] = up.for_level(level)
+    found.waiting = still
 
 
 def source_actions(ls: GomodServer, doc: Document, params: types.CodeActionParams) -> list[types.CodeAction]:
