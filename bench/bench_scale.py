@@ -140,7 +140,17 @@ async def server_stages(path: Path, edits: int, requests: int, cache: Path) -> d
     await client.initialize_async(
         types.InitializeParams(
             capabilities=types.ClientCapabilities(
-                general=types.GeneralClientCapabilities(position_encodings=[types.PositionEncodingKind.Utf16])
+                general=types.GeneralClientCapabilities(
+                    position_encodings=[types.PositionEncodingKind.Utf16]
+                ),
+                # As VS Code: code actions' edits can come from codeAction/resolve.
+                text_document=types.TextDocumentClientCapabilities(
+                    code_action=types.CodeActionClientCapabilities(
+                        data_support=True,
+                        resolve_support=types.ClientCodeActionResolveOptions(properties=["edit"]),
+                    )
+                ),
+                workspace=types.WorkspaceClientCapabilities(apply_edit=True),
             ),
             root_uri=path.parent.as_uri(),
         )

@@ -36,6 +36,7 @@ from gomodls.module.paths import ModuleVersion
 from gomodls.resolve import upgradeplan
 from gomodls.resolve.gomodwrite import go_mod_update_edits
 from gomodls.resolve.modcache import ModCache
+from gomodls.resolve.moduleinfo import ModuleFactsService
 from gomodls.resolve.upgrades import upgrades
 
 UPGRADE_ACTIONS = types.CodeActionKind.Source + ".upgrade"
@@ -254,20 +255,31 @@ async def upgrade(ls: GomodServer, argument: object) -> None:
     ls.show(f"gomodls: {summary}" + (f" ({note})" if note else ""), types.MessageType.Info)
 
 
+# Modules whose facts one code action request looks at again, at most (while 100,000 load).
+LOOK_BUDGET = 4096
+# Paths handed to the facts service per step of the event loop (it checks each).
+WANT_SLICE = 5000
+
+
 class _Targets:
-    """Upgrade targets as far as the facts known so far tell, and the paths whose facts were
-    not known yet (looked at again, and only they, when more loads finish)."""
+    """Upgrade targets as far as the facts known so far tell, and the modules whose facts were
+    not known yet: looked at again, and only they, as loads finish, at most LOOK_BUDGET a
+    request (taking turns), so that a request stays short while 100,000 load."""
 
-    __slots__ = ("excluded", "loads_seen", "targets", "waiting")
+    __slots__ = ("cursor", "excluded", "key", "loads_seen", "targets", "waiting")
 
-    def __init__(self, waiting: dict[str, str], excluded: set[tuple[str, str]]) -> None:
+    def __init__(
+        self, key: tuple[object, ...], waiting: list[tuple[str, str]], excluded: set[tuple[str, str]]
+    ) -> None:
+        self.key = key
         self.targets: dict[str, str] = {}
-        self.waiting = waiting  # path -> current version
+        self.waiting = waiting  # (path, current version)
+        self.cursor = 0  # where the next look starts in `waiting`
         self.excluded = excluded  # (path, version) of the excludes
         self.loads_seen = -1
 
 
-UPGRADE_TARGETS: MemoKey[dict[tuple[object, ...], _Targets]] = MemoKey("upgrade-targets")
+UPGRADE_TARGETS: MemoKey[dict[bool, _Targets]] = MemoKey("upgrade-targets")
 
 
 def upgrade_targets(ls: GomodServer, doc: Document, transitive: bool) -> dict[str, str]:
@@ -278,50 +290,61 @@ def upgrade_targets(ls: GomodServer, doc: Document, transitive: bool) -> dict[st
     all are known, a later load (fresh version lists) starts over."""
     facts = ls.resolution.facts_service()
     state = ls.resolution.state(doc) if transitive else None
-    key = (transitive, id(facts), ls.settings.upgrades, id(state), state and state.generation)
+    key = (id(facts), ls.settings.upgrades, id(state), state and state.generation)
     memo = doc.memo.get(UPGRADE_TARGETS)
     if memo is None:
         memo = doc.memo.put(UPGRADE_TARGETS, {})
-    found = memo.get(key)
-    if found is not None and found.loads_seen != facts.loads_done and not found.waiting:
-        found = None  # every module was known: a load now is a fresher one (check for upgrades)
+    found = memo.get(transitive)
+    if found is not None and (
+        found.key != key or (found.loads_seen != facts.loads_done and not found.waiting)
+    ):
+        found = None  # (every module was known: a load now is a fresher one, check for upgrades)
     if found is None:
-        memo.clear()
         model = doc.parsed.model
         excluded = (
             {(x.mod.path, x.mod.version) for x in model.exclude} if isinstance(model, ModFile) else set()
         )
-        found = memo[key] = _Targets(_current(ls, doc, transitive), excluded)
+        found = memo[transitive] = _Targets(key, _current(ls, doc, transitive), excluded)
         _look(ls, found)
-        facts.want_all(list(found.waiting))
+        if found.waiting:
+            ls.spawn(_want(facts, [p for p, _ in found.waiting]))
     elif found.loads_seen != facts.loads_done and found.waiting:
         _look(ls, found)
     return found.targets
 
 
-def _current(ls: GomodServer, doc: Document, transitive: bool) -> dict[str, str]:
-    """The modules to upgrade, by path, with their current versions."""
+async def _want(facts: ModuleFactsService, paths: list[str]) -> None:
+    """Ask for the facts of many modules a slice per step of the event loop."""
+    for i in range(0, len(paths), WANT_SLICE):
+        facts.want_all(paths[i : i + WANT_SLICE])
+        await asyncio.sleep(0)
+
+
+def _current(ls: GomodServer, doc: Document, transitive: bool) -> list[tuple[str, str]]:
+    """The modules to upgrade: path and current version."""
     model = doc.parsed.model
     if not isinstance(model, ModFile):
-        return {}
+        return []
     if transitive:
         state = ls.resolution.state(doc)
         if state is None or state.resolution is None:
-            return {}
-        return {m.path: m.version for m in state.resolution.result.modules if not m.main and m.version}
-    return {r.mod.path: r.mod.version for r in model.require if not r.indirect}
+            return []
+        return [(m.path, m.version) for m in state.resolution.result.modules if not m.main and m.version]
+    return list({r.mod.path: r.mod.version for r in model.require if not r.indirect}.items())
 
 
 def _look(ls: GomodServer, found: _Targets) -> None:
-    """Targets for the waiting modules whose facts are known now."""
+    """Targets for the waiting modules (LOOK_BUDGET of them, from the cursor) known now."""
     facts = ls.resolution.facts_service()
     found.loads_seen = facts.loads_done
     level = "patch" if ls.settings.upgrades == "patch" else "minor"
-    still: dict[str, str] = {}
-    for path, version in found.waiting.items():
+    waiting, start = found.waiting, found.cursor
+    end = min(len(waiting), start + LOOK_BUDGET)
+    still: list[tuple[str, str]] = []
+    for path, version in waiting[start:end]:
         f = facts.known(path)
         if f is None:
-            still[path] = version
+            still.append((path, version))
             continue
         up = upgrades(
             version,
@@ -331,7 +354,13 @@ def _look(ls: GomodServer, found: _Targets) -> None:
         )
         if up.for_level(level):
             found.targets[path] = up.for_level(level)
-    found.waiting = still
+    if end - start != len(still):
+        found.waiting = waiting[:start] + still + waiting[end:]
+    found.cursor = start + len(still)
+    if found.cursor >= len(found.waiting):
+        found.cursor = 0
+    elif end < len(waiting):
+        found.loads_seen = -1  # (more to look at: the next request goes on, loads or not)
 
 
 def source_actions(ls: GomodServer, doc: Document, params: types.CodeActionParams) -> list[types.CodeAction]:
