@@ -560,36 +560,49 @@ async def test_hover(client: LanguageClient) -> None:
     assert text.endswith("[Reference](https://go.dev/ref/mod#go-work-file-use)")
 
 
-async def test_format_action_of_a_large_file(client: LanguageClient, oracle) -> None:  # type: ignore[no-untyped-def]
-    """Above 5,000 lines "Format file" is offered without working out its edit: clients that
-    resolve an action's edit get it from codeAction/resolve, the others (Emacs) a command that
-    sends it as workspace/applyEdit. Either way: the bytes of go mod edit -print."""
+async def test_whole_file_actions_of_a_large_file(client: LanguageClient, oracle) -> None:  # type: ignore[no-untyped-def]
+    """Above 5,000 lines "Sort blocks" and "Format file" are offered without working out their
+    edits: clients that resolve an action's edit get it from codeAction/resolve, the others
+    (Emacs) a command that sends it as workspace/applyEdit. Sorted, then formatted: the bytes
+    of go mod edit -print."""
     root: Path = client.root  # type: ignore[attr-defined]
-    body = "".join(f"\texample.com/m{i}  v1.0.{i}\n" for i in range(5100))  # (two spaces: to format)
+    paths = [f"example.com/m{i:05d}" for i in range(5100)]
+    paths[10], paths[4000] = paths[4000], paths[10]  # (out of order: to sort)
+    body = "".join(f"\t{p}  v1.0.{i}\n" for i, p in enumerate(paths))  # (two spaces: to format)
     text = f"module example.com/big\n\ngo 1.21\n\nrequire (\n{body})\n"
     expected = oracle.edit_print(text).stdout_text
     assert expected != text
     doc = Doc.open(client, root / "go.mod", text)
     await doc.diagnostics()
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=doc.ident,
-            range=types.Range(types.Position(0, 0), types.Position(0, 0)),
-            context=types.CodeActionContext(diagnostics=[], only=["source.format"]),
-        )
-    )
-    [action] = [a for a in actions if isinstance(a, types.CodeAction) and a.title == "Format file"]
-    assert action.kind == "source.format" and action.edit is None
     caps = client.capabilities.text_document.code_action  # type: ignore[union-attr]
-    if caps.resolve_support is not None and "edit" in caps.resolve_support.properties:
-        assert action.command is None
-        resolved = await client.code_action_resolve_async(action)
-        doc.apply(edits_for(client, resolved.edit, doc))  # type: ignore[arg-type]
-    else:
-        assert action.command is not None and action.command.command == "gomodls.format"
-        await client.workspace_execute_command_async(
-            types.ExecuteCommandParams(command=action.command.command, arguments=action.command.arguments)
+    resolves = caps.resolve_support is not None and "edit" in caps.resolve_support.properties
+    for kind, title, command in (
+        ("source.sortBlocks", "Sort blocks", "gomodls.sortBlocks"),
+        ("source.format", "Format file", "gomodls.format"),
+    ):
+        actions = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=doc.ident,
+                range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+                context=types.CodeActionContext(diagnostics=[], only=[kind]),
+            )
         )
-        [applied] = client.applied  # type: ignore[attr-defined]
-        doc.apply(edits_for(client, applied.edit, doc))
+        [action] = [a for a in actions if isinstance(a, types.CodeAction)]
+        assert (action.title, action.kind, action.edit) == (title, kind, None)
+        if resolves:
+            assert action.command is None
+            resolved = await client.code_action_resolve_async(action)
+            doc.apply(edits_for(client, resolved.edit, doc))  # type: ignore[arg-type]
+        else:
+            assert action.command is not None and action.command.command == command
+            client.applied.clear()  # type: ignore[attr-defined]
+            await client.workspace_execute_command_async(
+                types.ExecuteCommandParams(command=command, arguments=action.command.arguments)
+            )
+            [applied] = client.applied  # type: ignore[attr-defined]
+            doc.apply(edits_for(client, applied.edit, doc))
+        await doc.diagnostics()
+        if title == "Sort blocks":
+            written = [line.split()[0] for line in doc.text.split("\n") if line.startswith("\texample.com/")]
+            assert written == sorted(paths)
     assert doc.text == expected

@@ -5,6 +5,8 @@ document version it was computed for."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from lsprotocol import types
@@ -25,9 +27,10 @@ FORMAT_FILE = types.CodeActionKind.Source + ".format"
 KINDS = [types.CodeActionKind.QuickFix, SORT_BLOCKS, FORMAT_FILE]
 SORT_EDITS: MemoKey[list[TextEdit]] = MemoKey("sort-edits")
 
-# Above this many lines, whether "Format file" changes anything is not worked out to answer a
-# code action request (formatting 100,000 requirements takes seconds): the action is offered
-# without its edit, which codeAction/resolve computes, or with the command that formats.
+# Above this many lines, whether "Format file" or "Sort blocks" changes anything is not worked
+# out to answer a code action request (formatting 100,000 requirements takes seconds, sorting
+# them one): the action is offered without its edit, which codeAction/resolve computes, or with
+# the command that applies it.
 DEFERRED_FORMAT_LINES = 5000
 
 
@@ -76,19 +79,48 @@ def _applies_edits(ls: GomodServer) -> bool:
     return bool(ws and ws.apply_edit)
 
 
-def _format_action(ls: GomodServer, doc: Document) -> types.CodeAction | None:
-    title = "Format file"
-    if doc.memo.get(FORMAT_EDITS) is None and len(doc.lines) > DEFERRED_FORMAT_LINES:
+def _sort_edits(doc: Document) -> list[TextEdit]:
+    if doc.kind is FileKind.SUM or not doc.parsed.ok:
+        return []
+    edits = doc.memo.get(SORT_EDITS)
+    if edits is None:
+        edits = doc.memo.put(SORT_EDITS, sort_edits(doc.parsed.model))
+    return edits
+
+
+@dataclass(frozen=True)
+class _WholeFile:
+    """A source action over the whole file: its edits, and the command that applies them
+    (offered to clients that cannot resolve an action's edit, for a large file)."""
+
+    title: str
+    kind: str
+    edits: Callable[[Document], list[TextEdit]]
+    memo: MemoKey[list[TextEdit]]
+    command: str
+
+
+WHOLE_FILE = {
+    "sort": _WholeFile("Sort blocks", SORT_BLOCKS, _sort_edits, SORT_EDITS, commands.SORT_BLOCKS),
+    "format": _WholeFile("Format file", FORMAT_FILE, format_edits, FORMAT_EDITS, commands.FORMAT),
+}
+
+
+def _whole_file_action(ls: GomodServer, doc: Document, name: str) -> types.CodeAction | None:
+    """The action, with its edit; or, for a large file whose edits are not known yet, without:
+    the edit comes from codeAction/resolve, or the action runs the command that applies it."""
+    what = WHOLE_FILE[name]
+    if doc.memo.get(what.memo) is None and len(doc.lines) > DEFERRED_FORMAT_LINES:
         if _resolves_edit(ls):
-            return types.CodeAction(title=title, kind=FORMAT_FILE, data={"format": doc.uri})
+            return types.CodeAction(title=what.title, kind=what.kind, data={name: doc.uri})
         if _applies_edits(ls):
-            command = types.Command(title=title, command=commands.FORMAT, arguments=[doc.uri])
-            return types.CodeAction(title=title, kind=FORMAT_FILE, command=command)
-    edits = format_edits(doc)
+            command = types.Command(title=what.title, command=what.command, arguments=[doc.uri])
+            return types.CodeAction(title=what.title, kind=what.kind, command=command)
+    edits = what.edits(doc)
     if not edits:
         return None
     return types.CodeAction(
-        title=title, kind=FORMAT_FILE, edit=workspace_edit(ls, current_edits(ls, {doc.path: edits}))
+        title=what.title, kind=what.kind, edit=workspace_edit(ls, current_edits(ls, {doc.path: edits}))
     )
 
 
@@ -98,36 +130,40 @@ def register(server: GomodServer) -> None:
     @server.feature(types.CODE_ACTION_RESOLVE)
     @guarded()
     def resolve(ls: GomodServer, action: types.CodeAction) -> types.CodeAction:
-        """The edit of a deferred "Format file", for the document as it is now (an empty edit
-        when it is formatted already)."""
+        """The edit of a deferred whole-file action, for the document as it is now (an empty
+        edit when there is nothing to change any more)."""
         data = action.data
-        doc = (
-            ls.documents.get(data["format"])
-            if isinstance(data, dict) and isinstance(data.get("format"), str)
-            else None
-        )
-        if doc is not None and action.edit is None:
-            action.edit = workspace_edit(ls, current_edits(ls, {doc.path: format_edits(doc)}))
+        if action.edit is None and isinstance(data, dict):
+            for name, what in WHOLE_FILE.items():
+                doc = ls.documents.get(data[name]) if isinstance(data.get(name), str) else None
+                if doc is not None:
+                    action.edit = workspace_edit(ls, current_edits(ls, {doc.path: what.edits(doc)}))
         return action
 
-    @server.command(commands.FORMAT)
-    @guarded()
-    async def run_format(ls: GomodServer, uri: Any = None) -> None:
-        doc = ls.documents.get(uri) if isinstance(uri, str) else None
-        if doc is None:
-            ls.show(f"{commands.FORMAT}: expected the URI of an open go.mod or go.work")
-            return
-        edits = format_edits(doc)
-        if not edits:
-            ls.show("gomodls: the file is formatted already", types.MessageType.Info)
-            return
-        result = await ls.workspace_apply_edit_async(
-            types.ApplyWorkspaceEditParams(
-                edit=workspace_edit(ls, current_edits(ls, {doc.path: edits})), label="Format file"
+    def apply_whole_file(what: _WholeFile) -> Callable[..., Any]:
+        async def run(ls: GomodServer, uri: Any = None) -> None:
+            doc = ls.documents.get(uri) if isinstance(uri, str) else None
+            if doc is None:
+                ls.show(f"{what.command}: expected the URI of an open go.mod or go.work")
+                return
+            edits = what.edits(doc)
+            if not edits:
+                ls.show(f"gomodls: {what.title}: nothing to change", types.MessageType.Info)
+                return
+            result = await ls.workspace_apply_edit_async(
+                types.ApplyWorkspaceEditParams(
+                    edit=workspace_edit(ls, current_edits(ls, {doc.path: edits})), label=what.title
+                )
             )
-        )
-        if not result.applied:
-            ls.show(f"gomodls: the editor did not format ({result.failure_reason or 'no reason given'})")
+            if not result.applied:
+                ls.show(
+                    f"gomodls: the editor did not apply it ({result.failure_reason or 'no reason given'})"
+                )
+
+        return run
+
+    for what in WHOLE_FILE.values():
+        server.command(what.command)(guarded()(apply_whole_file(what)))
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
@@ -158,18 +194,7 @@ def register(server: GomodServer) -> None:
         for provide in ls.source_actions:
             actions.extend(provide(ls, doc, params))
         if doc.kind is not FileKind.SUM and doc.parsed.ok:
-            if wanted(params, SORT_BLOCKS):
-                edits = doc.memo.get(SORT_EDITS)
-                if edits is None:
-                    edits = doc.memo.put(SORT_EDITS, sort_edits(doc.parsed.model))
-                if edits:
-                    actions.append(
-                        types.CodeAction(
-                            title="Sort blocks",
-                            kind=SORT_BLOCKS,
-                            edit=workspace_edit(ls, current_edits(ls, {doc.path: edits})),
-                        )
-                    )
-            if wanted(params, FORMAT_FILE) and (action := _format_action(ls, doc)) is not None:
-                actions.append(action)
+            for name, what in WHOLE_FILE.items():
+                if wanted(params, what.kind) and (action := _whole_file_action(ls, doc, name)) is not None:
+                    actions.append(action)
         return actions

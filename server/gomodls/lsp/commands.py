@@ -17,6 +17,7 @@ VENDOR = "gomodls.vendor"  # go.mod path: go mod vendor (go work vendor in a wor
 WORK_USE = "gomodls.workUse"  # go.work path, directory: go work use
 WORK_SYNC = "gomodls.workSync"  # go.work path: go work sync
 FORMAT = "gomodls.format"  # document URI: format it (the "Format file" action of a large file)
+SORT_BLOCKS = "gomodls.sortBlocks"  # document URI: sort its blocks ("Sort blocks", a large file)
 
 FOR_ACTION: dict[Action, str] = {
     Action.UPGRADE: UPGRADE,
