@@ -236,7 +236,7 @@ async def server_stages(path: Path, edits: int, requests: int, cache: Path) -> d
         "hover_answered": hover is not None,
         "action_p50_ms": statistics.median(actions) * 1000,
         "action_p99_ms": percentile(actions, 99) * 1000,
-        "actions_offered": [a.title for a in action] if isinstance(action, list) else None,
+        "actions_offered": [a.title for a in action] if isinstance(action, (list, tuple)) else None,
         "peak_rss_mb": rss_kb / 1024,
         "rss_per_file_size": rss_kb * 1024 / len(text.encode()),
     }

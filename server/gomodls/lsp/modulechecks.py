@@ -285,9 +285,9 @@ UPGRADE_TARGETS: MemoKey[dict[bool, _Targets]] = MemoKey("upgrade-targets")
 def upgrade_targets(ls: GomodServer, doc: Document, transitive: bool) -> dict[str, str]:
     """Latest minor (or patch, with upgrades=patch) for the direct requirements, or for every
     module of the build list; kept for the document's version until the graph or the settings
-    change. As loads finish, only the modules not known before are looked at again (a go.mod of
-    100,000 requirements took a second a request, then 0.1 s while their facts loaded); once
-    all are known, a later load (fresh version lists) starts over."""
+    change, or fresh version lists are fetched (check_upgrades). As loads finish, only the
+    modules not known before are looked at again (a go.mod of 100,000 requirements took a
+    second a request, then 0.1 s while their facts loaded)."""
     facts = ls.resolution.facts_service()
     state = ls.resolution.state(doc) if transitive else None
     key = (id(facts), ls.settings.upgrades, id(state), state and state.generation)
@@ -400,6 +400,8 @@ async def check_upgrades(ls: GomodServer, gomod: object) -> list[str]:
         return []
     facts = ls.resolution.facts_service()
     facts.forget()
+    for doc in ls.documents:
+        doc.memo.pop(UPGRADE_TARGETS)  # (what is known again is fresh)
     paths = sorted({r.mod.path for r in model.require})
     got = await asyncio.gather(*(facts.facts(p) for p in paths), return_exceptions=True)
     lines = []
@@ -416,6 +418,7 @@ async def check_upgrades(ls: GomodServer, gomod: object) -> list[str]:
     ls.show(_upgrade_report(lines, unchecked, len(model.require)), types.MessageType.Info)
     for doc in ls.documents:
         doc.memo.pop(GRAPH_FINDINGS)
+        doc.memo.pop(UPGRADE_TARGETS)
         ls.publish(doc)
     return lines
 
