@@ -135,7 +135,8 @@ async def server_stages(path: Path, edits: int, requests: int, cache: Path) -> d
             fut.set_result(time.perf_counter())
 
     env = {**os.environ, "GOPROXY": "off", "GOFLAGS": "", "GOMODCACHE": str(cache), "GONOSUMDB": "*"}
-    await client.start_io(sys.executable, "-m", "gomodls", "serve", "--stdio", env=env)
+    log = ["--log-file", os.environ["BENCH_SERVER_LOG"]] if os.environ.get("BENCH_SERVER_LOG") else []
+    await client.start_io(sys.executable, "-m", "gomodls", "serve", "--stdio", *log, env=env)
     pid = client._server.pid  # type: ignore[union-attr]
     await client.initialize_async(
         types.InitializeParams(

@@ -74,9 +74,9 @@ NOT_ALLOWED = "the setting gomodls.go.allowRun is false"
 @dataclass(slots=True)
 class RootState:
     key: str  # the go.work path, or the module's directory
-    fingerprint: str = ""  # of the inputs the current or running resolution uses
+    fingerprint: object = None  # of the inputs the current or running resolution uses
     resolution: Resolution | None = None
-    resolved_fingerprint: str = ""
+    resolved_fingerprint: object = None
     inputs: Roots | None = None  # the main modules of the finished resolution
     # What -mod=mod would write to the main go.mod, when -mod=readonly finds it needs updates.
     go_mod_update: GoModUpdate | None = None
@@ -114,9 +114,10 @@ def main_key(f: ModFile) -> tuple[object, ...]:
     )
 
 
-def fingerprint(roots: Roots, files: FileSource) -> str:
+def fingerprint(roots: Roots, files: FileSource) -> tuple[object, ...]:
     """What the build list depends on: the main go.mod/go.work files (not comments), and the
-    go.mod files of directory replacements (read fresh by every resolution)."""
+    go.mod files of directory replacements (read fresh by every resolution). Compared, never
+    printed (its repr took 0.1 s on the event loop at 100,000 requirements)."""
     parts: list[object] = [(m.dir, main_key(m.model)) for m in roots.mains]
     replaced_dirs = [(m.dir, r.new.path) for m in roots.mains for r in m.model.replace if not r.new.version]
     if roots.work is not None:
@@ -134,7 +135,7 @@ def fingerprint(roots: Roots, files: FileSource) -> str:
     for base, target in replaced_dirs:
         gomod = os.path.join(base, target, "go.mod")
         parts.append((gomod, files.read_text(gomod)))
-    return repr(parts)
+    return tuple(parts)
 
 
 class ResolutionService:
@@ -233,7 +234,7 @@ class ResolutionService:
         except SetupError as e:
             state.error = str(e)
             return
-        fp = repr(self.fetching_key()) + fingerprint(roots, self.ls.files)
+        fp = (self.fetching_key(), fingerprint(roots, self.ls.files))
         redo = again or (state.redo_after is not None and time.monotonic() >= state.redo_after)
         if fp == state.fingerprint and (state.loading or (state.current and not redo)):
             return
@@ -246,7 +247,7 @@ class ResolutionService:
             state.task.cancel()
         state.task = asyncio.ensure_future(self._run(state, roots, fp))
 
-    async def _run(self, state: RootState, roots: Roots, fp: str) -> None:
+    async def _run(self, state: RootState, roots: Roots, fp: object) -> None:
         resolver, facts = self._stack()
         progress = asyncio.get_running_loop().call_later(
             PROGRESS_AFTER, lambda: self.ls.spawn(self._progress(state))

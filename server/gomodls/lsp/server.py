@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote
@@ -46,6 +47,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("gomodls")
 
+# A message handled for this long (seconds) is logged: every other message waited for it.
+SLOW_MESSAGE = 0.05
 WATCHED_GLOBS = ("**/go.mod", "**/go.work", "**/go.sum", "**/go.work.sum", "**/vendor/modules.txt")
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -164,7 +167,11 @@ class GomodProtocol(LanguageServerProtocol):
             self._send_response(message.id, None, error.to_response_error())
             return
         self._server.heap.message()
+        started = time.perf_counter()
         super().handle_message(message)
+        took = time.perf_counter() - started
+        if took >= SLOW_MESSAGE:  # (what ran synchronously: the event loop waited for it)
+            log.info("%s took %.0f ms", getattr(message, "method", "a response"), took * 1000)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> Any:
