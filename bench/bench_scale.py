@@ -113,9 +113,9 @@ def _peak_rss_kb(argv: list[str], env: dict[str, str]) -> int:
     return int(out.stdout)
 
 
-def _rss_peak_kb(pid: int) -> int:
+def _rss_peak_kb(pid: int, field: str = "VmHWM") -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0
 
@@ -169,6 +169,7 @@ async def server_stages(path: Path, edits: int, requests: int, cache: Path) -> d
 
     item = types.TextDocumentItem(uri=uri, language_id="go.mod", version=1, text=text)
     open_s = await publish_of(1, lambda: client.text_document_did_open(types.DidOpenTextDocumentParams(item)))
+    rss_open_kb = (_rss_peak_kb(pid, "VmRSS"), _rss_peak_kb(pid))
 
     start = lines.index("require (")
     end = lines.index(")", start)
@@ -223,6 +224,7 @@ async def server_stages(path: Path, edits: int, requests: int, cache: Path) -> d
         )
     )
     rss_kb = _rss_peak_kb(pid)
+    rss_end_kb = _rss_peak_kb(pid, "VmRSS")
     await client.shutdown_async(None)
     client.exit(None)
     await client.stop()
@@ -238,6 +240,9 @@ async def server_stages(path: Path, edits: int, requests: int, cache: Path) -> d
         "action_p50_ms": statistics.median(actions) * 1000,
         "action_p99_ms": percentile(actions, 99) * 1000,
         "actions_offered": [a.title for a in action] if isinstance(action, (list, tuple)) else None,
+        "rss_at_first_diagnostics_mb": rss_open_kb[0] / 1024,
+        "peak_rss_at_first_diagnostics_mb": rss_open_kb[1] / 1024,
+        "rss_at_end_mb": rss_end_kb / 1024,
         "peak_rss_mb": rss_kb / 1024,
         "rss_per_file_size": rss_kb * 1024 / len(text.encode()),
     }

@@ -38,7 +38,7 @@ def index_summary(index: RequireIndex) -> tuple[object, ...]:
         return (r.mod.path, r.mod.version, r.syntax.line)  # type: ignore[attr-defined]
 
     by_path = sorted((p, req(r)) for p, r in index.by_path.items()) if index.unique else None
-    return index.unique, by_path, [req(r) for r in index.noncanonical]
+    return index.unique, by_path, [req(r) for r in index.noncanonical], index.direct()
 
 
 def check_same(memoised: ParsedFile, text: str) -> None:
@@ -58,6 +58,7 @@ EXTRA = st.sampled_from(
         '\t"example.com/m0004" v1.0.0\n',
         "require example.com/m0005 v1.0.0\n",
         "require example.com/lone v1.0.0\n",
+        "require example.com/lone2 v1.0.0 // indirect\n",
     ]
 )
 

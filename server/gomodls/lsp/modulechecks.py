@@ -257,8 +257,12 @@ async def upgrade(ls: GomodServer, argument: object) -> None:
 
 # Modules whose facts one code action request looks at again, at most (while 100,000 load).
 LOOK_BUDGET = 4096
-# Paths handed to the facts service per step of the event loop (it checks each).
-WANT_SLICE = 5000
+# The facts of the modules to upgrade are asked for WANT_SLICE at a time, every WANT_PAUSE
+# seconds: loading those of 100,000 modules as fast as they come (from the module cache, or
+# failing fast offline) kept the event loop and the GIL busy enough to make every request of
+# the meantime 5-10 times slower; over the network the loads are slower than this anyway.
+WANT_SLICE = 64
+WANT_PAUSE = 0.1
 
 
 class _Targets:
@@ -295,11 +299,7 @@ def upgrade_targets(ls: GomodServer, doc: Document, transitive: bool) -> dict[st
     if memo is None:
         memo = doc.memo.put(UPGRADE_TARGETS, {})
     found = memo.get(transitive)
-    if found is not None and (
-        found.key != key or (found.loads_seen != facts.loads_done and not found.waiting)
-    ):
-        found = None  # (every module was known: a load now is a fresher one, check for upgrades)
-    if found is None:
+    if found is None or found.key != key:
         model = doc.parsed.model
         excluded = (
             {(x.mod.path, x.mod.version) for x in model.exclude} if isinstance(model, ModFile) else set()
@@ -307,17 +307,18 @@ def upgrade_targets(ls: GomodServer, doc: Document, transitive: bool) -> dict[st
         found = memo[transitive] = _Targets(key, _current(ls, doc, transitive), excluded)
         _look(ls, found)
         if found.waiting:
-            ls.spawn(_want(facts, [p for p, _ in found.waiting]))
+            ls.spawn(_want(facts, found.waiting))
     elif found.loads_seen != facts.loads_done and found.waiting:
         _look(ls, found)
     return found.targets
 
 
-async def _want(facts: ModuleFactsService, paths: list[str]) -> None:
-    """Ask for the facts of many modules a slice per step of the event loop."""
-    for i in range(0, len(paths), WANT_SLICE):
-        facts.want_all(paths[i : i + WANT_SLICE])
-        await asyncio.sleep(0)
+async def _want(facts: ModuleFactsService, modules: list[tuple[str, str]]) -> None:
+    """Ask for the facts of many modules (path, version), a slice at a time (see WANT_SLICE)."""
+    for i in range(0, len(modules), WANT_SLICE):
+        facts.want_all([p for p, _ in modules[i : i + WANT_SLICE]])
+        if i + WANT_SLICE < len(modules):
+            await asyncio.sleep(WANT_PAUSE)
 
 
 def _current(ls: GomodServer, doc: Document, transitive: bool) -> list[tuple[str, str]]:
@@ -330,6 +331,9 @@ def _current(ls: GomodServer, doc: Document, transitive: bool) -> list[tuple[str
         if state is None or state.resolution is None:
             return []
         return [(m.path, m.version) for m in state.resolution.result.modules if not m.main and m.version]
+    index = doc.parsed.require_index()
+    if index.unique:  # (kept per chunk of requirements across edits: no pass over them all)
+        return index.direct()
     return list({r.mod.path: r.mod.version for r in model.require if not r.indirect}.items())
 
 

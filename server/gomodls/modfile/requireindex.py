@@ -25,7 +25,7 @@ class RequireIndex:
     `unique`: no path is required twice; `noncanonical`: the requirements not written as Go
     writes them (quoted paths, non-canonical versions), in the file's order."""
 
-    __slots__ = ("_parts", "by_path", "model", "noncanonical", "unique")
+    __slots__ = ("_direct", "_parts", "by_path", "model", "noncanonical", "unique")
 
     def __init__(self, model: ModFile) -> None:
         self.model = model
@@ -36,6 +36,7 @@ class RequireIndex:
         # part id -> (part, its requirements, the noncanonical ones); None once another index
         # took this one's tables over.
         self._parts: dict[int, tuple[object, list[Require], list[Require]]] | None = None
+        self._direct: dict[int, list[tuple[str, str]]] = {}  # part id -> direct() of its requirements
         if model.require_parts is not None:
             self._parts = {
                 id(part): (part, reqs, [r for r in reqs if not r.canonical])
@@ -44,6 +45,19 @@ class RequireIndex:
             self.noncanonical = [r for _, _, nc in self._parts.values() for r in nc]
         else:
             self.noncanonical = [r for r in requires if not r.canonical]
+
+    def direct(self) -> list[tuple[str, str]]:
+        """Path and version of the requirements not marked // indirect, in the file's order
+        (kept per part: after an edit, only the parts it touched are looked at)."""
+        if self._parts is None:
+            return [(r.mod.path, r.mod.version) for r in self.model.require if not r.indirect]
+        out: list[tuple[str, str]] = []
+        for i, (_, reqs, _) in self._parts.items():
+            found = self._direct.get(i)
+            if found is None:
+                found = self._direct[i] = [(r.mod.path, r.mod.version) for r in reqs if not r.indirect]
+            out += found
+        return out
 
     @classmethod
     def following(cls, previous: RequireIndex | None, model: ModFile) -> RequireIndex:
@@ -95,6 +109,7 @@ class RequireIndex:
                 entry = (part, reqs, [r for r in reqs if not r.canonical])
             parts_table[id(part)] = entry
         index._parts = parts_table
+        index._direct = {i: d for i, d in previous._direct.items() if i in parts_table}
         index.noncanonical = [r for _, _, nc in parts_table.values() for r in nc]
         previous._parts = None
         return index
