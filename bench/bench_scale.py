@@ -234,9 +234,11 @@ async def server_stages(path: Path, edits: int, requests: int, cache: Path) -> d
         "diagnostics_at_open": counts.get(1),
         "edit_p50_ms": statistics.median(ms) if ms else None,
         "edit_p99_ms": percentile(ms, 99) if ms else None,
+        "hover_first_ms": hovers[0] * 1000,  # the first request after the edits
         "hover_p50_ms": statistics.median(hovers) * 1000,
         "hover_p99_ms": percentile(hovers, 99) * 1000,
         "hover_answered": hover is not None,
+        "action_first_ms": actions[0] * 1000,  # the first after the edits (and the hovers)
         "action_p50_ms": statistics.median(actions) * 1000,
         "action_p99_ms": percentile(actions, 99) * 1000,
         "actions_offered": [a.title for a in action] if isinstance(action, (list, tuple)) else None,

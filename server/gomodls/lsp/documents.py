@@ -14,11 +14,13 @@ from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
 from gomodls.analysis.findings import Finding
+from gomodls.base.gcpause import paused_gc
 from gomodls.lsp.positions import Encoding, from_range
 from gomodls.modfile.gosum import SumFile, parse_sum
 from gomodls.modfile.parsed import FileKind, ParsedFile, ParseMemo, parse_syntax
 from gomodls.syntax.incremental import apply_edit
-from gomodls.syntax.parser import parse
+from gomodls.syntax.lexer import lex_lines
+from gomodls.syntax.parser import parse_lines
 from gomodls.syntax.tree import FileSyntax
 
 # Files gomodls serves, recognised by name (clients send different language ids).
@@ -100,9 +102,8 @@ class Document:
     def open(cls, uri: str, version: int, text: str) -> Document:
         path = path_of(uri)
         kind = served_kind(path) or FileKind.MOD
-        doc = cls(uri, path, kind, version, text.split("\n"))
-        if kind is not FileKind.SUM:
-            doc.syntax = parse(text, os.path.basename(path))
+        doc = cls(uri, path, kind, version, [])
+        doc._replace_all(text)
         return doc
 
     @property
@@ -157,7 +158,10 @@ class Document:
     def _replace_all(self, text: str) -> None:
         self.lines = text.split("\n")
         if self.kind is not FileKind.SUM:
-            self.syntax = parse(text, os.path.basename(self.path))
+            # syntax.parser.parse, on our lines: the tree's source lines share their strings
+            # (a second copy of the text's lines was 10 MB at 100,000 requirements).
+            with paused_gc():
+                self.syntax = parse_lines(lex_lines(self.lines, 0, at_eof=True), os.path.basename(self.path))
 
 
 class DocumentStore:
