@@ -246,6 +246,8 @@ async def server_stages(path: Path, edits: int, requests: int, cache: Path) -> d
         "peak_rss_at_first_diagnostics_mb": rss_open_kb[1] / 1024,
         "rss_at_end_mb": rss_end_kb / 1024,
         "peak_rss_mb": rss_kb / 1024,
+        "hover_ms": [round(x * 1000, 1) for x in hovers],
+        "action_ms": [round(x * 1000, 1) for x in actions],
         "rss_per_file_size": rss_kb * 1024 / len(text.encode()),
     }
 
