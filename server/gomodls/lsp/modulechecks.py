@@ -307,10 +307,23 @@ def upgrade_targets(ls: GomodServer, doc: Document, transitive: bool) -> dict[st
         found = memo[transitive] = _Targets(key, _current(ls, doc, transitive), excluded)
         _look(ls, found)
         if found.waiting:
-            ls.spawn(_want(facts, found.waiting))
+            _want_for(doc.uri, transitive, facts, found.waiting)
     elif found.loads_seen != facts.loads_done and found.waiting:
         _look(ls, found)
     return found.targets
+
+
+# The slow asking of _want, one per document and kind: a new version's replaces the last one's.
+_WANTING: dict[tuple[str, bool], asyncio.Task[None]] = {}
+
+
+def _want_for(uri: str, transitive: bool, facts: ModuleFactsService, modules: list[tuple[str, str]]) -> None:
+    key = (uri, transitive)
+    previous = _WANTING.pop(key, None)
+    if previous is not None:
+        previous.cancel()
+    task = _WANTING[key] = asyncio.ensure_future(_want(facts, modules))
+    task.add_done_callback(lambda t: _WANTING.pop(key, None) if _WANTING.get(key) is t else None)
 
 
 async def _want(facts: ModuleFactsService, modules: list[tuple[str, str]]) -> None:
@@ -447,6 +460,15 @@ def _upgrade_report(lines: list[str], unchecked: dict[str, list[str]], required:
 def register(server: GomodServer) -> None:
     server.finding_sources["module-graph"] = findings
     server.source_actions.append(source_actions)
+
+    def closed(event: str, doc: Document) -> None:
+        if event == "close":
+            for transitive in (False, True):
+                task = _WANTING.pop((doc.uri, transitive), None)
+                if task is not None:
+                    task.cancel()
+
+    server.document_hooks.append(closed)
 
     @server.command(commands.UPGRADE)
     @guarded()
