@@ -294,8 +294,19 @@ def _latest(version: str, facts: ModuleFacts) -> str:
     return upgrades(version, facts.versions, retracted=lambda v: facts.retraction(v) is not None).latest
 
 
+def _graph_stamp(ls: GomodServer) -> object:
+    """What the module sections read from the resolution service: the roots' resolutions (a
+    generation counts finished ones and fact arrivals) and the facts loaded."""
+    facts = ls.resolution.facts
+    return (
+        tuple((s.key, s.generation, s.loading, s.current, s.error) for s in ls.resolution.roots.values()),
+        (id(facts), facts.loads_done) if facts is not None else None,
+    )
+
+
 def register(server: GomodServer) -> None:
     server.hover_sections.extend([module_section, go_line])
+    server.hover_stamps.append(_graph_stamp)
 
     @server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
     @guarded([])

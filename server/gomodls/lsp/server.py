@@ -51,6 +51,7 @@ log = logging.getLogger("gomodls")
 SLOW_MESSAGE = 0.05
 WATCHED_GLOBS = ("**/go.mod", "**/go.work", "**/go.sum", "**/go.work.sum", "**/vendor/modules.txt")
 F = TypeVar("F", bound=Callable[..., Any])
+GOENV_RECHECK = 0.5  # seconds: how stale background work may see the go env file (`go env -w`)
 
 
 class _Refused:
@@ -152,6 +153,10 @@ class GomodProtocol(LanguageServerProtocol):
                 future.add_done_callback(lambda _: self._request_futures.pop(msg_id, None))
 
     def handle_message(self, message: Any) -> None:
+        server = self._server
+        server.messages += 1
+        if getattr(message, "method", None) != types.TEXT_DOCUMENT_HOVER:
+            server.changes += 1  # (what a hover shows may have changed: lsp/hover.py's cache)
         if isinstance(message, _Dropped):
             return
         if isinstance(message, _Refused):
@@ -166,7 +171,7 @@ class GomodProtocol(LanguageServerProtocol):
             error = JsonRpcInvalidRequest(f"{message.method}: the server is shutting down")
             self._send_response(message.id, None, error.to_response_error())
             return
-        self._server.heap.message()
+        server.heap.message()
         started = time.perf_counter()
         super().handle_message(message)
         took = time.perf_counter() - started
@@ -227,6 +232,12 @@ class GomodServer(LanguageServer):
         self.checksums = ChecksumService(self)  # the checksum database (sumdb/)
         self.heap = Heap()  # the garbage collector's policy
         self._goenv: tuple[object, GoEnv] | None = None
+        # (messages, time.monotonic(), path, mtime) of the last look at the go env file
+        self._goenv_file: tuple[int, float, str | None, int | None] = (-1, 0.0, None, None)
+        # Client messages so far, and those other than hovers (anything else may change what a
+        # hover shows: an edit, a file or setting changed, a command).
+        self.messages = 0
+        self.changes = 0
         self.exit_status = 0  # of `gomodls serve`, set by the exit notification
         self.go_detections = 0  # local go detections started (the latest one decides)
         # Findings beyond the offline checks (module graph, tidy), by source name: each source
@@ -237,6 +248,10 @@ class GomodServer(LanguageServer):
         self.document_hooks: list[Callable[[str, Document], None]] = []
         # Each adds its sections to a hover of go.mod or go.work (in this order), or none.
         self.hover_sections: list[Callable[[HoverContext], None]] = []
+        # What the sections read beyond the document and the client's messages, each as a
+        # value that changes when that does (a generation count): hovers are cached until one
+        # of these, or `changes`, moves (lsp/hover.py).
+        self.hover_stamps: list[Callable[[GomodServer], object]] = []
         # Each may add a section (markdown) to a hover of a go.sum line, given its module path
         # and version (vulnerabilities).
         self.sum_hover_sections: list[Callable[[GomodServer, Document, str, str], str | None]] = []
@@ -326,13 +341,19 @@ class GomodServer(LanguageServer):
     @property
     def goenv(self) -> GoEnv:
         """The Go environment, read again only when the settings, the local go or the go env
-        file (`go env -w`) change: features ask for it several times a request."""
+        file (`go env -w`) change. Features ask for it several times a request: the go env
+        file is looked at (a stat) once per client message, and at most every GOENV_RECHECK
+        seconds in between (for background work)."""
+        now = time.monotonic()
+        messages, checked, env_file, stamp = self._goenv_file
+        if messages != self.messages or now - checked >= GOENV_RECHECK:
+            env_file = env_file_path(os.environ)
+            try:
+                stamp = os.stat(env_file).st_mtime_ns if env_file else None
+            except OSError:
+                stamp = None
+            self._goenv_file = (self.messages, now, env_file, stamp)
         goroot = self.local.goroot if self.local else None
-        env_file = env_file_path(os.environ)
-        try:
-            stamp = os.stat(env_file).st_mtime_ns if env_file else None
-        except OSError:
-            stamp = None
         key = (tuple(sorted(self.settings.env.items())), goroot, env_file, stamp)
         if self._goenv is None or self._goenv[0] != key:
             self._goenv = (key, GoEnv(overrides=self.settings.env, goroot=goroot))

@@ -328,6 +328,7 @@ def register(server: GomodServer) -> None:
     service(server)
     server.finding_sources["vulnerabilities"] = findings
     server.hover_sections.append(hover_section)
+    server.hover_stamps.append(lambda ls: tuple((k, id(p)) for k, p in service(ls).published.items()))
     server.sum_hover_sections.append(sum_section)
     server.source_actions.append(source_actions)
     server.code_action_kinds.append(VULN_ACTIONS)
