@@ -66,3 +66,47 @@ def test_install_patches_compile_only_through_the_cache(tmp_path: Path) -> None:
         assert eval(builtins.compile("1 + 1", "<string>", "eval")) == 2
     finally:
         builtins.compile = original
+
+
+def test_module_code_without_pyc_is_cached(tmp_path: Path) -> None:
+    """importlib's compile of a module's source (no .pyc written): cached by source and path."""
+    path = str(tmp_path / "cache.marshal")
+    first = CodeCache(path)
+    first.compile(SOURCE.encode(), "/x/m.py", "exec", dont_inherit=True, optimize=-1)
+    assert (first.hits, first.misses) == (0, 1)
+    first.save()
+    second = CodeCache(path)
+    code = second.compile(SOURCE.encode(), "/x/m.py", "exec", dont_inherit=True, optimize=-1)
+    assert (second.hits, second.misses) == (1, 0)
+    assert code.co_filename == "/x/m.py"
+    changed = second.compile(
+        SOURCE.replace("+ 1", "+ 2").encode(), "/x/m.py", "exec", dont_inherit=True, optimize=-1
+    )
+    namespace: dict[str, object] = {}
+    exec(changed, namespace)
+    assert namespace["f"](40) == 42  # type: ignore[operator]
+    assert second.misses == 1
+
+
+def test_dataclass_methods_are_compiled_through_the_cache(tmp_path: Path) -> None:
+    import dataclasses
+
+    cache = CodeCache(str(tmp_path / "cache.marshal"))
+    original = builtins.compile
+    try:
+        cache.install()
+
+        @dataclasses.dataclass
+        class Point:
+            x: int
+            y: int = 2
+
+        assert (
+            Point(1) == Point(1, 2)
+            and repr(Point(3))
+            == "test_dataclass_methods_are_compiled_through_the_cache.<locals>.Point(x=3, y=2)"
+        )
+        assert cache.misses > 0
+    finally:
+        builtins.compile = original
+        del dataclasses.exec  # type: ignore[attr-defined]

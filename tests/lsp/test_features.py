@@ -487,6 +487,38 @@ async def test_sort_blocks_action(client: LanguageClient, oracle) -> None:  # ty
 # --------------------------------------------------------------------------- hover
 
 
+async def test_hover_follows_what_it_shows(client: LanguageClient) -> None:
+    """A hover is remembered for the document's version, and computed again when what it shows
+    changes: here go.sum, written on disk and announced as a watched file change."""
+    root: Path = client.root  # type: ignore[attr-defined]
+    text = "module example.com/m\n\ngo 1.22\n\nrequire golang.org/x/text v0.14.0\n"
+    doc = Doc.open(client, root / "go.mod", text)
+
+    async def hover() -> str:
+        h = await client.text_document_hover_async(
+            types.HoverParams(text_document=doc.ident, position=doc.pos_of("golang.org/x/text", 1))
+        )
+        assert h is not None and isinstance(h.contents, types.MarkupContent)
+        return h.contents.value
+
+    first = await hover()
+    assert "go.sum: none" in first.split("  \n")
+    assert await hover() == first  # (nothing changed: the same answer)
+    h_zip, h_mod = go_mod_hash(b"zip"), go_mod_hash(b"mod")
+    gosum = root / "go.sum"
+    gosum.write_text(f"golang.org/x/text v0.14.0 {h_zip}\ngolang.org/x/text v0.14.0/go.mod {h_mod}\n")
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=gosum.as_uri(), type=types.FileChangeType.Created)]
+        )
+    )
+    assert "go.sum: both hashes for v0.14.0" in (await hover()).split("  \n")
+    # An edit: the hover of the new version is of the new text.
+    at = doc.text.index("v0.14.0")
+    doc.change(at, at + len("v0.14.0"), "v0.15.0")
+    assert "required: `v0.15.0`" in (await hover()).split("  \n")
+
+
 async def test_hover(client: LanguageClient) -> None:
     root: Path = client.root  # type: ignore[attr-defined]
     setup_workspace(root)
