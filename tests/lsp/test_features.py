@@ -501,9 +501,7 @@ async def test_hover_follows_what_it_shows(client: LanguageClient) -> None:
         assert h is not None and isinstance(h.contents, types.MarkupContent)
         return h.contents.value
 
-    first = await hover()
-    assert "go.sum: none" in first.split("  \n")
-    assert await hover() == first  # (nothing changed: the same answer)
+    assert "go.sum: none" in (await hover()).split("  \n")
     h_zip, h_mod = go_mod_hash(b"zip"), go_mod_hash(b"mod")
     gosum = root / "go.sum"
     gosum.write_text(f"golang.org/x/text v0.14.0 {h_zip}\ngolang.org/x/text v0.14.0/go.mod {h_mod}\n")

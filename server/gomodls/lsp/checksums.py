@@ -43,6 +43,8 @@ class ChecksumService:
         self._republish_soon = False
         self._said_misbehavior = False
         self.generation = 0  # counts arrivals (the checks' memo keys)
+        self._settings_env: object = None  # the GoEnv _env_settings are of
+        self._env_settings: SumDBSettings | None = None
         self.mismatches = 0  # counts changes to the MISMATCH verdicts (go.sum lines' memo key)
 
     def _setup(self) -> tuple[SumDBSettings, SumDBChecker]:
@@ -50,7 +52,11 @@ class ChecksumService:
         from gomodls.resolve.sumdbcheck import SumDBChecker
         from gomodls.sumdb.config import settings_from_env
 
-        settings = settings_from_env(self.ls.goenv)
+        env = self.ls.goenv
+        settings = self._env_settings
+        if env is not self._settings_env or settings is None:  # (a GoEnv is a snapshot)
+            settings = self._env_settings = settings_from_env(env)
+            self._settings_env = env
         if settings != self._settings:
             self._said_misbehavior = False
             self.mismatches += 1
