@@ -6,12 +6,16 @@ file holds the session and no traceback."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
+
+from gomodls.lsp.server import SHUTDOWN_WAIT, run_until_exit
 
 from .conftest import CONFIG
 
@@ -153,3 +157,26 @@ async def test_exit_without_shutdown_ends_with_status_1(tmp_path: Path) -> None:
             proc.wait()
     assert (status, err) == (1, "")
     assert "Traceback" not in log.read_text()
+
+
+def test_the_end_does_not_wait_forever_for_a_task_that_will_not_end() -> None:
+    """A task that does not end once cancelled (as asyncio's subprocess creation, cancelled
+    by an exit, waits for pipes it never connected) delays the end by SHUTDOWN_WAIT at most."""
+    ended = []
+
+    async def stubborn() -> None:
+        while True:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.sleep(3600)
+
+    async def main() -> None:
+        left = asyncio.ensure_future(stubborn())
+        await asyncio.sleep(0.05)
+        ended.append(not left.done())
+
+    # (in a thread: with asyncio.run's end this would wait forever, and the test with it)
+    runner = threading.Thread(target=run_until_exit, args=(main(),), daemon=True)
+    runner.start()
+    runner.join(SHUTDOWN_WAIT + 30)
+    assert not runner.is_alive(), "the end waited for the task"
+    assert ended == [True]

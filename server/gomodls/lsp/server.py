@@ -14,7 +14,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote
 
@@ -52,6 +52,32 @@ SLOW_MESSAGE = 0.05
 WATCHED_GLOBS = ("**/go.mod", "**/go.work", "**/go.sum", "**/go.work.sum", "**/vendor/modules.txt")
 F = TypeVar("F", bound=Callable[..., Any])
 GOENV_RECHECK = 0.5  # seconds: how stale background work may see the go env file (`go env -w`)
+
+
+SHUTDOWN_WAIT = 2.0  # seconds the tasks still running at exit get to finish cancelling
+
+
+def run_until_exit(main: Coroutine[Any, Any, None]) -> None:
+    """asyncio.run, except that at the end the tasks still running get SHUTDOWN_WAIT seconds to
+    finish cancelling instead of forever: a subprocess whose creation is cancelled (an exit
+    that arrives while a go command starts) never lets its task end, as asyncio then waits for
+    pipes it never connected, and the server would never exit."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(main)
+    finally:
+        try:
+            pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+            for task in pending:
+                task.cancel()
+            if pending:
+                loop.run_until_complete(asyncio.wait(pending, timeout=SHUTDOWN_WAIT))
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.run_until_complete(loop.shutdown_default_executor())
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
 
 
 class _Refused:
@@ -284,7 +310,7 @@ class GomodServer(LanguageServer):
                 self.exit_status = 1
 
         try:
-            asyncio.run(serve())
+            run_until_exit(serve())
         except BrokenPipeError:
             log.error("Connection to the client is lost! Shutting down the server.")
         except (KeyboardInterrupt, SystemExit):
@@ -318,7 +344,7 @@ class GomodServer(LanguageServer):
                 await self._server.serve_forever()
 
         with contextlib.suppress(asyncio.CancelledError):  # (shutdown closes the server)
-            asyncio.run(serve())
+            run_until_exit(serve())
 
     def resolve_later(self, doc: Document) -> None:
         """Resolve the document's module graph once edits settle; then refresh what shows it."""
