@@ -10,8 +10,9 @@ was frozen since, everything is unfrozen, collected and frozen again.
 
 Modules the server imports on first use (httpx for the first download, urllib for a file://
 proxy, the checksum database's cryptography) would cost their import time (~0.1 s) inside whatever first needs them, on the
-event loop: they are imported in a thread after start-up instead (the loop keeps running;
-the interpreter switches between the two threads every few milliseconds)."""
+event loop: they are imported in a thread instead, once the client has been quiet for a moment
+after start-up (the loop keeps running, but the two threads share the interpreter: not while
+the first diagnostics are computed or the user types)."""
 
 from __future__ import annotations
 
@@ -20,12 +21,13 @@ import gc
 import importlib
 import logging
 import time
+from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
 IDLE = 5.0  # seconds without a message before a full collection
 GROWTH = 0.25  # ... and only if the frozen objects grew by this fraction since the last one
-WARM_AFTER = 1.0  # seconds after start-up
+QUIET = 0.5  # seconds without a message before warming imports (not while the user types)
 WARM_IMPORTS = (
     "httpx",
     "anyio._backends._asyncio",
@@ -51,6 +53,19 @@ class Heap:
         gc.freeze()
         if self._timer is None and gc.get_freeze_count() > self._collected_at * (1 + GROWTH):
             self._timer = asyncio.get_running_loop().call_later(self.idle, self._collect_when_idle)
+
+    def when_quiet(self, fn: Callable[[], object], quiet: float = QUIET) -> None:
+        """Call fn once no message has arrived for `quiet` seconds."""
+        loop = asyncio.get_running_loop()
+
+        def check() -> None:
+            waited = time.monotonic() - self.last_message
+            if waited < quiet:
+                loop.call_later(quiet - waited, check)
+            else:
+                fn()
+
+        loop.call_later(quiet, check)
 
     def _collect_when_idle(self) -> None:
         self._timer = None

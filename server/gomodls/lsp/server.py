@@ -36,7 +36,7 @@ from gomodls.lsp.config import Settings, parse_settings
 from gomodls.lsp.diagnostics import to_diagnostic
 from gomodls.lsp.documents import Document, DocumentStore, path_of, served_kind
 from gomodls.lsp.files import RecordingFiles, WorkspaceFiles
-from gomodls.lsp.heap import WARM_AFTER, Heap, warm_imports
+from gomodls.lsp.heap import Heap, warm_imports
 from gomodls.lsp.positions import Encoding, encoding_of
 from gomodls.lsp.resolution import ResolutionService
 from gomodls.lsp.wire import CheckedStream, stdin_stream
@@ -526,8 +526,7 @@ def register_core(server: GomodServer) -> None:
     def initialized(ls: GomodServer, params: types.InitializedParams) -> None:
         ls.spawn(asyncio.to_thread(codecache.save))
         ls.heap.settled()
-        # (later: the first pull of the settings and the first diagnostics need the interpreter)
-        asyncio.get_running_loop().call_later(WARM_AFTER, lambda: ls.spawn(asyncio.to_thread(warm_imports)))
+        ls.heap.when_quiet(lambda: ls.spawn(asyncio.to_thread(warm_imports)))
         ls.spawn(_configure_then_detect_go(ls))
         ls.spawn(_watch_files(ls))
 

@@ -10,7 +10,7 @@ import functools
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -169,6 +169,22 @@ def _main(directory: str, files: FileSource, cwd: str) -> MainModule:
             "\tgo mod edit -module=example.com/mod"
         )
     return MainModule(directory, parsed.model, gomod)
+
+
+FETCH_CONCURRENCY = 16  # fetches of one round in flight (the transport's own limit is as many)
+
+
+async def _each(jobs: list[Callable[[], Awaitable[object]]], concurrency: int = FETCH_CONCURRENCY) -> None:
+    """Run the jobs, `concurrency` at a time. A round of hundreds started at once put hundreds of
+    steps (cache lookups, file reads finishing) in the event loop's ready queue together, and a
+    keystroke arriving then waited behind all of them."""
+    pending = iter(jobs)
+
+    async def worker() -> None:
+        for job in pending:
+            await job()
+
+    await asyncio.gather(*(worker() for _ in range(min(concurrency, len(jobs)))))
 
 
 def _parse_main(files: FileSource, gomod: str, text: str) -> ParsedFile:
@@ -498,9 +514,17 @@ class Resolver:
                     raise ResolveLimit(
                         f"the module graph has over {MAX_MODULES} module versions; gomodls stops loading it"
                     ) from None
-                await asyncio.gather(
-                    *(self._fetch_mod(mv, known) for mv in e.missing if mv not in self._summaries),
-                    *(self._fetch_info(mv, known) for mv in e.missing_info if mv not in self._infos),
+                await _each(
+                    [
+                        functools.partial(self._fetch_mod, mv, known)
+                        for mv in e.missing
+                        if mv not in self._summaries
+                    ]
+                    + [
+                        functools.partial(self._fetch_info, mv, known)
+                        for mv in e.missing_info
+                        if mv not in self._infos
+                    ]
                 )
                 continue
             if known:
