@@ -39,7 +39,7 @@ from gomodls.lsp.files import RecordingFiles, WorkspaceFiles
 from gomodls.lsp.heap import Heap, warm_imports
 from gomodls.lsp.positions import Encoding, encoding_of
 from gomodls.lsp.resolution import ResolutionService
-from gomodls.lsp.wire import CheckedStream, stdin_stream
+from gomodls.lsp.wire import AsyncReader, CheckedStream, stdin_stream
 from gomodls.modfile.parsed import FileKind
 
 if TYPE_CHECKING:
@@ -298,16 +298,7 @@ class GomodServer(LanguageServer):
         self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
 
         async def serve() -> None:
-            checked = CheckedStream(stdin_stream(stdin or sys.stdin.buffer))
-            await run_async(
-                stop_event=stop_event,
-                reader=checked,
-                protocol=self.protocol,
-                logger=log,
-                error_handler=self.report_server_error,
-            )
-            if checked.headers.error:
-                self.exit_status = 1
+            await self._serve(stdin_stream(stdin or sys.stdin.buffer), stop_event)
 
         try:
             run_until_exit(serve())
@@ -318,6 +309,21 @@ class GomodServer(LanguageServer):
         finally:
             self.shutdown()
 
+    async def _serve(self, reader: AsyncReader, stop_event: threading.Event) -> bool:
+        """Handle the messages read from `reader` until it ends; False when it ended on a
+        malformed header (`gomodls serve` then exits with status 1)."""
+        checked = CheckedStream(reader)
+        await run_async(
+            stop_event=stop_event,
+            reader=checked,
+            protocol=self.protocol,
+            logger=log,
+            error_handler=self.report_server_error,
+        )
+        if checked.headers.error:
+            self.exit_status = 1
+        return not checked.headers.error
+
     def start_tcp(self, host: str, port: int) -> None:
         """pygls's start_tcp, reading through the header check."""
         log.info("Starting TCP server on %s:%s", host, port)
@@ -325,16 +331,7 @@ class GomodServer(LanguageServer):
 
         async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             self.protocol.set_writer(writer)  # type: ignore[arg-type]
-            checked = CheckedStream(reader)
-            await run_async(
-                stop_event=stop_event,
-                reader=checked,
-                protocol=self.protocol,
-                logger=log,
-                error_handler=self.report_server_error,
-            )
-            if checked.headers.error:
-                self.exit_status = 1
+            if not await self._serve(reader, stop_event):
                 writer.close()
             self.shutdown()
 
