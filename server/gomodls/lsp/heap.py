@@ -9,10 +9,10 @@ replaced graph) is still reclaimed: once the server has been idle for IDLE secon
 was frozen since, everything is unfrozen, collected and frozen again.
 
 Modules the server imports on first use (httpx for the first download, urllib for a file://
-proxy, the checksum database's cryptography) would cost their import time (~0.1 s) inside whatever first needs them, on the
-event loop: they are imported in a thread instead, once the client has been quiet for a moment
-after start-up (the loop keeps running, but the two threads share the interpreter: not while
-the first diagnostics are computed or the user types)."""
+proxy, the checksum database's cryptography) would cost their import time (~0.1 s) inside
+whatever first needs them, on the event loop: they are imported in a thread instead, once the
+client has been quiet for a moment after start-up (the loop keeps running, but the two threads
+share the interpreter: not while the first diagnostics are computed or the user types)."""
 
 from __future__ import annotations
 
