@@ -69,3 +69,33 @@ def test_warm_imports_imports_what_first_use_needs() -> None:
 
     warm_imports()
     assert "httpx" in sys.modules and "gomodls.resolve.sumdbcheck" in sys.modules
+
+
+async def test_when_quiet_waits_for_quiet() -> None:
+    heap = Heap()
+    called: list[float] = []
+    heap.when_quiet(lambda: called.append(0), quiet=0.1)
+    for _ in range(5):
+        heap.message()
+        await asyncio.sleep(0.04)
+    assert not called, "messages keep arriving"
+    await asyncio.sleep(0.2)
+    assert called == [0]
+
+
+async def test_when_quiet_at_the_latest() -> None:
+    """A client that never stops sending (a user typing from the start) still gets it done."""
+    heap = Heap()
+    called: list[int] = []
+    heap.when_quiet(lambda: called.append(0), quiet=0.1, latest=0.25)
+    for _ in range(12):
+        heap.message()
+        await asyncio.sleep(0.04)
+    assert called == [0]
+
+
+def test_warm_imports_include_the_first_connection() -> None:
+    import sys
+
+    warm_imports()
+    assert "httpcore._async.http11" in sys.modules and "h11" in sys.modules

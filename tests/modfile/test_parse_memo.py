@@ -14,7 +14,7 @@ from gomodls.modfile import parsed as parsed_module
 from gomodls.modfile import rules
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind, ParsedFile, ParseMemo, parse_syntax, parse_text
-from gomodls.modfile.requireindex import RequireIndex
+from gomodls.modfile.requireindex import RequireIndex, require_key
 from gomodls.syntax.incremental import apply_edit
 from gomodls.syntax.parser import parse
 
@@ -46,6 +46,14 @@ def check_same(memoised: ParsedFile, text: str) -> None:
     assert errors(memoised) == errors(fresh)
     if isinstance(memoised.model, ModFile):
         assert index_summary(memoised.require_index()) == index_summary(RequireIndex(fresh.model))  # type: ignore[arg-type]
+        # The build list's key of the requirements, by parts, against the fresh parse's (one
+        # part: compared requirement by requirement).
+        key = require_key(memoised.model)
+        assert key == require_key(fresh.model)  # type: ignore[arg-type]
+        assert [k for part in key.parts for k in part] == [
+            (r.mod.path, r.mod.version, r.indirect)
+            for r in fresh.model.require  # type: ignore[union-attr]
+        ]
 
 
 # Edits that make requirements duplicate others, junk after a closing parenthesis, lexer errors.
@@ -120,3 +128,31 @@ def test_one_edit_keeps_the_index_tables() -> None:
     second = parse_syntax(syntax, FileKind.MOD, memo=memo).require_index()
     assert second.by_path is table
     assert second.by_path["example.com/m1000"].mod.version == "v0.7.0"
+
+
+def test_require_key_follows_what_the_build_list_reads() -> None:
+    """The key of the requirements changes with a version, a // indirect or a requirement
+    removed, not with a comment or blank lines; a part the edit did not touch keeps its key
+    (the same object)."""
+    text = long_gomod(2000)
+    line = next(i for i, t in enumerate(text.split("\n")) if t == "\texample.com/m1001 v1.0.1")
+    syntax = parse(text)
+    memo = ParseMemo()
+    key = require_key(parse_syntax(syntax, FileKind.MOD, memo=memo).model)  # type: ignore[arg-type]
+
+    def edit(start: tuple[int, int], end: tuple[int, int], new: str) -> tuple[object, bool]:
+        """The key after the edit, and whether it equals the key before."""
+        nonlocal syntax, key
+        before = key
+        syntax = apply_edit(syntax, start, end, new)
+        key = require_key(parse_syntax(syntax, FileKind.MOD, memo=memo).model)  # type: ignore[arg-type]
+        return key, key == before
+
+    first = key
+    _, same = edit((line, 22), (line, 23), "7")
+    assert not same
+    assert sum(a is not b for a, b in zip(first.parts, key.parts, strict=True)) == 1
+    assert edit((line, 25), (line, 25), " // a comment")[1]
+    assert not edit((line, 25), (line, 38), " // indirect")[1]
+    assert edit((line, 0), (line, 0), "\n\n\t// more comments\n")[1]
+    assert not edit((line + 3, 0), (line + 4, 0), "")[1]  # (the requirement deleted)

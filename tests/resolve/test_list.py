@@ -300,3 +300,28 @@ def test_replaced_go_version_is_looked_up_under_the_original_version(req: str, b
     got = {m.path: (m.go_version, m.replace.go_version if m.replace else None) for m in r.modules}
     assert got["example.com/a"] == ("1.18", "1.18")
     assert got["example.com/b"] == (b_go, b_go)
+
+
+def test_a_load_in_a_thread_holds_back_while_the_foreground_is_busy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a server, `load` runs in a thread: between modules it waits while a client message is
+    being handled (base/foreground.py), and loads the same graph."""
+    import threading
+
+    from gomodls.base import foreground
+
+    gomod = "module m\n\ngo 1.22.0\n\nrequire (\n\texample.com/a v1.0.0\n\texample.com/b v1.0.0\n)\n"
+    calm = run(gomod, mod_mode="mod")
+    monkeypatch.setattr(foreground, "MAX_PAUSE", 0.02)
+    monkeypatch.setattr(foreground, "RUN", 0.0)
+    before = foreground.pauses
+    seen = foreground.arrived()
+    got: list[Result] = []
+    try:
+        thread = threading.Thread(target=lambda: got.append(run(gomod, mod_mode="mod")))
+        thread.start()
+        thread.join(10)
+    finally:
+        foreground.handled(seen)
+    assert foreground.pauses > before
+    assert [m.module_version for m in got[0].modules] == [m.module_version for m in calm.modules]
+    assert got[0].stderr == calm.stderr

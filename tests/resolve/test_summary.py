@@ -128,3 +128,11 @@ def test_errors_still_come_from_the_full_parser() -> None:
 
     with pytest.raises(LoadError, match=r"example.com/m@v1.0.0: parsing go.mod: go.mod:2:"):
         summary_from_text("module m\nrequire x\n", ModuleVersion("example.com/m", "v1.0.0"))
+
+
+def test_not_loaded_names_what_is_missing() -> None:
+    from gomodls.module.paths import ModuleVersion
+    from gomodls.resolve.summary import NotLoaded
+
+    e = NotLoaded([ModuleVersion("example.com/b", "v1.0.0"), ModuleVersion("example.com/a", "v1.0.0")])
+    assert str(e) == "not loaded yet: example.com/a@v1.0.0, example.com/b@v1.0.0"

@@ -11,8 +11,11 @@ was frozen since, everything is unfrozen, collected and frozen again.
 Modules the server imports on first use (httpx for the first download, urllib for a file://
 proxy, the checksum database's cryptography) would cost their import time (~0.1 s) inside
 whatever first needs them, on the event loop: they are imported in a thread instead, once the
-client has been quiet for a moment after start-up (the loop keeps running, but the two threads
-share the interpreter: not while the first diagnostics are computed or the user types)."""
+client has been quiet for a moment after start-up, or WARM_LATEST seconds after it at the
+latest (a user typing from the start met them on the loop: 40–70 ms keystrokes when the first
+resolution's checks and the vulnerability lookup imported them). The loop keeps running, but
+the two threads share the interpreter: the thread waits between modules while a message is
+being handled (base/foreground.py)."""
 
 from __future__ import annotations
 
@@ -23,13 +26,20 @@ import logging
 import time
 from collections.abc import Callable
 
+from gomodls.base import foreground
+
 log = logging.getLogger(__name__)
 
 IDLE = 5.0  # seconds without a message before a full collection
 GROWTH = 0.25  # ... and only if the frozen objects grew by this fraction since the last one
 QUIET = 0.5  # seconds without a message before warming imports (not while the user types)
+WARM_LATEST = 0.5  # ... or this long after start-up, messages or not
 WARM_IMPORTS = (
     "httpx",
+    "httpcore",  # (httpx imports it when the first transport is made)
+    "httpcore._async.connection_pool",
+    "httpcore._async.http11",  # (h11: at the first connection)
+    "httpcore._backends.anyio",
     "anyio._backends._asyncio",
     "urllib.request",
     "gomodls.resolve.sumdbcheck",
@@ -54,18 +64,22 @@ class Heap:
         if self._timer is None and gc.get_freeze_count() > self._collected_at * (1 + GROWTH):
             self._timer = asyncio.get_running_loop().call_later(self.idle, self._collect_when_idle)
 
-    def when_quiet(self, fn: Callable[[], object], quiet: float = QUIET) -> None:
-        """Call fn once no message has arrived for `quiet` seconds."""
+    def when_quiet(self, fn: Callable[[], object], quiet: float = QUIET, latest: float | None = None) -> None:
+        """Call fn once no message has arrived for `quiet` seconds, or `latest` seconds from now
+        at the latest."""
         loop = asyncio.get_running_loop()
+        deadline = None if latest is None else time.monotonic() + latest
 
         def check() -> None:
-            waited = time.monotonic() - self.last_message
-            if waited < quiet:
-                loop.call_later(quiet - waited, check)
-            else:
+            now = time.monotonic()
+            waited = now - self.last_message
+            if waited >= quiet or (deadline is not None and now >= deadline):
                 fn()
+                return
+            wait = quiet - waited if deadline is None else min(quiet - waited, deadline - now)
+            loop.call_later(wait, check)
 
-        loop.call_later(quiet, check)
+        loop.call_later(quiet if latest is None else min(quiet, latest), check)
 
     def _collect_when_idle(self) -> None:
         self._timer = None
@@ -89,6 +103,7 @@ class Heap:
 def warm_imports() -> None:
     """Import what the server would import on first use (run in a thread)."""
     for name in WARM_IMPORTS:
+        foreground.pause()  # (between modules: a message being handled goes first)
         try:
             importlib.import_module(name)
         except Exception as e:  # (a missing optional module is the first use's problem to report)

@@ -24,6 +24,7 @@ from gomodls.gocommand.toolchain import find_go
 from gomodls.lsp.documents import Document
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind
+from gomodls.modfile.requireindex import require_key
 from gomodls.module.paths import ModuleVersion
 from gomodls.resolve.driver import (
     Resolution,
@@ -108,7 +109,7 @@ def main_key(f: ModFile) -> tuple[object, ...]:
         f.module_path,
         f.go.version if f.go else "",
         f.toolchain.name if f.toolchain else "",
-        tuple((r.mod.path, r.mod.version, r.indirect) for r in f.require),
+        require_key(f),
         tuple((r.old, r.new) for r in f.replace),
         tuple(x.mod for x in f.exclude),
     )

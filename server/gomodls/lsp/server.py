@@ -27,6 +27,7 @@ from pygls.workspace import TextDocument
 
 from gomodls import __version__
 from gomodls.analysis import CheckContext, Finding, analyze_parsed, analyze_sum
+from gomodls.base import foreground
 from gomodls.base.files import FileSource
 from gomodls.base.goenv import GoEnv, env_file_path
 from gomodls.gocommand.toolchain import LocalGo, local_go
@@ -36,7 +37,7 @@ from gomodls.lsp.config import Settings, parse_settings
 from gomodls.lsp.diagnostics import to_diagnostic
 from gomodls.lsp.documents import Document, DocumentStore, path_of, served_kind
 from gomodls.lsp.files import RecordingFiles, WorkspaceFiles
-from gomodls.lsp.heap import Heap, warm_imports
+from gomodls.lsp.heap import WARM_LATEST, Heap, warm_imports
 from gomodls.lsp.positions import Encoding, encoding_of
 from gomodls.lsp.resolution import ResolutionService
 from gomodls.lsp.wire import AsyncReader, CheckedStream, stdin_stream
@@ -199,7 +200,11 @@ class GomodProtocol(LanguageServerProtocol):
             return
         server.heap.message()
         started = time.perf_counter()
-        super().handle_message(message)
+        seen = foreground.arrived()  # (read by the stdin thread, or here: by a socket)
+        try:
+            super().handle_message(message)
+        finally:
+            foreground.handled(seen)
         took = time.perf_counter() - started
         if took >= SLOW_MESSAGE:  # (what ran synchronously: the event loop waited for it)
             log.info("%s took %.0f ms", getattr(message, "method", "a response"), took * 1000)
@@ -313,6 +318,7 @@ class GomodServer(LanguageServer):
         """Handle the messages read from `reader` until it ends; False when it ended on a
         malformed header (`gomodls serve` then exits with status 1)."""
         checked = CheckedStream(reader)
+        sys.setswitchinterval(foreground.SWITCH_INTERVAL)
         await run_async(
             stop_event=stop_event,
             reader=checked,
@@ -523,7 +529,7 @@ def register_core(server: GomodServer) -> None:
     def initialized(ls: GomodServer, params: types.InitializedParams) -> None:
         ls.spawn(asyncio.to_thread(codecache.save))
         ls.heap.settled()
-        ls.heap.when_quiet(lambda: ls.spawn(asyncio.to_thread(warm_imports)))
+        ls.heap.when_quiet(lambda: ls.spawn(asyncio.to_thread(warm_imports)), latest=WARM_LATEST)
         ls.spawn(_configure_then_detect_go(ls))
         ls.spawn(_watch_files(ls))
 

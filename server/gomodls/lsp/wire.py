@@ -19,6 +19,8 @@ import threading
 from collections.abc import Awaitable
 from typing import BinaryIO, Protocol
 
+from gomodls.base import foreground
+
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 256 * 1024 * 1024  # bytes in one message body; far above any real go.mod/go.sum
@@ -83,6 +85,7 @@ def stdin_stream(inner: BinaryIO) -> asyncio.StreamReader:
         with contextlib.suppress(RuntimeError):  # the loop is closed: the server has ended
             try:
                 while data := read(1 << 16):
+                    foreground.arrived()  # (background threads hold back from now on)
                     loop.call_soon_threadsafe(stream.feed_data, data)
             except (OSError, ValueError) as e:  # (a closed or broken stdin ends the input)
                 log.info("reading stdin: %s", e)

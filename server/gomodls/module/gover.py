@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
+from gomodls.base.foreground import paced
 from gomodls.base.gostr import go_string_key
 from gomodls.module import semver
 from gomodls.module.paths import ModuleVersion
@@ -248,7 +249,9 @@ def mod_sort(versions: Iterable[tuple[str, str]]) -> list[ModuleVersion]:
         vers, slash, file = version.partition("/")
         return (go_string_key(path), _mod_key(path, vers), go_string_key(slash + file))
 
-    return [ModuleVersion(p, v) for p, v in sorted(versions, key=key)]
+    items = list(versions)
+    keys = [key(m) for m in paced(items)]  # (in a server's thread: the editor's messages go first)
+    return [ModuleVersion(*items[i]) for i in sorted(range(len(items)), key=keys.__getitem__)]
 
 
 def mod_is_valid(path: str, vers: str) -> bool:

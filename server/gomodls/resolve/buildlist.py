@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from gomodls.base import foreground
+from gomodls.base.foreground import paced
 from gomodls.module import gover
 from gomodls.module.errors import GoError, version_error
 from gomodls.module.gover import mod_compare, mod_sort
@@ -306,7 +308,7 @@ class Requirements:
         self.root_modules = roots
         self.direct: frozenset[str] = frozenset(direct)
         self.max_root_version: dict[str, str] = {}
-        for i, m in enumerate(roots):
+        for i, m in enumerate(paced(roots)):
             if i > 0:
                 prev = roots[i - 1]
                 if prev.path > m.path or (
@@ -444,6 +446,7 @@ def read_mod_graph(
 
     def drain() -> None:
         while queue:
+            foreground.pause()  # (in a server's thread: the editor's messages go first)
             m, p = queue.popleft()
             summary = load_one(m)
             if summary is None:

@@ -49,6 +49,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from gomodls.base.foreground import paced
 from gomodls.base.gostr import quote
 from gomodls.module import gover
 from gomodls.module.errors import GoError, InvalidPathError
@@ -337,7 +338,7 @@ class _Lister:
         index = ld.mms.indices[main]
         roots: list[ModuleVersion] = []
         direct: set[str] = set()
-        for r in f.require:
+        for r in paced(f.require):  # (in a server's thread: the editor's messages go first)
             m = mv(r.mod)
             if m in index.exclude:
                 verb = "dropping" if ld.mod_mode == "mod" else "ignoring"

@@ -12,6 +12,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from gomodls.base.foreground import paced
 from gomodls.modfile.model import ModFile, WorkFile
 from gomodls.modfile.rules import is_directory_path
 from gomodls.module.gover import DEFAULT_GO_MOD_VERSION, DEFAULT_GO_WORK_VERSION, mod_compare
@@ -107,7 +108,7 @@ def index_mod_file(f: ModFile, msgs: Messages, data_needs_fix: bool = False) -> 
         module=ModuleVersion(f.module_path, ""),
         go_version=f.go.version if f.go else "",
         toolchain=f.toolchain.name if f.toolchain else "",
-        require={mv(r.mod): r.indirect for r in f.require},
+        require={mv(r.mod): r.indirect for r in paced(f.require)},
         replace=to_replace_map([(mv(r.old), mv(r.new)) for r in f.replace], msgs),
         exclude={mv(x.mod) for x in f.exclude},
         data_needs_fix=data_needs_fix,

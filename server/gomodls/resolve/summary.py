@@ -73,8 +73,13 @@ class NotLoaded(Exception):
             missing = (missing,)
         self.missing: frozenset[ModuleVersion] = frozenset(missing)
         self.missing_info: frozenset[ModuleVersion] = frozenset(missing_info)
+        super().__init__()
+
+    def __str__(self) -> str:
+        # (written when asked for, not at each raise: sorting and joining 100,000 names holds
+        # the interpreter lock for tens of milliseconds in one C call, in a server's thread)
         names = sorted(map(str, self.missing)) + [f"{m} (.info)" for m in sorted(self.missing_info)]
-        super().__init__(f"not loaded yet: {', '.join(names)}")
+        return f"not loaded yet: {', '.join(names)}"
 
     @property
     def mv(self) -> ModuleVersion:
