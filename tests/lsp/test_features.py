@@ -5,6 +5,7 @@ document links, go-to-definition, formatting and range formatting (checked again
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -588,6 +589,29 @@ async def test_hover(client: LanguageClient) -> None:
     assert text == "`./nowhere`: no go.mod here"
     covered, text = await hover(work, "use (", 0)  # type: ignore[misc]
     assert text.endswith("[Reference](https://go.dev/ref/mod#go-work-file-use)")
+
+
+async def test_formatting_a_large_file_answers_only_its_version(client2: LanguageClient, oracle) -> None:  # type: ignore[no-untyped-def]
+    """Above 5,000 lines the formatting is computed in a thread (the event loop answers other
+    messages meanwhile). An edit sent right after the request: the answer has no edits (the
+    edit arrived while they were computed for the text before it) or the edits of the edited
+    text (it arrived before the computation started), never those of the old text; asked
+    again, the edits give go mod edit -print of the edited text."""
+    root: Path = client2.root  # type: ignore[attr-defined]
+    opts = types.FormattingOptions(tab_size=8, insert_spaces=False)
+    body = "".join(f"\texample.com/m{i:05d}  v1.0.{i}\n" for i in range(30000))  # (two spaces: to format)
+    text = f"module example.com/big\n\ngo 1.21\n\nrequire (\n{body})\n"
+    doc = Doc.open(client2, root / "go.mod", text)
+    await doc.diagnostics()
+    params = types.DocumentFormattingParams(text_document=doc.ident, options=opts)
+    stale = asyncio.ensure_future(client2.text_document_formatting_async(params))
+    await asyncio.sleep(0)  # (the request is sent first)
+    doc.replace("example.com/m00007  v1.0.7", "example.com/m00007  v1.0.70")
+    expected = oracle.edit_print(doc.text).stdout_text
+    answered = await stale
+    assert not answered or apply_text_edits(doc.text, answered, doc.encoding) == expected
+    edits = await client2.text_document_formatting_async(params)
+    assert apply_text_edits(doc.text, edits, doc.encoding) == expected
 
 
 async def test_whole_file_actions_of_a_large_file(client: LanguageClient, oracle) -> None:  # type: ignore[no-untyped-def]

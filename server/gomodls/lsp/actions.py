@@ -16,7 +16,7 @@ from gomodls.base.textedit import TextEdit
 from gomodls.lsp import commands
 from gomodls.lsp.documents import Document, MemoKey
 from gomodls.lsp.edits import current_edits, workspace_edit
-from gomodls.lsp.formatting import FORMAT_EDITS, format_edits
+from gomodls.lsp.formatting import FORMAT_EDITS, edits_for_version, format_edits, prepare_format
 from gomodls.lsp.positions import from_range, overlaps, to_range
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.canonical import sort_edits
@@ -84,8 +84,14 @@ def _sort_edits(doc: Document) -> list[TextEdit]:
         return []
     edits = doc.memo.get(SORT_EDITS)
     if edits is None:
-        edits = doc.memo.put(SORT_EDITS, sort_edits(doc.parsed.model))
+        edits = doc.memo.put(SORT_EDITS, _prepare_sort(doc)())
     return edits
+
+
+def _prepare_sort(doc: Document) -> Callable[[], list[TextEdit]]:
+    """Sorting the current version's blocks, to do now or in a thread (see prepare_format)."""
+    model = doc.parsed.model
+    return lambda: sort_edits(model)
 
 
 @dataclass(frozen=True)
@@ -98,11 +104,21 @@ class _WholeFile:
     edits: Callable[[Document], list[TextEdit]]
     memo: MemoKey[list[TextEdit]]
     command: str
+    prepare: Callable[[Document], Callable[[], list[TextEdit]]]  # (for a thread)
+
+    async def edits_now(self, ls: GomodServer, doc: Document) -> list[TextEdit] | None:
+        """The edits of the document's current version, in a thread for a large one; None when
+        it changed meanwhile."""
+        return await edits_for_version(ls, doc, self.memo, self.edits, self.prepare)
 
 
 WHOLE_FILE = {
-    "sort": _WholeFile("Sort blocks", SORT_BLOCKS, _sort_edits, SORT_EDITS, commands.SORT_BLOCKS),
-    "format": _WholeFile("Format file", FORMAT_FILE, format_edits, FORMAT_EDITS, commands.FORMAT),
+    "sort": _WholeFile(
+        "Sort blocks", SORT_BLOCKS, _sort_edits, SORT_EDITS, commands.SORT_BLOCKS, _prepare_sort
+    ),
+    "format": _WholeFile(
+        "Format file", FORMAT_FILE, format_edits, FORMAT_EDITS, commands.FORMAT, prepare_format
+    ),
 }
 
 
@@ -129,15 +145,16 @@ def register(server: GomodServer) -> None:
 
     @server.feature(types.CODE_ACTION_RESOLVE)
     @guarded()
-    def resolve(ls: GomodServer, action: types.CodeAction) -> types.CodeAction:
+    async def resolve(ls: GomodServer, action: types.CodeAction) -> types.CodeAction:
         """The edit of a deferred whole-file action, for the document as it is now (an empty
-        edit when there is nothing to change any more)."""
+        edit when there is nothing to change any more). Computed in a thread; when the document
+        changes meanwhile, the action comes back without an edit (nothing stale is applied)."""
         data = action.data
         if action.edit is None and isinstance(data, dict):
             for name, what in WHOLE_FILE.items():
                 doc = ls.documents.get(data[name]) if isinstance(data.get(name), str) else None
-                if doc is not None:
-                    action.edit = workspace_edit(ls, current_edits(ls, {doc.path: what.edits(doc)}))
+                if doc is not None and (edits := await what.edits_now(ls, doc)) is not None:
+                    action.edit = workspace_edit(ls, current_edits(ls, {doc.path: edits}))
         return action
 
     def apply_whole_file(what: _WholeFile) -> Callable[..., Any]:
@@ -146,7 +163,12 @@ def register(server: GomodServer) -> None:
             if doc is None:
                 ls.show(f"{what.command}: expected the URI of an open go.mod or go.work")
                 return
-            edits = what.edits(doc)
+            edits = await what.edits_now(ls, doc)
+            if edits is None:
+                ls.show(
+                    f"gomodls: {what.title}: the file changed meanwhile; not applied", types.MessageType.Info
+                )
+                return
             if not edits:
                 ls.show(f"gomodls: {what.title}: nothing to change", types.MessageType.Info)
                 return

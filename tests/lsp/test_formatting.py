@@ -1,0 +1,103 @@
+"""lsp/formatting.py: whole-file edits of a large document are computed in a thread and given
+only for the version they were computed from."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from types import SimpleNamespace
+
+from lsprotocol import types
+
+from gomodls.base.textedit import TextEdit, apply_edits
+from gomodls.lsp import formatting
+from gomodls.lsp.documents import Document, MemoKey
+from gomodls.lsp.formatting import FORMAT_EDITS, edits_for_version, format_edits, prepare_format
+from gomodls.lsp.positions import Encoding
+
+UNFORMATTED = (
+    "module example.com/big\n\ngo   1.21\n\nrequire (\n"
+    + "".join(f"\texample.com/m{i:03d}  v1.0.{i}\n" for i in range(40))
+    + ")\n"
+)
+
+
+def served(doc: Document) -> SimpleNamespace:
+    """What edits_for_version needs of the server: its open documents."""
+    return SimpleNamespace(documents=SimpleNamespace(get=lambda uri: doc if uri == doc.uri else None))
+
+
+def held(gate: threading.Event) -> Callable[[Document], Callable[[], list[TextEdit]]]:
+    """prepare_format, whose computation waits for `gate` (in its thread)."""
+
+    def prepare(doc: Document) -> Callable[[], list[TextEdit]]:
+        compute = prepare_format(doc)
+
+        def run() -> list[TextEdit]:
+            gate.wait(5)
+            return compute()
+
+        return run
+
+    return prepare
+
+
+def edit(doc: Document, version: int) -> None:
+    """v1.0.7 -> v1.0.70"""
+    at = doc.lines.index("\texample.com/m007  v1.0.7")
+    end = types.Position(at, len(doc.lines[at]))
+    doc.apply_changes(
+        version,
+        [types.TextDocumentContentChangePartial(range=types.Range(end, end), text="0")],
+        Encoding.UTF16,
+    )
+    assert doc.parsed.ok
+
+
+async def test_edits_of_an_older_version_are_not_given(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(formatting, "IN_THREAD_LINES", 10)
+    doc = Document.open("file:///w/go.mod", 1, UNFORMATTED)
+    gate = threading.Event()
+    asked = asyncio.ensure_future(edits_for_version(served(doc), doc, FORMAT_EDITS, format_edits, held(gate)))  # type: ignore[arg-type]
+    await asyncio.sleep(0.05)  # (computing, in its thread)
+    edit(doc, 2)
+    gate.set()
+    assert await asked is None
+    assert doc.memo.get(FORMAT_EDITS) is None, "nothing kept for the new version either"
+
+    gate2 = threading.Event()
+    asked = asyncio.ensure_future(
+        edits_for_version(served(doc), doc, FORMAT_EDITS, format_edits, held(gate2))
+    )  # type: ignore[arg-type]
+    await asyncio.sleep(0.05)
+    gate2.set()
+    edits = await asked
+    assert edits is not None
+    assert apply_edits(doc.text, edits) == apply_edits(doc.text, format_edits(doc))
+    assert "\texample.com/m007 v1.0.70" in apply_edits(doc.text, edits)
+    assert doc.memo.get(FORMAT_EDITS) is edits, "kept for its version"
+
+
+async def test_a_document_closed_meanwhile_gets_none(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(formatting, "IN_THREAD_LINES", 10)
+    doc = Document.open("file:///w/go.mod", 1, UNFORMATTED)
+    open_docs = {doc.uri: doc}
+    ls = SimpleNamespace(documents=SimpleNamespace(get=open_docs.get))
+    gate = threading.Event()
+    asked = asyncio.ensure_future(edits_for_version(ls, doc, FORMAT_EDITS, format_edits, held(gate)))  # type: ignore[arg-type]
+    await asyncio.sleep(0.05)
+    del open_docs[doc.uri]
+    gate.set()
+    assert await asked is None
+
+
+async def test_a_small_document_is_formatted_on_the_loop() -> None:
+    doc = Document.open("file:///w/go.mod", 1, UNFORMATTED)
+    never: MemoKey[list[TextEdit]] = FORMAT_EDITS
+
+    def no_thread(_: Document) -> Callable[[], list[TextEdit]]:
+        raise AssertionError("not in a thread")
+
+    edits = await edits_for_version(served(doc), doc, never, format_edits, no_thread)  # type: ignore[arg-type]
+    assert edits == format_edits(doc)
