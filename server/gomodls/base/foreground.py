@@ -25,7 +25,6 @@ T = TypeVar("T")
 
 MAX_PAUSE = 0.2  # seconds one pause may last at most (the foreground never starves the background)
 RUN = 0.05  # seconds of background work after a pause that reached MAX_PAUSE
-STEP = 0.001  # seconds a paused thread sleeps before looking again
 HOLD = 1.0  # seconds after which a busy mark nobody cleared counts as idle (a message cut short)
 # The switch interval while a server runs (seconds): how long a thread that wants the lock waits
 # before the holder is made to let go. Background threads that are not at a pause point (a sort,
@@ -36,6 +35,10 @@ _main = threading.main_thread()
 _busy_since = 0.0  # time.monotonic() when the foreground became busy, 0.0 when idle
 _arrivals = 0  # messages (or parts of messages) read so far
 _run_until = 0.0  # time.monotonic() until which pause() does not wait (after a MAX_PAUSE)
+# Set while idle: a paused thread sleeps on it (one wake-up when the message is handled, where
+# polling woke every thread every millisecond, each wake-up taking the lock from the loop).
+_idle = threading.Event()
+_idle.set()
 pauses = 0  # pauses taken (tests and logs)
 
 
@@ -45,6 +48,7 @@ def arrived() -> int:
     global _busy_since, _arrivals
     _arrivals += 1
     if not _busy_since:
+        _idle.clear()
         _busy_since = time.monotonic()
     return _arrivals
 
@@ -58,6 +62,7 @@ def handled(seen: int) -> None:
     global _busy_since
     if _arrivals == seen:
         _busy_since = 0.0
+        _idle.set()
 
 
 def busy() -> bool:
@@ -74,13 +79,13 @@ def pause() -> None:
     now = time.monotonic()
     if now < _run_until:
         return
-    deadline = now + MAX_PAUSE
+    since = _busy_since
+    if not since:
+        return
     pauses += 1
-    while busy():
-        if time.monotonic() >= deadline:
-            _run_until = time.monotonic() + RUN
-            return
-        time.sleep(STEP)
+    until = min(now + MAX_PAUSE, since + HOLD)
+    if not _idle.wait(max(0.0, until - now)) and now + MAX_PAUSE <= since + HOLD:
+        _run_until = time.monotonic() + RUN  # (waited MAX_PAUSE: now the background's turn)
 
 
 PACE = 512  # items between two pauses of `paced`
