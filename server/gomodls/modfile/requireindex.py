@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import operator
 
+from gomodls.base.gcpause import paused_gc
 from gomodls.modfile.model import ModFile, Require
 
 _PATH = operator.attrgetter("mod.path")
@@ -104,8 +105,9 @@ class RequireIndex:
                 # the first code action (60 ms at 100,000 requirements; only direct() of a
                 # unique index is asked for) and the first resolution's fingerprint (50 ms, on
                 # the event loop after the first edits).
-                self._direct = {i: _direct_of(reqs) for i, (_, reqs, _) in self._parts.items()}
-                require_key(model)
+                with paused_gc():  # (300,000 tuples that live on: collections would walk the new tree)
+                    self._direct = {i: _direct_of(reqs) for i, (_, reqs, _) in self._parts.items()}
+                    require_key(model)
         else:
             self.noncanonical = [r for r in requires if not r.canonical]
 
