@@ -21,6 +21,8 @@ def line_edits(old: str, new: str) -> list[TextEdit]:
     """Edits over whole lines (ranges in code points on `old`), in document order, never
     overlapping or touching. Lines are compared with their newline, so a change to the last
     line's missing newline is an ordinary change of that line."""
+    if old == new:
+        return []  # (formatting an already formatted file: difflib took 0.2 s at 100,000 lines)
     a, b = physical_lines(old), physical_lines(new)
 
     def position(k: int) -> tuple[int, int]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from gomodls.base.foreground import paced
 from gomodls.base.gostr import trim_space
 from gomodls.syntax.tree import Block, Comment, CommentBlock, Comments, FileSyntax, Line, Paren, Stmt
 
@@ -122,7 +123,7 @@ class _Printer:
         nl = "\n" + "\t" * self.margin
         pending: Sequence[Comment] = self.pending
         clean = False  # whether the text so far is known to end in a token or a comment
-        for line in lines:
+        for line in paced(lines):  # (formatting in a server's thread: the editor's messages go first)
             texts = [t.text for t in line.tokens]
             if (
                 texts
