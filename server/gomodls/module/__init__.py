@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from gomodls.module import gover, semver
-    from gomodls.module.errors import GoError, InvalidPathError, InvalidVersionError, ModuleError, version_error
+    from gomodls.module.errors import (
+        GoError,
+        InvalidPathError,
+        InvalidVersionError,
+        ModuleError,
+        version_error,
+    )
     from gomodls.module.paths import (
         ModuleVersion,
         PatternError,
