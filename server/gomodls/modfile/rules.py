@@ -101,9 +101,13 @@ def is_directory_path(ns: str) -> bool:
 
 
 def is_indirect(line: Line) -> bool:
-    if not line.comments.suffix:
+    suffix = line.comments.suffix
+    if not suffix:
         return False
-    text = line.comments.suffix[0].text.removeprefix("//")
+    text = suffix[0].text
+    if text == "// indirect":  # (the usual one, at once)
+        return True
+    text = text.removeprefix("//")
     # str.split() agrees with strings.Fields on ASCII except for \x1c-\x1f, which Go keeps.
     f = text.split() if text.isascii() and not _ODD_ASCII_SPACE.search(text) else fields(text)
     return (len(f) == 1 and f[0] == "indirect") or (len(f) > 1 and f[0] == "indirect;")
@@ -164,7 +168,7 @@ class _Checker:
     def run(
         self,
         block_verbs: frozenset[str],
-        add: Callable[[Block | None, Line, Token, list[Token]], object],
+        add: Callable[[Block | None, Line, Token, list[Token] | None], object],
         collect: Callable[[object], None],
         strict: bool = True,
         extend: Callable[[list[object]], None] | None = None,
@@ -183,12 +187,25 @@ class _Checker:
             if self.memo_key is not None and extend is not None and verb.text not in STATEFUL_VERBS:
                 self._block_chunks(add, extend, stmt, verb)
                 continue
+            if self.memo_key is None:
+                # (_add without memo, inline: this loop runs for every line of a large block)
+                for line in stmt.lines:
+                    if line.src is not None and line.src.lex_errors:
+                        continue
+                    try:
+                        result = add(stmt, line, verb, None)
+                    except _Fail as err:
+                        self.record(line, err)
+                        continue
+                    if result is not None:
+                        collect(result)
+                continue
             for line in stmt.lines:
-                self._add(add, collect, stmt, line, verb, line.tokens)
+                self._add(add, collect, stmt, line, verb, None)
 
     def _block_chunks(
         self,
-        add: Callable[[Block | None, Line, Token, list[Token]], object],
+        add: Callable[[Block | None, Line, Token, list[Token] | None], object],
         extend: Callable[[list[object]], None],
         block: Block,
         verb: Token,
@@ -214,7 +231,7 @@ class _Checker:
             fails: list[tuple[Line, _Fail]] = []
             while True:
                 line = lines[i]
-                result = self._result(add, key, block, line, verb, line.tokens)
+                result = self._result(add, key, block, line, verb, None)
                 if isinstance(result, _Fail):
                     fails.append((line, result))
                 elif result is not None:
@@ -240,12 +257,12 @@ class _Checker:
 
     def _result(
         self,
-        add: Callable[[Block | None, Line, Token, list[Token]], object],
+        add: Callable[[Block | None, Line, Token, list[Token] | None], object],
         key: str | None,
         block: Block | None,
         line: Line,
         verb: Token,
-        args: list[Token],
+        args: list[Token] | None,
     ) -> object:
         """The line's entry, its _Fail, or None (nothing to add, or a line with a lexer error);
         from the line's memo when it has one for `key`."""
@@ -264,12 +281,12 @@ class _Checker:
 
     def _add(
         self,
-        add: Callable[[Block | None, Line, Token, list[Token]], object],
+        add: Callable[[Block | None, Line, Token, list[Token] | None], object],
         collect: Callable[[object], None],
         block: Block | None,
         line: Line,
         verb: Token,
-        args: list[Token],
+        args: list[Token] | None,
     ) -> None:
         key = self.memo_key if verb.text not in STATEFUL_VERBS else None
         result = self._result(add, key, block, line, verb, args)
@@ -432,6 +449,11 @@ class _Checker:
         return self.parse_string(args[0])
 
 
+def _args(line: Line, args: list[Token] | None) -> list[Token]:
+    """The tokens after the verb: `args`, or all of a block line's (None)."""
+    return line.tokens if args is None else args
+
+
 _MOD_LISTS = {
     Godebug: "godebug",
     Require: "require",
@@ -469,16 +491,19 @@ def parse_mod(
     f = ModFile(syntax)
     c = _Checker(syntax, rewrite, f"mod:{strict}" if memo else None)
 
-    def add(block: Block | None, line: Line, verb_tok: Token, args: list[Token]) -> object:
+    def add(block: Block | None, line: Line, verb_tok: Token, args: list[Token] | None) -> object:
         verb = verb_tok.text
         if not strict and verb not in LAX_VERBS:
             return
         if verb in ("require", "exclude"):  # (first: nearly every line is one)
-            if len(args) != 2:
-                raise c.fail(f"usage: {verb} module/path v1.2.3", args, "usage")
-            s, v = args[0].text, args[1].text
+            # (a block line's texts, without making the tokens of a plain line: see SourceLine)
+            texts = line.texts if args is None else [t.text for t in args]
+            if len(texts) != 2:
+                raise c.fail(f"usage: {verb} module/path v1.2.3", _args(line, args), "usage")
+            s, v = texts
             plain = bool(_PLAIN_PATH.match(s) and _CANONICAL_V0_V1.match(v) and not _MAJOR_SUFFIX.search(s))
             if not plain:
+                args = _args(line, args)
                 s = c.parse_string(args[0])
                 v = c.parse_version(verb, s, args[1])
                 path_major = c.path_major(s, args[0])
@@ -486,6 +511,7 @@ def parse_mod(
             if verb == "require":
                 return Require(ModuleVersion(s, v), is_indirect(line), line, block, plain)
             return Exclude(ModuleVersion(s, v), line, block, plain)
+        args = _args(line, args)
         if verb == "go":
             if f.go is not None:
                 raise c.fail("repeated go statement", [verb_tok], "repeated-statement")
@@ -543,8 +569,9 @@ def parse_work(
     f = WorkFile(syntax)
     c = _Checker(syntax, rewrite, "work" if memo else None)
 
-    def add(block: Block | None, line: Line, verb_tok: Token, args: list[Token]) -> object:
+    def add(block: Block | None, line: Line, verb_tok: Token, args: list[Token] | None) -> object:
         verb = verb_tok.text
+        args = _args(line, args)
         if verb == "go":
             if f.go is not None:
                 raise c.fail("repeated go statement", [verb_tok], "repeated-statement")

@@ -64,32 +64,20 @@ def lex_lines(texts: list[str], first_line: int, at_eof: bool) -> list[SourceLin
     while i < n:
         text = texts[i]
         # Fast path, inline because it runs for nearly every line: plain ASCII words and
-        # maybe a comment: no punctuation, quotes or control characters; columns are indexes.
+        # maybe a comment: no punctuation, quotes or control characters (a plain line, see
+        # SourceLine: its tokens are made from the text when first asked for).
         cut = text.find("//")
         code = text if cut < 0 else text[:cut]
         if code.isascii() and not _SPECIAL.search(code):
-            words = code.split()
+            words = bool(code) and not code.isspace()  # (as code.split() would, in plain text)
             src = SourceLine(
-                line_no, text, _LINE if words else _COMMENT if cut >= 0 else _BLANK_KIND, [], None, ()
+                line_no, text, _LINE if words else _COMMENT if cut >= 0 else _BLANK_KIND, None, None, ()
             )
-            if len(words) == 2:  # (the usual block line: a list of exactly two, not grown to four)
-                a, b = words
-                col = code.find(a)
-                end = col + len(a)
-                col2 = code.find(b, end)
-                src.tokens = [Token(_IDENT, a, col, end, src), Token(_IDENT, b, col2, col2 + len(b), src)]
-            elif words:
-                tokens = src.tokens
-                pos = 0
-                for word in words:
-                    col = code.find(word, pos)
-                    pos = col + len(word)
-                    tokens.append(Token(_IDENT, word, col, pos, src))
             if cut >= 0:
                 body = text[cut:].removesuffix("\r")
                 if body == _INDIRECT:  # (one string for the many `// indirect` of a large file)
                     body = _INDIRECT
-                src.comment = Comment(body, cut, src, bool(words))
+                src.comment = Comment(body, cut, src, words)
             append(src)
             line_no += 1
             i += 1

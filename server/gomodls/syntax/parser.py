@@ -232,7 +232,7 @@ class _Builder:
         if body.data == "line":
             nodes: list[Stmt] = []
             for src in self._run(body.children[0]):
-                line = Line(src.tokens, src=src)
+                line = Line(None, src=src)
                 self._suffix_to_line(line, src)
                 nodes.append(line)
         elif body.data == "empty_block":
@@ -295,13 +295,11 @@ class _Builder:
                     suffix = src.comment
                     if suffix is None:
                         # (most lines have no comments: they share one empty Comments)
-                        line = Line(
-                            src.tokens, Comments(before=comments) if comments else NO_COMMENTS, True, src
-                        )
+                        line = Line(None, Comments(before=comments) if comments else NO_COMMENTS, True, src)
                     elif src.nlines == 1:  # (x/mod's suffix comments go to single-line expressions)
-                        line = Line(src.tokens, Comments(comments or (), (suffix,)), True, src)
+                        line = Line(None, Comments(comments or (), (suffix,)), True, src)
                     else:
-                        line = Line(src.tokens, Comments(before=comments), True, src)
+                        line = Line(None, Comments(before=comments), True, src)
                         self._suffix_to_line(line, src)
                     append(line)
                     if comments:

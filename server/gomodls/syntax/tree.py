@@ -64,16 +64,59 @@ class SyntaxProblem:
 @dataclass(eq=False, slots=True)
 class SourceLine:
     """One logical source line: usually one physical line (a string continued by a backslash
-    at the end of a line spans more)."""
+    at the end of a line spans more).
+
+    A plain line (ASCII words separated by blanks, maybe a comment: nearly every line of a large
+    go.mod) is lexed without its tokens (`_tokens` None): they are made from the text when first
+    asked for (`tokens`), and the parse of a large file, which needs only their texts
+    (`words()`), makes none. That saves a list and a Token per word on most lines, a third of the
+    tree's memory and of the lexer's time."""
 
     line: int
     text: str  # without the final newline; contains newlines only when nlines > 1
     kind: LineKind
-    tokens: list[Token]
+    _tokens: list[Token] | None  # None: a plain line's tokens, not made yet
     comment: Comment | None  # the whole-line comment (COMMENT) or the suffix comment
     lex_errors: Sequence[SyntaxProblem]
     nlines: int = 1
     parse_errors: Sequence[SyntaxProblem] = ()
+
+    @property
+    def tokens(self) -> list[Token]:
+        tokens = self._tokens
+        if tokens is None:
+            tokens = self._tokens = plain_tokens(self)
+        return tokens
+
+    @tokens.setter
+    def tokens(self, tokens: list[Token]) -> None:
+        self._tokens = tokens
+
+    def words(self) -> list[str]:
+        """The texts of the tokens, without making them for a plain line."""
+        if self._tokens is None:
+            return plain_words(self.text)
+        return [t.text for t in self._tokens]
+
+
+def plain_words(text: str) -> list[str]:
+    """The words of a plain line (see SourceLine): the blank-separated fields before `//`."""
+    cut = text.find("//")
+    return (text if cut < 0 else text[:cut]).split()
+
+
+def plain_tokens(src: SourceLine) -> list[Token]:
+    """The tokens of a plain line: identifiers, whose columns are indexes (ASCII text)."""
+    text = src.text
+    cut = text.find("//")
+    code = text if cut < 0 else text[:cut]
+    tokens: list[Token] = []
+    pos = 0
+    for word in code.split():
+        col = code.find(word, pos)
+        pos = col + len(word)
+        tokens.append(Token(TokenKind.IDENT, word, col, pos, src))
+    return tokens
 
 
 @dataclass(eq=False, slots=True)
@@ -167,9 +210,12 @@ for _name in ("before", "suffix", "after"):
 
 @dataclass(eq=False, slots=True)
 class Line:
-    """A statement line: top level (`require x v1`) or inside a block (`x v1`, no verb)."""
+    """A statement line: top level (`require x v1`) or inside a block (`x v1`, no verb).
 
-    tokens: list[Token]
+    A parsed line's tokens are its source line's (`_tokens` None until asked for: see
+    SourceLine); `texts` gives their texts without making them."""
+
+    _tokens: list[Token] | None
     comments: Comments = field(default_factory=Comments)
     in_block: bool = False
     src: SourceLine | None = None
@@ -182,12 +228,35 @@ class Line:
     chunk: object = None
 
     @property
+    def tokens(self) -> list[Token]:
+        tokens = self._tokens
+        if tokens is None:
+            tokens = self._tokens = self.src.tokens  # type: ignore[union-attr]
+        return tokens
+
+    @tokens.setter
+    def tokens(self, tokens: list[Token]) -> None:
+        self._tokens = tokens
+
+    @property
     def texts(self) -> list[str]:
-        return [t.text for t in self.tokens]
+        tokens = self._tokens
+        if tokens is None:
+            src = self.src
+            tokens = src._tokens  # type: ignore[union-attr]
+            if tokens is None:  # (plain_words, inline: the parse of a large file runs it per line)
+                text = src.text  # type: ignore[union-attr]
+                cut = text.find("//")
+                return (text if cut < 0 else text[:cut]).split()
+        return [t.text for t in tokens]
 
     @property
     def line(self) -> int:
-        return self.tokens[0].line if self.tokens else -1
+        src = self.src
+        if self._tokens is None and src._tokens is None:  # type: ignore[union-attr]
+            return src.line  # type: ignore[union-attr]  # (a plain line: its first token's)
+        tokens = self.tokens
+        return tokens[0].line if tokens else -1
 
 
 @dataclass(eq=False, slots=True)
