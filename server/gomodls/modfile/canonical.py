@@ -40,7 +40,7 @@ def sort_lines(lines: list[Line]) -> None:
     block), they alone decide the order and are their own keys: a block of 100,000
     requirements is sorted without a key tuple per line."""
     try:
-        firsts = list(map(_FIRST, map(_TEXTS, lines)))  # (C loops; no tokens made: see Line.texts)
+        firsts = [line.words()[0] for line in lines]  # (no tokens made: see Line.words)
     except IndexError:
         firsts = []
     if firsts and len(set(firsts)) == len(firsts) and "".join(firsts).isascii():
@@ -220,8 +220,6 @@ def _with_path(entries: list[Require] | list[Exclude]) -> list:  # type: ignore[
     return [x for x in entries if x.mod.path]
 
 
-_TEXTS = operator.attrgetter("texts")
-_FIRST = operator.itemgetter(0)
 _REMOVED = operator.attrgetter("removed")
 _MOD = operator.attrgetter("mod")
 _PATH = operator.attrgetter("path")

@@ -61,6 +61,8 @@ _CANONICAL_V0_V1 = re.compile(
 _PLAIN_PATH = re.compile(r"(?!gopkg\.in/)[A-Za-z0-9._~+/-]+\Z")
 _MAJOR_SUFFIX = re.compile(r"/v[0-9.]*\Z")
 
+_new_tuple = tuple.__new__
+
 REPLACE_USAGE = "usage: {0} module/path [v1.2.3] => other/module v1.4\n\t or {0} module/path [v1.2.3] => ../local/directory"
 
 
@@ -188,7 +190,10 @@ class _Checker:
                 self._block_chunks(add, extend, stmt, verb)
                 continue
             if self.memo_key is None:
-                # (_add without memo, inline: this loop runs for every line of a large block)
+                # (_add without memo, inline: this loop runs for every line of a large block;
+                # a block's entries are all of one type, added together)
+                items: list[object] = []
+                append = items.append
                 for line in stmt.lines:
                     if line.src is not None and line.src.lex_errors:
                         continue
@@ -198,7 +203,13 @@ class _Checker:
                         self.record(line, err)
                         continue
                     if result is not None:
-                        collect(result)
+                        append(result)
+                if items:
+                    if extend is None:
+                        for item in items:
+                            collect(item)
+                    else:
+                        extend(items)
                 continue
             for line in stmt.lines:
                 self._add(add, collect, stmt, line, verb, None)
@@ -497,7 +508,7 @@ def parse_mod(
             return
         if verb in ("require", "exclude"):  # (first: nearly every line is one)
             # (a block line's texts, without making the tokens of a plain line: see SourceLine)
-            texts = line.texts if args is None else [t.text for t in args]
+            texts = line.words() if args is None else [t.text for t in args]
             if len(texts) != 2:
                 raise c.fail(f"usage: {verb} module/path v1.2.3", _args(line, args), "usage")
             s, v = texts
@@ -508,9 +519,10 @@ def parse_mod(
                 v = c.parse_version(verb, s, args[1])
                 path_major = c.path_major(s, args[0])
                 c.check_major(verb, s, v, path_major, args[1])
+            # (tuple.__new__: what ModuleVersion(s, v) does, without its Python-level __new__)
             if verb == "require":
-                return Require(ModuleVersion(s, v), is_indirect(line), line, block, plain)
-            return Exclude(ModuleVersion(s, v), line, block, plain)
+                return Require(_new_tuple(ModuleVersion, (s, v)), is_indirect(line), line, block, plain)
+            return Exclude(_new_tuple(ModuleVersion, (s, v)), line, block, plain)
         args = _args(line, args)
         if verb == "go":
             if f.go is not None:

@@ -124,7 +124,7 @@ class _Printer:
         pending: Sequence[Comment] = self.pending
         clean = False  # whether the text so far is known to end in a token or a comment
         for line in paced(lines):  # (formatting in a server's thread: the editor's messages go first)
-            texts = line.texts
+            texts = line.words()
             if (
                 texts
                 and not line.comments.before

@@ -67,15 +67,16 @@ class SourceLine:
     at the end of a line spans more).
 
     A plain line (ASCII words separated by blanks, maybe a comment: nearly every line of a large
-    go.mod) is lexed without its tokens (`_tokens` None): they are made from the text when first
-    asked for (`tokens`), and the parse of a large file, which needs only their texts
-    (`words()`), makes none. That saves a list and a Token per word on most lines, a third of the
-    tree's memory and of the lexer's time."""
+    go.mod) is lexed without its tokens: `_tokens` is None, then the tuple of its words once
+    they are asked for (`words()`, `Line.texts`: the parse of a large file needs nothing else,
+    and the model shares their strings), then its tokens once those are (`tokens`, made from
+    the text). That saves a list and a Token per word on most lines, a third of the tree's
+    memory and of the lexer's time."""
 
     line: int
     text: str  # without the final newline; contains newlines only when nlines > 1
     kind: LineKind
-    _tokens: list[Token] | None  # None: a plain line's tokens, not made yet
+    _tokens: list[Token] | tuple[str, ...] | None  # a plain line's: None, or its words (above)
     comment: Comment | None  # the whole-line comment (COMMENT) or the suffix comment
     lex_errors: Sequence[SyntaxProblem]
     nlines: int = 1
@@ -84,25 +85,28 @@ class SourceLine:
     @property
     def tokens(self) -> list[Token]:
         tokens = self._tokens
-        if tokens is None:
+        if tokens.__class__ is not list:
             tokens = self._tokens = plain_tokens(self)
-        return tokens
+        return tokens  # type: ignore[return-value]
 
     @tokens.setter
     def tokens(self, tokens: list[Token]) -> None:
         self._tokens = tokens
 
-    def words(self) -> list[str]:
+    def words(self) -> Sequence[str]:
         """The texts of the tokens, without making them for a plain line."""
-        if self._tokens is None:
-            return plain_words(self.text)
-        return [t.text for t in self._tokens]
+        tokens = self._tokens
+        if tokens is None:
+            tokens = self._tokens = plain_words(self.text)
+        if tokens.__class__ is tuple:
+            return tokens  # type: ignore[return-value]
+        return [t.text for t in tokens]  # type: ignore[union-attr]
 
 
-def plain_words(text: str) -> list[str]:
+def plain_words(text: str) -> tuple[str, ...]:
     """The words of a plain line (see SourceLine): the blank-separated fields before `//`."""
     cut = text.find("//")
-    return (text if cut < 0 else text[:cut]).split()
+    return tuple((text if cut < 0 else text[:cut]).split())
 
 
 def plain_tokens(src: SourceLine) -> list[Token]:
@@ -112,7 +116,7 @@ def plain_tokens(src: SourceLine) -> list[Token]:
     code = text if cut < 0 else text[:cut]
     tokens: list[Token] = []
     pos = 0
-    for word in code.split():
+    for word in src.words():  # (the strings the model may share)
         col = code.find(word, pos)
         pos = col + len(word)
         tokens.append(Token(TokenKind.IDENT, word, col, pos, src))
@@ -240,20 +244,26 @@ class Line:
 
     @property
     def texts(self) -> list[str]:
+        return list(self.words())
+
+    def words(self) -> Sequence[str]:
+        """The texts of the tokens, without making them for a plain line (see SourceLine)."""
         tokens = self._tokens
         if tokens is None:
             src = self.src
             tokens = src._tokens  # type: ignore[union-attr]
-            if tokens is None:  # (plain_words, inline: the parse of a large file runs it per line)
+            if tokens is None:  # (SourceLine.words, inline: a large file's parse runs it per line)
                 text = src.text  # type: ignore[union-attr]
                 cut = text.find("//")
-                return (text if cut < 0 else text[:cut]).split()
-        return [t.text for t in tokens]
+                tokens = src._tokens = tuple((text if cut < 0 else text[:cut]).split())  # type: ignore[union-attr]
+            if tokens.__class__ is tuple:
+                return tokens  # type: ignore[return-value]
+        return [t.text for t in tokens]  # type: ignore[union-attr]
 
     @property
     def line(self) -> int:
         src = self.src
-        if self._tokens is None and src._tokens is None:  # type: ignore[union-attr]
+        if self._tokens is None and src._tokens.__class__ is not list:  # type: ignore[union-attr]
             return src.line  # type: ignore[union-attr]  # (a plain line: its first token's)
         tokens = self.tokens
         return tokens[0].line if tokens else -1
