@@ -9,9 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import difflib
 import gc
-import json
 import os
 import stat
 import sys
@@ -313,6 +311,8 @@ def _fmt_all(args: argparse.Namespace) -> int:
                 status = max(status, 1)
         elif args.diff:
             if changed:
+                import difflib  # (here: parse and fmt start faster without it)
+
                 out(
                     "".join(
                         difflib.unified_diff(
@@ -492,6 +492,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         except InputError as e:
             err(f"gomodls: {e}\n")
             status = 2
+    import json  # (here: parse and fmt start faster without it)
+
     if args.format == "json":
         out(json.dumps([_finding_dict(f) for f in findings], indent=2) + "\n")
     elif args.format == "sarif":

@@ -13,7 +13,6 @@ from typing import TypeVar
 from gomodls.base.gcpause import paused_gc
 from gomodls.modfile.canonical import cleanup, cleanup_model, remove_dup_entries, sort_blocks
 from gomodls.modfile.errors import ModError, syntax_error
-from gomodls.modfile.gojson import marshal_model
 from gomodls.modfile.model import ModFile, WorkFile
 from gomodls.modfile.requireindex import RequireIndex
 from gomodls.modfile.rules import parse_mod, parse_work
@@ -296,4 +295,6 @@ def json_model(parsed: ParsedFile) -> ModFile | WorkFile:
 
 def json_parsed(parsed: ParsedFile) -> str:
     """`go mod edit -json` / `go work edit -json`."""
+    from gomodls.modfile.gojson import marshal_model  # (and json: not imported for fmt)
+
     return marshal_model(json_model(parsed))
