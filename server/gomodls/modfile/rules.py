@@ -521,7 +521,9 @@ def parse_mod(
                 c.check_major(verb, s, v, path_major, args[1])
             # (tuple.__new__: what ModuleVersion(s, v) does, without its Python-level __new__)
             if verb == "require":
-                return Require(_new_tuple(ModuleVersion, (s, v)), is_indirect(line), line, block, plain)
+                suffix = line.comments.suffix  # (is_indirect's usual answers, inline)
+                indirect = bool(suffix) and (suffix[0].text == "// indirect" or is_indirect(line))
+                return Require(_new_tuple(ModuleVersion, (s, v)), indirect, line, block, plain)
             return Exclude(_new_tuple(ModuleVersion, (s, v)), line, block, plain)
         args = _args(line, args)
         if verb == "go":

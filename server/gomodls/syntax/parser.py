@@ -60,6 +60,7 @@ RECOVERY_VERBS = frozenset(
 
 _RUN_KINDS = frozenset({LineKind.LINE, LineKind.COMMENT, LineKind.BLANK})
 _PLAIN_KINDS = _RUN_KINDS | {LineKind.EMPTY}  # neither opens nor closes a block
+_BLOCK_KINDS = frozenset(LineKind) - _PLAIN_KINDS
 _KIND = operator.attrgetter("kind")
 _NLINES = operator.attrgetter("nlines")
 _PARSE_ERRORS = operator.attrgetter("parse_errors")
@@ -80,12 +81,13 @@ def recovery_points(lines: Sequence[SourceLine]) -> list[int]:
     n = len(lines)
     openers: list[int] = []
     closers: list[int] = []
-    for i, kind in enumerate(map(_KIND, lines)):
-        if kind not in _PLAIN_KINDS:
-            if kind in _OPENERS:
-                openers.append(i)
-            if kind in _CLOSERS:
-                closers.append(i)
+    # (the few lines that open or close blocks, found by C loops: no Python step per line)
+    for i in itertools.compress(itertools.count(), map(_BLOCK_KINDS.__contains__, map(_KIND, lines))):
+        kind = lines[i].kind
+        if kind in _OPENERS:
+            openers.append(i)
+        if kind in _CLOSERS:
+            closers.append(i)
     points: list[int] = []
     i = 0
     while True:
