@@ -34,7 +34,7 @@ def _lexed(src: SourceLine) -> tuple[object, ...]:
 def _check_line(text: str, at_eof: bool = True) -> bool:
     """Lex `text` both ways; return whether the plain path took it."""
     (fast,) = lex_lines([text], 0, at_eof=at_eof)
-    plain = fast._tokens is None
+    plain = fast._tokens.__class__ is tuple  # (its words only: no tokens yet)
     words = fast.words()  # (before the tokens are made)
     general = lex_line(text, 0, at_eof=at_eof)
     assert _lexed(fast) == _lexed(general), repr(text)
@@ -120,7 +120,7 @@ def test_large_block_parses_without_tokens() -> None:
     assert [r.indirect for r in model.require] == [bool(i % 3) for i in range(300)]
     block = syntax.stmts[-1]
     assert isinstance(block, Block)
-    # (the checks asked for the words: kept, and shared with the model)
+    # (the words only, shared with the model)
     assert all(line._tokens is None and line.src._tokens.__class__ is tuple for line in block.lines)  # type: ignore[union-attr]
     assert all(r.mod.path is r.syntax.src.words()[0] for r in model.require)  # type: ignore[union-attr]
     # Asked for, they are made once, shared by the line and its source line.

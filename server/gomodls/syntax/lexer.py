@@ -69,15 +69,16 @@ def lex_lines(texts: list[str], first_line: int, at_eof: bool) -> list[SourceLin
         cut = text.find("//")
         code = text if cut < 0 else text[:cut]
         if code.isascii() and not _SPECIAL.search(code):
-            words = bool(code) and not code.isspace()  # (as code.split() would, in plain text)
+            # (the words now, while the code is at hand: SourceLine.words; the tokens later)
+            words = tuple(code.split())
             src = SourceLine(
-                line_no, text, _LINE if words else _COMMENT if cut >= 0 else _BLANK_KIND, None, None, ()
+                line_no, text, _LINE if words else _COMMENT if cut >= 0 else _BLANK_KIND, words, None, ()
             )
             if cut >= 0:
                 body = text[cut:].removesuffix("\r")
                 if body == _INDIRECT:  # (one string for the many `// indirect` of a large file)
                     body = _INDIRECT
-                src.comment = Comment(body, cut, src, words)
+                src.comment = Comment(body, cut, src, bool(words))
             append(src)
             line_no += 1
             i += 1

@@ -67,16 +67,15 @@ class SourceLine:
     at the end of a line spans more).
 
     A plain line (ASCII words separated by blanks, maybe a comment: nearly every line of a large
-    go.mod) is lexed without its tokens: `_tokens` is None, then the tuple of its words once
-    they are asked for (`words()`, `Line.texts`: the parse of a large file needs nothing else,
-    and the model shares their strings), then its tokens once those are (`tokens`, made from
-    the text). That saves a list and a Token per word on most lines, a third of the tree's
-    memory and of the lexer's time."""
+    go.mod) is lexed to its words only (`_tokens` is their tuple): its tokens are made from the
+    text when first asked for (`tokens`). The parse of a large file needs nothing but the words
+    (`words()`, `Line.words()`), and the model shares their strings. That saves a list and a
+    Token per word on most lines, a third of the tree's memory and of the lexer's time."""
 
     line: int
     text: str  # without the final newline; contains newlines only when nlines > 1
     kind: LineKind
-    _tokens: list[Token] | tuple[str, ...] | None  # a plain line's: None, or its words (above)
+    _tokens: list[Token] | tuple[str, ...]  # the tokens, or a plain line's words (above)
     comment: Comment | None  # the whole-line comment (COMMENT) or the suffix comment
     lex_errors: Sequence[SyntaxProblem]
     nlines: int = 1
@@ -96,17 +95,9 @@ class SourceLine:
     def words(self) -> Sequence[str]:
         """The texts of the tokens, without making them for a plain line."""
         tokens = self._tokens
-        if tokens is None:
-            tokens = self._tokens = plain_words(self.text)
         if tokens.__class__ is tuple:
             return tokens  # type: ignore[return-value]
         return [t.text for t in tokens]  # type: ignore[union-attr]
-
-
-def plain_words(text: str) -> tuple[str, ...]:
-    """The words of a plain line (see SourceLine): the blank-separated fields before `//`."""
-    cut = text.find("//")
-    return tuple((text if cut < 0 else text[:cut]).split())
 
 
 def plain_tokens(src: SourceLine) -> list[Token]:
@@ -116,7 +107,7 @@ def plain_tokens(src: SourceLine) -> list[Token]:
     code = text if cut < 0 else text[:cut]
     tokens: list[Token] = []
     pos = 0
-    for word in src.words():  # (the strings the model may share)
+    for word in src.words():  # (the strings the model shares)
         col = code.find(word, pos)
         pos = col + len(word)
         tokens.append(Token(TokenKind.IDENT, word, col, pos, src))
@@ -250,12 +241,7 @@ class Line:
         """The texts of the tokens, without making them for a plain line (see SourceLine)."""
         tokens = self._tokens
         if tokens is None:
-            src = self.src
-            tokens = src._tokens  # type: ignore[union-attr]
-            if tokens is None:  # (SourceLine.words, inline: a large file's parse runs it per line)
-                text = src.text  # type: ignore[union-attr]
-                cut = text.find("//")
-                tokens = src._tokens = tuple((text if cut < 0 else text[:cut]).split())  # type: ignore[union-attr]
+            tokens = self.src._tokens  # type: ignore[union-attr]
             if tokens.__class__ is tuple:
                 return tokens  # type: ignore[return-value]
         return [t.text for t in tokens]  # type: ignore[union-attr]
