@@ -123,24 +123,30 @@ class _Printer:
         nl = "\n" + "\t" * self.margin
         pending: Sequence[Comment] = self.pending
         clean = False  # whether the text so far is known to end in a token or a comment
+        trimmed: dict[str, str] = {}  # (comment texts trimmed: most are one, `// indirect`)
         for line in paced(lines):  # (formatting in a server's thread: the editor's messages go first)
             texts = line.words()
+            comments = line.comments
             if (
                 texts
-                and not line.comments.before
+                and not comments.before
                 and len(pending) <= 1
-                and _NO_GLUE.isdisjoint(texts)
+                # (a tuple: a plain line's words, which have no punctuation)
+                and (texts.__class__ is tuple or _NO_GLUE.isdisjoint(texts))
                 and (clean or buf[-1][-1:] not in _ENDS_BLANK)
             ):
                 if not pending:
                     append(nl + " ".join(texts))
-                    pending = line.comments.suffix  # (not changed here: copied when handed on)
+                    pending = comments.suffix  # (not changed here: copied when handed on)
                     clean = True
                     continue
-                comment = trim_space(pending[0].text)
+                text = pending[0].text
+                comment = trimmed.get(text)
+                if comment is None:
+                    comment = trimmed[text] = trim_space(text)
                 if comment:
                     append(" " + comment + nl + " ".join(texts))
-                    pending = line.comments.suffix
+                    pending = comments.suffix
                     clean = True
                     continue
             self.pending = list(pending)
