@@ -5,8 +5,11 @@ the module graph). go.sum lines get their own hover."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lsprotocol import types
@@ -22,6 +25,8 @@ from gomodls.modfile.parsed import FileKind
 from gomodls.resolve.result import Result
 from gomodls.syntax.cursor import cursor_at
 from gomodls.syntax.tree import Block, Line, Token
+
+log = logging.getLogger(__name__)
 
 DIRECTIVES = {
     "module": "Declares the module's path. A `// Deprecated:` comment on it marks the module deprecated for the modules that require it.",
@@ -46,12 +51,24 @@ class HoverTarget:
     block: Block | None
 
 
+# A probe of what a hover shows beyond the document and the server-wide stamps (`stamp`): a
+# cheap function whose value changes when that does (the facts of one module path, the
+# checksum verdict of one go.sum line, the vulnerability finding of one module).
+Probe = Callable[[], object]
+
+
 @dataclass(slots=True)
 class HoverContext:
     ls: GomodServer
     doc: Document
     target: HoverTarget | None = None
     sections: list[str] = field(default_factory=list)
+    # What the sections read, with the values they read: the hover is computed again only when
+    # one of these (or the stamp) changes, not at every arrival anywhere in the server.
+    reads: list[tuple[Probe, object]] = field(default_factory=list)
+
+    def depends(self, probe: Probe) -> None:
+        self.reads.append((probe, probe()))
 
 
 def _find(doc: Document, line: int, col: int) -> tuple[HoverTarget, Range] | None:
@@ -134,7 +151,8 @@ def use_facts(ctx: HoverContext) -> None:
     ctx.sections.append(f"module **{mod.module_path or '(no module line)'}**{go}")
 
 
-def _sum_hover(ls: GomodServer, doc: Document, line: int) -> tuple[str, Range] | None:
+def _sum_hover(ctx: HoverContext, line: int) -> tuple[str, Range] | None:
+    ls, doc = ctx.ls, ctx.doc
     s = next((s for s in doc.sum.lines if s.line == line), None)
     if s is None:
         return None
@@ -151,14 +169,24 @@ def _sum_hover(ls: GomodServer, doc: Document, line: int) -> tuple[str, Range] |
             parts.append(f"go.mod requires {', '.join(r.mod.version for r in req)}")
         else:
             parts.append("not required directly by go.mod")
-    parts.append(ls.checksums.status(s.path.text, s.version.text, s.hash.text))
+    parts.append(checksum_status(ctx, s.path.text, s.version.text, s.hash.text))
     parts.extend(_sum_need(ls, doc, s.path.text, s.module_version, s.go_mod))
     markdown = "  \n".join(parts)
     for section in ls.sum_hover_sections:
-        extra = section(ls, doc, s.path.text, s.module_version)
+        extra = section(ctx, s.path.text, s.module_version)
         if extra:
             markdown += "\n\n---\n\n" + extra
     return markdown, (line, 0, line, len(doc.lines[line]))
+
+
+def checksum_status(ctx: HoverContext, path: str, version: str, h: str) -> str:
+    """The checksum database's word on a go.sum line, for a hover that then follows that line's
+    verdict (not every verdict that arrives)."""
+    checksums = ctx.ls.checksums
+    status = checksums.status(path, version, h)
+    # (after asking: a check started now is what the hover follows)
+    ctx.depends(lambda: checksums.status_key(path, version, h))
+    return status
 
 
 def go_error(text: str) -> str:
@@ -170,8 +198,18 @@ def go_error(text: str) -> str:
 
 def incomplete(result: Result) -> str:
     """Why the module graph of `result` is incomplete (the first load error), or "" if it is not:
-    what is computed from it must say so."""
-    return next((e.removeprefix("go: ") for e in result.errors if "updates to go.mod needed" not in e), "")
+    what is computed from it must say so. (Remembered for the last result asked about: hovers
+    ask for it of the same graph again and again.)"""
+    global _incomplete
+    last = _incomplete
+    if last is not None and last[0] is result and last[1] == len(result.messages):
+        return last[2]
+    gap = next((e.removeprefix("go: ") for e in result.errors if "updates to go.mod needed" not in e), "")
+    _incomplete = (result, len(result.messages), gap)
+    return gap
+
+
+_incomplete: tuple[Result, int, str] | None = None
 
 
 def _sum_need(ls: GomodServer, doc: Document, path: str, version: str, go_mod: bool) -> list[str]:
@@ -201,9 +239,14 @@ def _sum_need(ls: GomodServer, doc: Document, path: str, version: str, go_mod: b
 
 
 def hover(ls: GomodServer, doc: Document, pos: types.Position) -> types.Hover | None:
+    return _hover(HoverContext(ls, doc), pos)
+
+
+def _hover(ctx: HoverContext, pos: types.Position) -> types.Hover | None:
+    ls, doc = ctx.ls, ctx.doc
     line, col = from_position(doc.lines, pos, ls.encoding)
     if doc.kind is FileKind.SUM:
-        found = _sum_hover(ls, doc, line)
+        found = _sum_hover(ctx, line)
         if found is None:
             return None
         markdown, rng = found
@@ -211,8 +254,7 @@ def hover(ls: GomodServer, doc: Document, pos: types.Position) -> types.Hover | 
         hit = _find(doc, line, col)
         if hit is None:
             return None
-        target, rng = hit
-        ctx = HoverContext(ls, doc, target)
+        ctx.target, rng = hit
         for section in ls.hover_sections:
             section(ctx)
         if not ctx.sections:
@@ -224,16 +266,46 @@ def hover(ls: GomodServer, doc: Document, pos: types.Position) -> types.Hover | 
     )
 
 
-# A hover, once computed, for the document's version: by the position asked about, with the
-# stamp it was computed under and when (time.monotonic()).
-HOVERS: MemoKey[dict[tuple[int, int], tuple[tuple[object, ...], float, types.Hover | None]]] = MemoKey(
-    "hovers"
-)
-# Seconds a hover is reused at most. The stamps follow what the sections read from the server
-# (the module graph, facts, checksums, ...) and the client's messages (edits, watched files,
-# settings); this bounds the rest: what changes with the clock (failed fetches asked again
-# after a while) and on disk without a message (a go env file, a go.work created by hand).
+@dataclass(slots=True)
+class Remembered:
+    """A hover computed for the document's version, at a position."""
+
+    stamp: tuple[object, ...]  # the server-wide stamp it was computed under
+    at: float  # when (time.monotonic())
+    reads: list[tuple[Probe, object]]  # what its sections read, and the values they read
+    hover: types.Hover | None
+
+    def current(self, stamp: tuple[object, ...], now: float) -> bool:
+        return (
+            self.stamp == stamp
+            and now - self.at < MAX_AGE
+            and all(same(probe(), value) for probe, value in self.reads)
+        )
+
+
+def same(a: object, b: object) -> bool:
+    """Whether a probe read the same value again: objects (a task, a verdict, a published
+    assessment) by identity, tuples element by element, plain values by equality."""
+    if a is b:
+        return True
+    if type(a) is tuple and type(b) is tuple:
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return type(a) in PLAIN and type(a) is type(b) and a == b
+
+
+PLAIN = (int, float, str, bool, bytes)
+
+# The hovers computed for the document's version, by the position asked about.
+HOVERS: MemoKey[dict[tuple[int, int], Remembered]] = MemoKey("hovers")
+# Seconds a hover is reused at most. The stamps and probes follow what the sections read from
+# the server (the module graph, facts, checksums, ...) and the client's messages (edits,
+# watched files, settings); this bounds the rest: what changes with the clock (failed fetches
+# asked again after a while) and on disk without a message (a go env file, a go.work created
+# by hand).
 MAX_AGE = 2.0
+# Seconds after computing a hover that read something still on its way (a module's facts, a
+# checksum verdict) at which it is looked at again and, if that arrived, computed again.
+REFRESH_AFTER = (0.005, 0.05, 0.5)
 
 
 def stamp(ls: GomodServer) -> tuple[object, ...]:
@@ -242,7 +314,8 @@ def stamp(ls: GomodServer) -> tuple[object, ...]:
 
 def cached_hover(ls: GomodServer, doc: Document, pos: types.Position) -> types.Hover | None:
     """`hover`, computed once per position while nothing it reads changes: a hover is then a
-    lookup (computing one of a require line takes ~0.3 ms: the graph, facts and go.sum)."""
+    lookup. An arrival (a module's facts, a checksum verdict, a vulnerability assessment)
+    recomputes only the hovers that showed what it changes."""
     hovers = doc.memo.get(HOVERS)
     if hovers is None:
         hovers = doc.memo.put(HOVERS, {})
@@ -250,17 +323,60 @@ def cached_hover(ls: GomodServer, doc: Document, pos: types.Position) -> types.H
     now = time.monotonic()
     current = stamp(ls)
     hit = hovers.get(key)
-    if hit is not None and hit[0] == current and now - hit[1] < MAX_AGE:
-        return hit[2]
-    found = hover(ls, doc, pos)
-    hovers[key] = (current, now, found)
+    if hit is not None and hit.current(current, now):
+        return hit.hover
+    found = _remember(ls, doc, hovers, pos, current, now).hover
     return found
+
+
+def _remember(
+    ls: GomodServer,
+    doc: Document,
+    hovers: dict[tuple[int, int], Remembered],
+    pos: types.Position,
+    current: tuple[object, ...],
+    now: float,
+    after: tuple[float, ...] = REFRESH_AFTER,
+) -> Remembered:
+    """Compute the hover at pos and remember it; if it read anything that may still arrive (a
+    probe), look again a little later, off the request path, and compute it again then if
+    something it shows has arrived: hovering the line again is then a lookup."""
+    ctx = HoverContext(ls, doc)
+    entry = Remembered(current, now, ctx.reads, _hover(ctx, pos))
+    hovers[(pos.line, pos.character)] = entry
+    if ctx.reads and after:
+        loop = asyncio.get_running_loop()
+        loop.call_later(after[0], _refresh, ls, doc, hovers, pos, entry, after[1:])
+    return entry
+
+
+def _refresh(
+    ls: GomodServer,
+    doc: Document,
+    hovers: dict[tuple[int, int], Remembered],
+    pos: types.Position,
+    entry: Remembered,
+    after: tuple[float, ...],
+) -> None:
+    key = (pos.line, pos.character)
+    if doc.memo.get(HOVERS) is not hovers or hovers.get(key) is not entry:
+        return  # (a new version of the document, or computed again meanwhile)
+    current, now = stamp(ls), time.monotonic()
+    if entry.stamp != current or now - entry.at >= MAX_AGE:
+        return  # (a message changed what hovers show: computed when asked again)
+    if entry.current(current, now):
+        if after:
+            asyncio.get_running_loop().call_later(after[0], _refresh, ls, doc, hovers, pos, entry, after[1:])
+        return
+    try:
+        _remember(ls, doc, hovers, pos, current, now, after)
+    except Exception:  # (the request path logs and answers; here it is computed when asked)
+        log.exception("refreshing a hover failed")
+        hovers.pop(key, None)
 
 
 def register(server: GomodServer) -> None:
     server.hover_sections.extend([directive, godebug, use_facts])
-    # (checksum verdicts: go.sum hovers, and the go.sum lines of module hovers)
-    server.hover_stamps.append(lambda ls: (ls.checksums.generation, ls.checksums.mismatches))
     # (the settings and the local go: changed by background work after the client's answers)
     server.hover_stamps.append(lambda ls: (id(ls.settings), id(ls.local)))
 

@@ -11,7 +11,7 @@ from lsprotocol import types
 
 from gomodls.analysis.lines import args
 from gomodls.lsp.documents import Document, MemoKey
-from gomodls.lsp.hover import HoverContext, go_error, incomplete
+from gomodls.lsp.hover import HoverContext, checksum_status, go_error, incomplete
 from gomodls.lsp.links import is_private, pkg_url
 from gomodls.lsp.positions import to_position
 from gomodls.lsp.resolution import RootState
@@ -19,7 +19,7 @@ from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.model import ModFile, Require
 from gomodls.modfile.parsed import FileKind
 from gomodls.module import gover
-from gomodls.resolve.moduleinfo import ModuleFacts, retracted_message
+from gomodls.resolve.moduleinfo import ModuleFacts, ModuleFactsService, retracted_message
 from gomodls.resolve.result import ModuleInfo
 from gomodls.resolve.upgrades import upgrades
 
@@ -159,6 +159,20 @@ def _dir_module(ls: GomodServer, rep: ModuleInfo) -> str:
 def _newer_versions(
     ctx: HoverContext, path: str, info: ModuleInfo | None, required: list[Require], out: list[str]
 ) -> None:
+    service = ctx.ls.resolution.facts_service()
+    _facts_lines(ctx, service, path, info, required, out)
+    # (after asking for what is missing: the hover is computed again when that arrives)
+    ctx.depends(lambda: service.stamp(path))
+
+
+def _facts_lines(
+    ctx: HoverContext,
+    service: ModuleFactsService,
+    path: str,
+    info: ModuleInfo | None,
+    required: list[Require],
+    out: list[str],
+) -> None:
     facts = _known_facts(ctx.ls, path)
     if facts is None:
         out.append("_checking for newer versions…_")
@@ -195,10 +209,9 @@ def _newer_versions(
                 out.append(f"⚠ `{v}` {retracted_message(r)}")
     if facts.deprecated:
         out.append(f"⚠ deprecated: {facts.deprecated}")
-    service = ctx.ls.resolution.facts_service()
     known, major = service.known_major(path)
     if not known:
-        ctx.ls.spawn(service.newer_major(path))
+        service.want_major(path)
     elif major is not None:
         new_path, version = major
         out.append(f"newer major version: `{new_path}` {version} (a different module path)")
@@ -220,7 +233,7 @@ def _sums(ctx: HoverContext, path: str, required: list[Require], out: list[str])
         # (the go.mod hash: the one the go command checks for every module in the graph)
         if mod_ok:
             key = r.mod.version + "/go.mod"
-            out.append(ctx.ls.checksums.status(path, key, have[(path, key)][0]))
+            out.append(checksum_status(ctx, path, key, have[(path, key)][0]))
 
 
 def go_line(ctx: HoverContext) -> None:
@@ -296,11 +309,11 @@ def _latest(version: str, facts: ModuleFacts) -> str:
 
 def _graph_stamp(ls: GomodServer) -> object:
     """What the module sections read from the resolution service: the roots' resolutions (a
-    generation counts finished ones and fact arrivals) and the facts loaded."""
-    facts = ls.resolution.facts
+    generation counts finished ones) and which facts service (a new Go environment makes a new
+    one). Each module's own facts are a probe of its hover (module_section)."""
     return (
         tuple((s.key, s.generation, s.loading, s.current, s.error) for s in ls.resolution.roots.values()),
-        (id(facts), facts.loads_done) if facts is not None else None,
+        ls.resolution.facts,
     )
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from gomodls.base.files import FileSource
-from gomodls.base.goenv import find_go_work
+from gomodls.base.goenv import GoEnv, find_go_work
 from gomodls.gocommand.direct import GoCommandDirect
 from gomodls.gocommand.modquery import ModQuery
 from gomodls.gocommand.toolchain import find_go
@@ -41,6 +41,7 @@ from gomodls.resolve.moduleinfo import ModuleFactsService
 from gomodls.resolve.proxies import NO_GO
 
 if TYPE_CHECKING:
+    from gomodls.lsp.config import Settings
     from gomodls.lsp.server import GomodServer
 from gomodls.resolve.result import GoModUpdate
 
@@ -139,6 +140,9 @@ def fingerprint(roots: Roots, files: FileSource) -> tuple[object, ...]:
     return tuple(parts)
 
 
+WORK_RECHECK = 0.5  # seconds: how stale a go.work created without a client message may be seen
+
+
 class ResolutionService:
     def __init__(self, ls: GomodServer) -> None:
         self.ls = ls
@@ -150,18 +154,26 @@ class ResolutionService:
         # no transient failure).
         self.said_offline = False
         self.said_no_direct = ""  # why version control was unavailable, when last said
+        # directory -> (changes, GoEnv, time.monotonic(), its go.work) when last looked up
+        self._work_roots: dict[str, tuple[int, GoEnv, float, str | None]] = {}
+        self._fetching_key: tuple[GoEnv, Settings, tuple[object, ...]] | None = None
 
     # The fetching stack follows the Go environment (settings and `go env -w` may change it).
 
     def fetching_key(self) -> tuple[object, ...]:
         """What the fetching stack depends on: the Go variables that route and allow fetching,
         and whether the go command may fetch from version control."""
-        env = self.ls.goenv
-        return (
+        env, settings = self.ls.goenv, self.ls.settings
+        memo = self._fetching_key
+        if memo is not None and memo[0] is env and memo[1] is settings:
+            return memo[2]  # (the same environment and settings objects: every hover asks)
+        key = (
             tuple(env.get(k) for k in FETCH_VARIABLES),
-            tuple(sorted(self.ls.settings.env.items())),
-            self.ls.settings.go.allow_run,
+            tuple(sorted(settings.env.items())),
+            settings.go.allow_run,
         )
+        self._fetching_key = (env, settings, key)
+        return key
 
     def _stack(self) -> tuple[Resolver, ModuleFactsService]:
         env = self.ls.goenv
@@ -206,8 +218,28 @@ class ResolutionService:
         directory = os.path.dirname(doc.path)
         if doc.kind is FileKind.WORK:
             return doc.path
-        work = find_go_work(directory, self.ls.goenv)
-        return work or directory
+        return self._work_root(directory) or directory
+
+    def _work_root(self, directory: str) -> str | None:
+        """find_go_work, looked up again after a client message other than a hover (an edit,
+        a watched file, a setting) and at most every WORK_RECHECK seconds in between (a
+        go.work created by hand): the walk up the directories is a stat a level, and every
+        hover and check asks for it."""
+        env = self.ls.goenv
+        now = time.monotonic()
+        known = self._work_roots.get(directory)
+        if (
+            known is not None
+            and known[0] == self.ls.changes
+            and known[1] is env
+            and now - known[2] < WORK_RECHECK
+        ):
+            return known[3]
+        work = find_go_work(directory, env)
+        if len(self._work_roots) >= 1024:
+            self._work_roots.clear()
+        self._work_roots[directory] = (self.ls.changes, env, now, work)
+        return work
 
     def state(self, doc: Document) -> RootState | None:
         key = self.root_key(doc)

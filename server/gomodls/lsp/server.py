@@ -262,7 +262,8 @@ class GomodServer(LanguageServer):
         self.resolution = ResolutionService(self)  # the module graph (resolve/)
         self.checksums = ChecksumService(self)  # the checksum database (sumdb/)
         self.heap = Heap()  # the garbage collector's policy
-        self._goenv: tuple[object, GoEnv] | None = None
+        # (key, the settings and local go it is of, the environment)
+        self._goenv: tuple[object, Settings, LocalGo | None, GoEnv] | None = None
         # (messages, time.monotonic(), path, mtime) of the last look at the go env file
         self._goenv_file: tuple[int, float, str | None, int | None] = (-1, 0.0, None, None)
         # Client messages so far, and those other than hovers (anything else may change what a
@@ -279,13 +280,14 @@ class GomodServer(LanguageServer):
         self.document_hooks: list[Callable[[str, Document], None]] = []
         # Each adds its sections to a hover of go.mod or go.work (in this order), or none.
         self.hover_sections: list[Callable[[HoverContext], None]] = []
-        # What the sections read beyond the document and the client's messages, each as a
-        # value that changes when that does (a generation count): hovers are cached until one
-        # of these, or `changes`, moves (lsp/hover.py).
+        # What the sections read beyond the document and the client's messages that is not
+        # of one line (each section's own reads are its probes, HoverContext.depends), each as
+        # a value that changes when that does (a generation count): hovers are cached until
+        # one of these, `changes`, or a probe moves (lsp/hover.py).
         self.hover_stamps: list[Callable[[GomodServer], object]] = []
         # Each may add a section (markdown) to a hover of a go.sum line, given its module path
         # and version (vulnerabilities).
-        self.sum_hover_sections: list[Callable[[GomodServer, Document, str, str], str | None]] = []
+        self.sum_hover_sections: list[Callable[[HoverContext, str, str], str | None]] = []
         # Code actions beyond the findings' fixes (upgrades, tidy, go work use), and the code
         # action kinds the server announces (read when the client initializes).
         self.source_actions: list[
@@ -375,7 +377,11 @@ class GomodServer(LanguageServer):
         seconds in between (for background work)."""
         now = time.monotonic()
         messages, checked, env_file, stamp = self._goenv_file
-        if messages != self.messages or now - checked >= GOENV_RECHECK:
+        fresh = messages == self.messages and now - checked < GOENV_RECHECK
+        known = self._goenv
+        if fresh and known is not None and known[1] is self.settings and known[2] is self.local:
+            return known[3]  # (asked again within a message, same settings and go: ~9 times a hover)
+        if not fresh:
             env_file = env_file_path(os.environ)
             try:
                 stamp = os.stat(env_file).st_mtime_ns if env_file else None
@@ -384,9 +390,11 @@ class GomodServer(LanguageServer):
             self._goenv_file = (self.messages, now, env_file, stamp)
         goroot = self.local.goroot if self.local else None
         key = (tuple(sorted(self.settings.env.items())), goroot, env_file, stamp)
-        if self._goenv is None or self._goenv[0] != key:
-            self._goenv = (key, GoEnv(overrides=self.settings.env, goroot=goroot))
-        return self._goenv[1]
+        env = known[3] if known is not None and known[0] == key else None
+        if env is None:
+            env = GoEnv(overrides=self.settings.env, goroot=goroot)
+        self._goenv = (key, self.settings, self.local, env)
+        return env
 
     def lines_of(self, path: str) -> Sequence[str] | None:
         text = self.files.read_text(path)

@@ -274,13 +274,32 @@ def hover_section(ctx: HoverContext) -> None:
     a = args(t.line)
     if not a:
         return
-    found = _module_finding(ctx.ls, ctx.doc, a[0].text.strip('"'))
+    found = _hover_finding(ctx, a[0].text.strip('"'))
     if found is not None:
         ctx.sections.append(section(*found))
 
 
-def sum_section(ls: GomodServer, doc: Document, path: str, version: str) -> str | None:
+def _hover_finding(ctx: HoverContext, path: str) -> tuple[Published, ModuleFinding] | None:
+    """_module_finding, for a hover that is then computed again only when this module's finding
+    changes (not at every assessment published)."""
+    ls, doc = ctx.ls, ctx.doc
     found = _module_finding(ls, doc, path)
+    state = ls.resolution.state(doc)
+    if state is not None:
+        published, key = service(ls).published, state.key
+        ctx.depends(lambda: _published_finding(published.get(key), path))
+    return found
+
+
+def _published_finding(published: Published | None, path: str) -> tuple[object, ...] | None:
+    """A published assessment and its finding for path, if it has one (a hover's probe: what
+    the module's hover shows from here)."""
+    mf = published.assessment.module(path) if published is not None else None
+    return (published, mf) if mf is not None else None
+
+
+def sum_section(ctx: HoverContext, path: str, version: str) -> str | None:
+    found = _hover_finding(ctx, path)
     if found is None:
         return None
     published, mf = found
@@ -328,7 +347,6 @@ def register(server: GomodServer) -> None:
     service(server)
     server.finding_sources["vulnerabilities"] = findings
     server.hover_sections.append(hover_section)
-    server.hover_stamps.append(lambda ls: tuple((k, id(p)) for k, p in service(ls).published.items()))
     server.sum_hover_sections.append(sum_section)
     server.source_actions.append(source_actions)
     server.code_action_kinds.append(VULN_ACTIONS)

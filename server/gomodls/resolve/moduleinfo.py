@@ -139,6 +139,14 @@ class ModuleFactsService:
         self._wanted: list[str] = []  # paths want_all asked for, not yet handed to _drain
         self._draining: asyncio.Task[None] | None = None
 
+    def stamp(self, path: str) -> tuple[object, ...]:
+        """What a hover shows of path from here, as a cheap value that changes when that does:
+        the facts known (the same object until a new load replaces it or a failure expires)
+        and the newer major version, once its probe has found one. (A probe that finished
+        finding none changes nothing shown: no recomputation.)"""
+        known, major = self.known_major(path)
+        return (self.known(path), major if known else None)
+
     def known(self, path: str) -> ModuleFacts | None:
         task = self._facts.get(path)
         return task.result() if task is not None and _usable(task) else None
@@ -227,11 +235,15 @@ class ModuleFactsService:
     async def newer_major(self, path: str) -> tuple[str, str] | None:
         """The highest newer major version's module path and its latest release, if any
         (probing m/v2, m/v3, ... like Renovate; stops at the first that does not exist)."""
+        return await asyncio.shield(self.want_major(path))
+
+    def want_major(self, path: str) -> asyncio.Task[tuple[str, str] | None]:
+        """The newer-major probe of path, started if needed (without waiting: a hover asks)."""
         self.known_major(path)  # (drops an expired probe)
         task = self._majors.get(path)
         if task is None:
             task = self._majors[path] = asyncio.ensure_future(self._probe_majors(path))
-        return await asyncio.shield(task)
+        return task
 
     async def _probe_majors(self, path: str) -> tuple[str, str] | None:
         found: tuple[str, str] | None = None
