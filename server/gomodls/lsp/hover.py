@@ -325,8 +325,7 @@ def cached_hover(ls: GomodServer, doc: Document, pos: types.Position) -> types.H
     hit = hovers.get(key)
     if hit is not None and hit.current(current, now):
         return hit.hover
-    found = _remember(ls, doc, hovers, pos, current, now).hover
-    return found
+    return _remember(ls, doc, hovers, pos, now).hover
 
 
 def _remember(
@@ -334,7 +333,6 @@ def _remember(
     doc: Document,
     hovers: dict[tuple[int, int], Remembered],
     pos: types.Position,
-    current: tuple[object, ...],
     now: float,
     after: tuple[float, ...] = REFRESH_AFTER,
 ) -> Remembered:
@@ -342,7 +340,10 @@ def _remember(
     probe), look again a little later, off the request path, and compute it again then if
     something it shows has arrived: hovering the line again is then a lookup."""
     ctx = HoverContext(ls, doc)
-    entry = Remembered(current, now, ctx.reads, _hover(ctx, pos))
+    found = _hover(ctx, pos)
+    # (the stamp after computing: what the computation itself set up, such as the facts
+    # service on first use, is part of what it saw)
+    entry = Remembered(stamp(ls), now, ctx.reads, found)
     hovers[(pos.line, pos.character)] = entry
     if ctx.reads and after:
         loop = asyncio.get_running_loop()
@@ -369,7 +370,7 @@ def _refresh(
             asyncio.get_running_loop().call_later(after[0], _refresh, ls, doc, hovers, pos, entry, after[1:])
         return
     try:
-        _remember(ls, doc, hovers, pos, current, now, after)
+        _remember(ls, doc, hovers, pos, now, after)
     except Exception:  # (the request path logs and answers; here it is computed when asked)
         log.exception("refreshing a hover failed")
         hovers.pop(key, None)

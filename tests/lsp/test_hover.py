@@ -1,0 +1,106 @@
+"""lsp/hover.py's memory of hovers, in-process: a hover is computed again only when what it
+read changes (the module's own facts, not any module's), and what it asked for is picked up
+off the request path, so that hovering the line again is a lookup. (The hovers' content is
+tested end to end in test_features.py, test_resolution.py and test_vulns.py.)"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+from pygls.workspace import Workspace
+
+from gomodls.lsp import hover
+from gomodls.lsp.app import create_server
+from gomodls.lsp.server import GomodServer
+
+TEXT = "module example.com/m\n\ngo 1.22\n\nrequire (\n\texample.com/a v1.0.0\n\texample.com/b v1.0.0\n)\n"
+A, B = types.Position(5, 2), types.Position(6, 2)
+
+
+@pytest.fixture
+def offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for k in ("GOPROXY", "GOSUMDB", "GOFLAGS", "GOWORK", "GOPRIVATE", "GONOSUMDB", "GOENV"):
+        monkeypatch.delenv(k, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
+    monkeypatch.setenv("GOPROXY", "off")
+    monkeypatch.setenv("GOSUMDB", "off")
+    monkeypatch.setenv("GOPATH", str(tmp_path / "gopath"))
+    (tmp_path / "m").mkdir()
+    return tmp_path / "m"
+
+
+def served(directory: Path) -> GomodServer:
+    """A server as after `initialize` (its workspace: UTF-16 positions), with no client."""
+    ls = create_server()
+    ls.protocol._workspace = Workspace(directory.as_uri())
+    return ls
+
+
+def markdown(h: types.Hover | None) -> str:
+    assert h is not None and isinstance(h.contents, types.MarkupContent)
+    return h.contents.value
+
+
+def counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The lines whose hover is computed (rather than remembered), in order."""
+    computed: list[int] = []
+    real = hover._hover
+
+    def compute(ctx: hover.HoverContext, pos: types.Position) -> types.Hover | None:
+        computed.append(pos.line)
+        return real(ctx, pos)
+
+    monkeypatch.setattr(hover, "_hover", compute)
+    return computed
+
+
+async def settle() -> None:
+    """Long enough for an offline load to fail and the refreshes after it (REFRESH_AFTER) to
+    look, short of MAX_AGE."""
+    await asyncio.sleep(hover.REFRESH_AFTER[1] + 0.2)
+
+
+async def test_a_hover_follows_its_own_module(offline: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ls = served(offline)
+    doc = ls.documents.open((offline / "go.mod").as_uri(), 1, TEXT)
+    computed = counting(monkeypatch)
+
+    assert "_checking for newer versions…_" in markdown(hover.cached_hover(ls, doc, A)).split("  \n")
+    assert computed == [5]
+    await settle()
+    # a's facts arrived (offline: the proxy is off): its hover was computed again then, off
+    # the request path; asking again is a lookup of the new answer.
+    assert computed == [5, 5]
+    shown = markdown(hover.cached_hover(ls, doc, A))
+    assert computed == [5, 5]
+    assert "_checking for newer versions…_" not in shown
+    assert "_versions unavailable:_ module lookup disabled by GOPROXY=off" in shown.split("  \n")
+
+    # b's hover asks for b's facts; their arrival leaves a's hover as it was.
+    hover.cached_hover(ls, doc, B)
+    await settle()
+    assert computed == [5, 5, 6, 6]
+    assert markdown(hover.cached_hover(ls, doc, A)) == shown
+    assert computed == [5, 5, 6, 6]
+
+
+async def test_a_message_recomputes_what_is_asked_again(
+    offline: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client message other than a hover may change anything a hover shows (an edit, a
+    watched file): hovers are computed again when asked, not in the background."""
+    ls = served(offline)
+    doc = ls.documents.open((offline / "go.mod").as_uri(), 1, TEXT)
+    computed = counting(monkeypatch)
+    hover.cached_hover(ls, doc, A)
+    await settle()
+    assert computed == [5, 5]
+    ls.changes += 1  # (what GomodProtocol.handle_message counts for every other message)
+    await settle()
+    assert computed == [5, 5], "nothing computed in the background for a message"
+    hover.cached_hover(ls, doc, A)
+    assert computed == [5, 5, 5]
