@@ -20,8 +20,9 @@ from gomodls.lsp.documents import Document, MemoKey
 from gomodls.lsp.positions import from_position, to_range
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.errors import token_range
+from gomodls.modfile.gosum import SumFile
 from gomodls.modfile.model import ModFile
-from gomodls.modfile.parsed import FileKind
+from gomodls.modfile.parsed import FileKind, ParsedFile
 from gomodls.resolve.result import Result
 from gomodls.syntax.cursor import cursor_at
 from gomodls.syntax.tree import Block, Line, Token
@@ -141,7 +142,7 @@ def use_facts(ctx: HoverContext) -> None:
         return
     path = t.token.text.strip('"')
     d = path if os.path.isabs(path) else os.path.join(os.path.dirname(ctx.doc.path), path)
-    parsed = ctx.ls.files.parsed(os.path.join(d, "go.mod"), FileKind.MOD)
+    parsed = read_parsed(ctx, os.path.join(d, "go.mod"), FileKind.MOD)
     if parsed is None:
         ctx.sections.append(f"`{path}`: no go.mod here")
         return
@@ -160,7 +161,7 @@ def _sum_hover(ctx: HoverContext, line: int) -> tuple[str, Range] | None:
     parts = [f"**{s.path.text}** `{s.module_version}`", f"`h1:` hash of {what}"]
     # (go.work.sum: go.work requires nothing)
     work_sum = doc.path.endswith("go.work.sum")
-    parsed = None if work_sum else ls.files.parsed(os.path.join(os.path.dirname(doc.path), "go.mod"))
+    parsed = None if work_sum else read_parsed(ctx, os.path.join(os.path.dirname(doc.path), "go.mod"))
     if parsed is not None and isinstance(parsed.model, ModFile):
         req = [r for r in parsed.model.require if r.mod.path == s.path.text]
         if any(r.mod.version == s.module_version for r in req):
@@ -170,6 +171,7 @@ def _sum_hover(ctx: HoverContext, line: int) -> tuple[str, Range] | None:
         else:
             parts.append("not required directly by go.mod")
     parts.append(checksum_status(ctx, s.path.text, s.version.text, s.hash.text))
+    ctx.depends(lambda: ls.resolution.root_key(doc))  # (_sum_need: which module graph)
     parts.extend(_sum_need(ls, doc, s.path.text, s.module_version, s.go_mod))
     markdown = "  \n".join(parts)
     for section in ls.sum_hover_sections:
@@ -177,6 +179,23 @@ def _sum_hover(ctx: HoverContext, line: int) -> tuple[str, Range] | None:
         if extra:
             markdown += "\n\n---\n\n" + extra
     return markdown, (line, 0, line, len(doc.lines[line]))
+
+
+def read_parsed(
+    ctx: HoverContext, path: str, kind: FileKind | None = None, *, strict: bool = True
+) -> ParsedFile | None:
+    """`ls.files.parsed`, for a hover that then follows the file: its text as read (the same
+    object while the file's mtime and size hold, a stat to know), not a clock."""
+    files = ctx.ls.files
+    ctx.depends(lambda: files.read_text(path))
+    return files.parsed(path, kind, strict=strict)
+
+
+def read_sum(ctx: HoverContext, path: str) -> SumFile | None:
+    """`ls.files.parsed_sum`, for a hover that then follows the file (as read_parsed)."""
+    files = ctx.ls.files
+    ctx.depends(lambda: files.read_text(path))
+    return files.parsed_sum(path)
 
 
 def checksum_status(ctx: HoverContext, path: str, version: str, h: str) -> str:
@@ -297,12 +316,12 @@ PLAIN = (int, float, str, bool, bytes)
 
 # The hovers computed for the document's version, by the position asked about.
 HOVERS: MemoKey[dict[tuple[int, int], Remembered]] = MemoKey("hovers")
-# Seconds a hover is reused at most. The stamps and probes follow what the sections read from
-# the server (the module graph, facts, checksums, ...) and the client's messages (edits,
-# watched files, settings); this bounds the rest: what changes with the clock (failed fetches
-# asked again after a while) and on disk without a message (a go env file, a go.work created
-# by hand).
-MAX_AGE = 2.0
+# Seconds a hover is reused at most. The stamps and probes follow what the sections read: from
+# the server (the module graph, facts, checksums, vulnerabilities, with their expiries), from
+# disk (go.sum and go.mod files, by their text as read; which go.work, the go env file) and the
+# client's messages (edits, watched files, settings); this bounds anything a section reads
+# that no probe follows.
+MAX_AGE = 30.0
 # Seconds after computing a hover that read something still on its way (a module's facts, a
 # checksum verdict) at which it is looked at again and, if that arrived, computed again.
 REFRESH_AFTER = (0.005, 0.05, 0.5)
@@ -378,8 +397,9 @@ def _refresh(
 
 def register(server: GomodServer) -> None:
     server.hover_sections.extend([directive, godebug, use_facts])
-    # (the settings and the local go: changed by background work after the client's answers)
-    server.hover_stamps.append(lambda ls: (id(ls.settings), id(ls.local)))
+    # (the settings and the local go: changed by background work after the client's answers;
+    # the Go environment: the go env file, looked at once per message)
+    server.hover_stamps.append(lambda ls: (id(ls.settings), id(ls.local), ls.goenv))
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     @guarded(None)

@@ -11,7 +11,7 @@ from lsprotocol import types
 
 from gomodls.analysis.lines import args
 from gomodls.lsp.documents import Document, MemoKey
-from gomodls.lsp.hover import HoverContext, checksum_status, go_error, incomplete
+from gomodls.lsp.hover import HoverContext, checksum_status, go_error, incomplete, read_parsed, read_sum
 from gomodls.lsp.links import is_private, pkg_url
 from gomodls.lsp.positions import to_position
 from gomodls.lsp.resolution import RootState
@@ -86,6 +86,7 @@ def module_section(ctx: HoverContext) -> None:
     ls, doc = ctx.ls, ctx.doc
     model = doc.parsed.model
     state = ls.resolution.state(doc)
+    ctx.depends(lambda: ls.resolution.root_key(doc))  # (which module graph: a go.work made by hand)
     out = [f"**{path}**"]
     required = _required(doc, path)
     for r in required:
@@ -110,7 +111,7 @@ def module_section(ctx: HoverContext) -> None:
             target = f"{rep.path} {rep.version}".strip()
             out.append(
                 f"replaced by `{target}`"
-                + (f" (module {_dir_module(ls, rep)})" if rep.dir and not rep.version else "")
+                + (f" (module {_dir_module(ctx, rep)})" if rep.dir and not rep.version else "")
             )
         if info.time:
             out.append(f"published {info.time[:10]}")
@@ -145,8 +146,8 @@ def module_section(ctx: HoverContext) -> None:
     ctx.sections.append("  \n".join(out))
 
 
-def _dir_module(ls: GomodServer, rep: ModuleInfo) -> str:
-    parsed = ls.files.parsed(os.path.join(rep.dir, "go.mod"), FileKind.MOD, strict=False)
+def _dir_module(ctx: HoverContext, rep: ModuleInfo) -> str:
+    parsed = read_parsed(ctx, os.path.join(rep.dir, "go.mod"), FileKind.MOD, strict=False)
     if parsed is None:
         return "no go.mod"
     return (
@@ -220,7 +221,7 @@ def _facts_lines(
 def _sums(ctx: HoverContext, path: str, required: list[Require], out: list[str]) -> None:
     if not required:
         return
-    sums = ctx.ls.files.parsed_sum(os.path.join(os.path.dirname(ctx.doc.path), "go.sum"))
+    sums = read_sum(ctx, os.path.join(os.path.dirname(ctx.doc.path), "go.sum"))
     if sums is None:
         out.append("go.sum: none")
         return
@@ -241,7 +242,9 @@ def go_line(ctx: HoverContext) -> None:
     t = ctx.target
     if t is None or t.verb not in ("go", "toolchain") or t.token is None:
         return
-    state = ctx.ls.resolution.state(ctx.doc)
+    ls, doc = ctx.ls, ctx.doc
+    state = ls.resolution.state(doc)
+    ctx.depends(lambda: ls.resolution.root_key(doc))
     if state is None or state.resolution is None:
         return
     best: ModuleInfo | None = None

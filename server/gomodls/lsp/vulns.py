@@ -295,7 +295,12 @@ def _published_finding(published: Published | None, path: str) -> tuple[object, 
     """A published assessment and its finding for path, if it has one (a hover's probe: what
     the module's hover shows from here)."""
     mf = published.assessment.module(path) if published is not None else None
-    return (published, mf) if mf is not None else None
+    if mf is None:
+        return None
+    assert published is not None
+    snapshot = published.snapshot
+    # (stale data says how old it is: the hover follows the words, which change with the clock)
+    return (published, mf, describe_age(snapshot.age()) if snapshot.stale else None)
 
 
 def sum_section(ctx: HoverContext, path: str, version: str) -> str | None:
