@@ -107,8 +107,9 @@ async def test_a_message_recomputes_what_is_asked_again(
 
 
 async def test_a_hover_follows_the_files_it_read(offline: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """go.sum written on disk without a message to the server (no file watcher): the next
-    hover reads it, because the hover followed the file's text, not a clock."""
+    """go.sum written on disk without a message to the server (no file watcher): a hover
+    RECHECK seconds later reads it, because the hover followed the file's text; while nothing
+    arrives, back-to-back hovers trust their probes for RECHECK seconds (no stat each)."""
     ls = served(offline)
     doc = ls.documents.open((offline / "go.mod").as_uri(), 1, TEXT)
     computed = counting(monkeypatch)
@@ -118,6 +119,7 @@ async def test_a_hover_follows_the_files_it_read(offline: Path, monkeypatch: pyt
     assert computed == [5, 5], "remembered while nothing it read changed"
     h1 = "h1:" + "A" * 43 + "="
     (offline / "go.sum").write_text(f"example.com/a v1.0.0 {h1}\nexample.com/a v1.0.0/go.mod {h1}\n")
+    await asyncio.sleep(hover.RECHECK)
     shown = markdown(hover.cached_hover(ls, doc, A)).split("  \n")
     assert computed == [5, 5, 5]
     assert "go.sum: both hashes for v1.0.0" in shown

@@ -293,13 +293,18 @@ class Remembered:
     at: float  # when (time.monotonic())
     reads: list[tuple[Probe, object]]  # what its sections read, and the values they read
     hover: types.Hover | None
+    seen: tuple[object, ...]  # the server's arrivals when its probes were last looked at
+    checked: float  # ... and when
 
-    def current(self, stamp: tuple[object, ...], now: float) -> bool:
-        return (
-            self.stamp == stamp
-            and now - self.at < MAX_AGE
-            and all(same(probe(), value) for probe, value in self.reads)
-        )
+    def current(self, stamp: tuple[object, ...], now: float, seen: tuple[object, ...]) -> bool:
+        if self.stamp != stamp or now - self.at >= MAX_AGE:
+            return False
+        if seen == self.seen and now - self.checked < RECHECK:
+            return True  # (nothing arrived since its probes were looked at, a moment ago)
+        if not all(same(probe(), value) for probe, value in self.reads):
+            return False
+        self.seen, self.checked = seen, now
+        return True
 
 
 def same(a: object, b: object) -> bool:
@@ -322,6 +327,11 @@ HOVERS: MemoKey[dict[tuple[int, int], Remembered]] = MemoKey("hovers")
 # client's messages (edits, watched files, settings); this bounds anything a section reads
 # that no probe follows.
 MAX_AGE = 30.0
+# Seconds a hover's probes are trusted without looking at them again while nothing arrived in
+# the server (no facts, verdict or assessment: `GomodServer.hover_arrivals`): how stale what
+# changes without an arrival (a file on disk, the clock) may be seen. Back-to-back hovers are
+# then a lookup with no probe and no stat.
+RECHECK = 0.5
 # Seconds after computing a hover that read something still on its way (a module's facts, a
 # checksum verdict) at which it is looked at again and, if that arrived, computed again.
 REFRESH_AFTER = (0.005, 0.05, 0.5)
@@ -329,6 +339,10 @@ REFRESH_AFTER = (0.005, 0.05, 0.5)
 
 def stamp(ls: GomodServer) -> tuple[object, ...]:
     return (ls.changes, *(f(ls) for f in ls.hover_stamps))
+
+
+def arrivals(ls: GomodServer) -> tuple[object, ...]:
+    return tuple(f(ls) for f in ls.hover_arrivals)
 
 
 def cached_hover(ls: GomodServer, doc: Document, pos: types.Position) -> types.Hover | None:
@@ -340,9 +354,8 @@ def cached_hover(ls: GomodServer, doc: Document, pos: types.Position) -> types.H
         hovers = doc.memo.put(HOVERS, {})
     key = (pos.line, pos.character)
     now = time.monotonic()
-    current = stamp(ls)
     hit = hovers.get(key)
-    if hit is not None and hit.current(current, now):
+    if hit is not None and hit.current(stamp(ls), now, arrivals(ls)):
         return hit.hover
     return _remember(ls, doc, hovers, pos, now).hover
 
@@ -362,7 +375,7 @@ def _remember(
     found = _hover(ctx, pos)
     # (the stamp after computing: what the computation itself set up, such as the facts
     # service on first use, is part of what it saw)
-    entry = Remembered(stamp(ls), now, ctx.reads, found)
+    entry = Remembered(stamp(ls), now, ctx.reads, found, arrivals(ls), now)
     hovers[(pos.line, pos.character)] = entry
     if ctx.reads and after:
         loop = asyncio.get_running_loop()
@@ -384,7 +397,7 @@ def _refresh(
     current, now = stamp(ls), time.monotonic()
     if entry.stamp != current or now - entry.at >= MAX_AGE:
         return  # (a message changed what hovers show: computed when asked again)
-    if entry.current(current, now):
+    if entry.current(current, now, arrivals(ls)):
         if after:
             asyncio.get_running_loop().call_later(after[0], _refresh, ls, doc, hovers, pos, entry, after[1:])
         return
@@ -400,6 +413,8 @@ def register(server: GomodServer) -> None:
     # (the settings and the local go: changed by background work after the client's answers;
     # the Go environment: the go env file, looked at once per message)
     server.hover_stamps.append(lambda ls: (id(ls.settings), id(ls.local), ls.goenv))
+    # (checksum verdicts arriving: the probes of go.sum lines' verdicts are looked at then)
+    server.hover_arrivals.append(lambda ls: (ls.checksums.generation, ls.checksums.mismatches))
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     @guarded(None)

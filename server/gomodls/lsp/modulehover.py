@@ -323,6 +323,7 @@ def _graph_stamp(ls: GomodServer) -> object:
 def register(server: GomodServer) -> None:
     server.hover_sections.extend([module_section, go_line])
     server.hover_stamps.append(_graph_stamp)
+    server.hover_arrivals.append(lambda ls: ls.resolution.facts.arrivals if ls.resolution.facts else 0)
 
     @server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
     @guarded([])

@@ -285,6 +285,9 @@ class GomodServer(LanguageServer):
         # a value that changes when that does (a generation count): hovers are cached until
         # one of these, `changes`, or a probe moves (lsp/hover.py).
         self.hover_stamps: list[Callable[[GomodServer], object]] = []
+        # Counters of what arrives in the background (facts, verdicts, assessments), each
+        # feature's: while they hold, a cached hover's probes need no second look (lsp/hover.py).
+        self.hover_arrivals: list[Callable[[GomodServer], object]] = []
         # Each may add a section (markdown) to a hover of a go.sum line, given its module path
         # and version (vulnerabilities).
         self.sum_hover_sections: list[Callable[[HoverContext, str, str], str | None]] = []

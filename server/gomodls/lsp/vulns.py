@@ -51,6 +51,7 @@ class VulnService:
         self.ls = ls
         self._db: tuple[object, VulnDB | None] | None = None
         self.published: dict[str, Published] = {}  # by root key
+        self.publications = 0  # assessments published or dropped so far (hovers' arrivals)
         self._tasks: dict[str, tuple[object, asyncio.Task[None]]] = {}  # by root: for which resolution
         self._memo: dict[str, list[str]] = {}  # package imports in the module cache (never change)
         self.said = ""  # the last "database unavailable" message shown
@@ -69,6 +70,7 @@ class VulnService:
             fetcher = self.ls.resolution.resolver().fetcher
             if self._db is not None:
                 self.published.clear()  # (from another database)
+                self.publications += 1
             self._db = (key, VulnDB(url, fetcher.transport, fetcher.cache))
         return self._db[1]
 
@@ -131,6 +133,7 @@ class VulnService:
             reach_complete=found.reach.complete,
         )
         self.published[state.key] = Published(resolution, assessment, snapshot)
+        self.publications += 1
         log.info(
             "vulnerabilities of %s: %d affected module(s)%s",
             state.key,
@@ -352,6 +355,7 @@ def register(server: GomodServer) -> None:
     service(server)
     server.finding_sources["vulnerabilities"] = findings
     server.hover_sections.append(hover_section)
+    server.hover_arrivals.append(lambda ls: service(ls).publications)
     server.sum_hover_sections.append(sum_section)
     server.source_actions.append(source_actions)
     server.code_action_kinds.append(VULN_ACTIONS)

@@ -136,6 +136,7 @@ class ModuleFactsService:
         self._majors_failed: dict[str, float] = {}  # probes cut short by a failed fetch, when
         self._limit = MAX_PATHS  # when to forget: above MAX_PATHS while many loads are pending
         self.loads_done = 0  # loads finished so far: what is known changes when this does
+        self.arrivals = 0  # loads and newer-major probes finished so far
         self._wanted: list[str] = []  # paths want_all asked for, not yet handed to _drain
         self._draining: asyncio.Task[None] | None = None
 
@@ -188,6 +189,10 @@ class ModuleFactsService:
 
     def _finished(self, _: object) -> None:
         self.loads_done += 1
+        self.arrivals += 1
+
+    def _major_finished(self, _: object) -> None:
+        self.arrivals += 1
 
     async def prefetch(self, paths: list[str], concurrency: int = PREFETCH_CONCURRENCY) -> None:
         """Load the facts of many paths, a few at a time: a gather of a task per path put
@@ -243,6 +248,7 @@ class ModuleFactsService:
         task = self._majors.get(path)
         if task is None:
             task = self._majors[path] = asyncio.ensure_future(self._probe_majors(path))
+            task.add_done_callback(self._major_finished)
         return task
 
     async def _probe_majors(self, path: str) -> tuple[str, str] | None:
