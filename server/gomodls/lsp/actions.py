@@ -16,7 +16,13 @@ from gomodls.base.textedit import TextEdit
 from gomodls.lsp import commands
 from gomodls.lsp.documents import Document, MemoKey
 from gomodls.lsp.edits import current_edits, workspace_edit
-from gomodls.lsp.formatting import FORMAT_EDITS, edits_for_version, format_edits, prepare_format
+from gomodls.lsp.formatting import (
+    FORMAT_EDITS,
+    edits_for_version,
+    format_edits,
+    prepare_format,
+    whole_file_edits,
+)
 from gomodls.lsp.positions import from_range, overlaps, to_range
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.canonical import sort_edits
@@ -80,12 +86,7 @@ def _applies_edits(ls: GomodServer) -> bool:
 
 
 def _sort_edits(doc: Document) -> list[TextEdit]:
-    if doc.kind is FileKind.SUM or not doc.parsed.ok:
-        return []
-    edits = doc.memo.get(SORT_EDITS)
-    if edits is None:
-        edits = doc.memo.put(SORT_EDITS, _prepare_sort(doc)())
-    return edits
+    return whole_file_edits(doc, SORT_EDITS, _prepare_sort)
 
 
 def _prepare_sort(doc: Document) -> Callable[[], list[TextEdit]]:

@@ -28,12 +28,20 @@ IN_THREAD_LINES = 5000
 
 def format_edits(doc: Document) -> list[TextEdit]:
     """Edits that format the document; none when it does not parse (Go refuses to format it)."""
+    return whole_file_edits(doc, FORMAT_EDITS, prepare_format)
+
+
+def whole_file_edits(
+    doc: Document, memo: MemoKey[list[TextEdit]], prepare: Callable[[Document], Callable[[], list[TextEdit]]]
+) -> list[TextEdit]:
+    """Whole-file edits of the document's current version, computed now (once per version);
+    none when it does not parse."""
     if doc.kind is FileKind.SUM or not doc.parsed.ok:
         return []
-    cached = doc.memo.get(FORMAT_EDITS)
-    if cached is None:
-        cached = doc.memo.put(FORMAT_EDITS, prepare_format(doc)())
-    return cached
+    edits = doc.memo.get(memo)
+    if edits is None:
+        edits = doc.memo.put(memo, prepare(doc)())
+    return edits
 
 
 def prepare_format(doc: Document) -> Callable[[], list[TextEdit]]:
