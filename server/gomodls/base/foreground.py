@@ -53,10 +53,6 @@ def arrived() -> int:
     return _arrivals
 
 
-def arrivals() -> int:
-    return _arrivals
-
-
 def handled(seen: int) -> None:
     """What had arrived when the count was `seen` has been handled: idle, unless more arrived."""
     global _busy_since
