@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from gomodls import __version__
 from gomodls.base.gofilepath import short_path
+from gomodls.modfile.fastfmt import format_fast
 from gomodls.modfile.parsed import FileKind, NotParsable, format_parsed, json_parsed, parse_once, parse_text
 
 if TYPE_CHECKING:  # (imported by the commands that need them: the others start faster)
@@ -292,14 +293,17 @@ def _fmt_all(args: argparse.Namespace) -> int:
         try:
             kind = _kind(path, work)
             source = read_source(path)
-            parsed = parse_once(source, kind, path)
-            _keep_until_exit(parsed)
-            try:
-                formatted = format_parsed(parsed)
-            except NotParsable as e:
-                err(_parse_error_report(kind, path, e.errors))
-                status = 1
-                continue
+            # (already formatted require blocks without a tree; None: the usual way decides)
+            formatted = format_fast(source, kind, path)
+            if formatted is None:
+                parsed = parse_once(source, kind, path)
+                _keep_until_exit(parsed)
+                try:
+                    formatted = format_parsed(parsed)
+                except NotParsable as e:
+                    err(_parse_error_report(kind, path, e.errors))
+                    status = 1
+                    continue
         except InputError as e:
             err(f"gomodls: {e}\n")
             status = max(status, 2)

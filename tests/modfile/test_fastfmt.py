@@ -1,0 +1,211 @@
+"""format_fast (the command line's `fmt` of already formatted require blocks, without a tree for
+their lines) against the usual way, format_parsed(parse_once(...)): where it answers, it must
+answer the same text; where the usual way finds errors, it must not answer. On every corpus
+go.mod (as it is and formatted), on generated files, and on random require blocks made of the
+lines it accepts and their near misses, some of them also against the go command."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conformance import corpus_files
+from gomodls.modfile.fastfmt import format_fast
+from gomodls.modfile.parsed import FileKind, NotParsable, format_parsed, parse_once
+from modgen import generate, generate_mutated
+from oracle import Oracle, oracle_fixture  # noqa: F401  (registers the `oracle` fixture)
+
+
+def reference(text: str) -> str | None:
+    try:
+        return format_parsed(parse_once(text, FileKind.MOD))
+    except NotParsable:
+        return None
+
+
+def same_or_none(text: str) -> bool:
+    """Checks format_fast on `text` against the reference; whether it answered."""
+    fast = format_fast(text, FileKind.MOD)
+    if fast is None:
+        return False
+    assert fast == reference(text), text
+    return True
+
+
+CORPUS = [c for c in corpus_files() if c.kind == "mod"]
+
+
+@pytest.mark.skipif(not CORPUS, reason="no corpus (set GOMODLS_CORPUS)")
+def test_corpus() -> None:
+    taken = 0
+    for c in CORPUS:
+        text = c.path.read_bytes().decode("utf-8", "surrogateescape")
+        taken += same_or_none(text)
+        formatted = reference(text)
+        if formatted is not None:
+            taken += same_or_none(formatted)
+    # (most of the corpus is tidy: the fast path must be the one taken, or this tests nothing)
+    assert taken > len(CORPUS)
+
+
+def test_generated() -> None:
+    for seed in range(150):
+        for gen in (generate(seed, "mod", True), generate(seed, "mod", False), generate_mutated(seed, "mod")):
+            text = gen.data.decode("utf-8", "surrogateescape")
+            same_or_none(text)
+            formatted = reference(text)
+            if formatted is not None:
+                same_or_none(formatted)
+
+
+# Paths and versions the fast path accepts, and near misses of every rule it relies on.
+PATHS = [
+    "example.com/a",
+    "example.com/a/b",
+    "x.org/a~b+c_d-e",
+    "example.com/a/v2",
+    "example.com/a/v3",
+    "example.com/a/v10",
+    "example.com/a/v2/sub",
+    "example.com/v2",
+    "example.com/a/v1",
+    "example.com/a/v0",
+    "example.com/a/v02",
+    "example.com/a/v2.1",
+    "example.com/a/v",
+    "example.com/a/v1.",
+    "v2",
+    "gopkg.in/yaml.v2",
+    "gopkg.in/yaml",
+    "gopkg.in",
+    '"example.com/q"',
+    "ex@mple.com/a",
+    "example.com//a",
+    "example.com/a/",
+    "/example.com/a",
+    "example.com/é",
+]
+VERSIONS = [
+    "v1.2.3",
+    "v0.0.0-20240808101112-0004538453d7",
+    "v1.2.3-rc.1",
+    "v1.2.3-0",
+    "v1.2.3-0a",
+    "v1.2.3-01",
+    "v1.2.3-rc.01",
+    "v1.2.3-",
+    "v01.2.3",
+    "v1.02.3",
+    "v1.2",
+    "v1",
+    "v1.2.3+meta",
+    "v1.2.3+incompatible",
+    "v2.0.0",
+    "v2.1.0-pre",
+    "v3.0.0",
+    "v10.0.0",
+    "v2.0.0+incompatible",
+    "v3.1.0-pre+incompatible",
+    "v2.0.0-01+incompatible",
+    '"v1.2.3"',
+    "1.2.3",
+]
+SUFFIXES = [
+    "",
+    " // indirect",
+    " //indirect",
+    " //",
+    " // a /* b",
+    " // trailing ",
+    " //\ttab",
+    " // ünï",
+    "  // two spaces",
+    "\t// tab",
+    " // indirect; x",
+]
+OTHER_LINES = ["\t// comment", "\t// trailing ", "", "  // spaces", "\t", "// at margin", "\t/* x */"]
+BEFORE = [
+    "",
+    "exclude (\n\texample.com/e v1.0.0\n",  # (unclosed: `require (` is a line of this block)
+    'module "m\\\n',  # (a string going on to the next line)
+    "require (\n",
+    "replace x.org/a => ./a\n",
+]
+AFTER = [")\n", ")", "\t// last\n)\n", "\n)\n", ") // c\n", ")\n)\n", "", "\t)\n", ") x\n"]
+
+
+def random_line(rng: random.Random) -> str:
+    if rng.random() < 0.08:
+        return rng.choice(OTHER_LINES)
+    if rng.random() < 0.88:  # (mostly lines the fast path may accept)
+        path, version, suffix = rng.choice(PATHS[:6]), rng.choice(VERSIONS[:3]), rng.choice(SUFFIXES[:4])
+        if path.endswith(("/v2", "/v3", "/v10")):
+            version = "v" + path.rsplit("/v", 1)[1] + ".0.1"
+    else:
+        path, version, suffix = rng.choice(PATHS), rng.choice(VERSIONS), rng.choice(SUFFIXES)
+    return f"\t{path} {version}{suffix}"
+
+
+def random_mod(rng: random.Random) -> str:
+    parts = ["module example.com/m\n\ngo 1.22\n\n"]
+    for _ in range(rng.randint(1, 3)):
+        lines = [random_line(rng) for _ in range(rng.randint(0, 6))]
+        if rng.random() < 0.6:
+            lines.sort()
+        if rng.random() < 0.1:
+            parts.append(rng.choice(BEFORE[1:]))
+        body = "".join(line + "\n" for line in lines)
+        parts.append(f"require (\n{body}{rng.choice(AFTER) if rng.random() < 0.3 else AFTER[0]}\n")
+    return "".join(parts)
+
+
+def random_mods(n: int, seed: int) -> list[str]:
+    rng = random.Random(f"fastfmt-{seed}")
+    return [random_mod(rng) for _ in range(n)]
+
+
+def test_random_blocks() -> None:
+    taken = sum(same_or_none(text) for text in random_mods(3000, 0))
+    assert taken > 300  # (enough of them take the fast path)
+
+
+def test_random_blocks_against_go(oracle: Oracle) -> None:
+    """The go command itself on some of the files the fast path answers for."""
+    texts = [t for t in random_mods(600, 1) if format_fast(t, FileKind.MOD) is not None][:150]
+    assert len(texts) > 50
+    results = oracle.map(lambda t: oracle.edit_print(t.encode(), "mod"), texts)
+    for text, result in zip(texts, results, strict=True):
+        assert result.rc == 0, (text, result.stderr)
+        assert format_fast(text, FileKind.MOD) == result.stdout.decode(), text
+
+
+_ELEM = st.text(alphabet="abgv0129.-_~+/", min_size=1, max_size=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    paths=st.lists(_ELEM, min_size=2, max_size=2),
+    versions=st.lists(
+        st.from_regex(r"v[0-3]{1,2}(\.[0-9]{1,2}){0,2}(-[0-9a-z.]{1,5})?(\+[a-z]{1,12})?", fullmatch=True),
+        min_size=2,
+        max_size=2,
+    ),
+)
+def test_random_lines(paths: list[str], versions: list[str]) -> None:
+    lines = sorted(f"\t{p} {v}\n" for p, v in zip(paths, versions, strict=True))
+    same_or_none(f"module m\n\nrequire (\n{''.join(lines)})\n")
+
+
+def test_large_block_is_taken() -> None:
+    """The case it is for: a long tidy block, with a comment every so often and a blank line."""
+    body = "".join(
+        ("\t// group\n" if i % 50 == 0 else "")
+        + ("\n" if i == 120 else "")
+        + f"\texample.com/p{i:05d} v1.{i % 7}.0{' // indirect' if i % 3 else ''}\n"
+        for i in range(1000)
+    )
+    text = f"module m\n\nrequire (\n{body})\n\nrequire (\n\tx.org/a/v2 v2.0.0\n\tx.org/b v0.1.0\n)\n"
+    assert same_or_none(text)
