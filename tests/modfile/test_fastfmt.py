@@ -137,6 +137,37 @@ BEFORE = [
 AFTER = [")\n", ")", "\t// last\n)\n", "\n)\n", ") // c\n", ")\n)\n", "", "\t)\n", ") x\n"]
 
 
+def block(*lines: str) -> str:
+    return "module m\n\nrequire (\n" + "".join(line + "\n" for line in lines) + ")\n"
+
+
+def test_table() -> None:
+    """Every path and version, and every comment, in a block whose other line is plain."""
+    texts = [block(f"\t{p} {v}", "\tzz.org/z v1.0.0") for p in PATHS for v in VERSIONS]
+    texts += [block(f"\texample.com/a v1.0.0{s}", "\tzz.org/z v1.0.0") for s in SUFFIXES]
+    taken = sum(map(same_or_none, texts))
+    assert 0 < taken < len(texts)
+
+
+def test_table_other_lines() -> None:
+    """Comment and blank lines, one or two, before, between and after two plain lines."""
+    a, b = "\tx.org/a v1.0.0", "\tx.org/b v1.0.0 // indirect"
+    for x in OTHER_LINES:
+        for y in [*OTHER_LINES, None]:
+            extra = [x] if y is None else [x, y]
+            for lines in ([*extra, a, b], [a, *extra, b], [a, b, *extra]):
+                same_or_none(block(*lines))
+
+
+def test_placeholder_text_in_the_file() -> None:
+    mark = "gomodls-fmt-placeholder.invalid/"
+    for k in "01":
+        text = block(f"\t{mark}{k}a v0.0.0", f"\t{mark}{k}b v0.0.0") + block(
+            "\tx.org/a v1.0.0", "\tx.org/b v1.0.0"
+        )
+        same_or_none(text.replace("module m\n\n", "", 1))
+
+
 def random_line(rng: random.Random) -> str:
     if rng.random() < 0.08:
         return rng.choice(OTHER_LINES)
