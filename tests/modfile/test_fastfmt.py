@@ -240,3 +240,6 @@ def test_large_block_is_taken() -> None:
     )
     text = f"module m\n\nrequire (\n{body})\n\nrequire (\n\tx.org/a/v2 v2.0.0\n\tx.org/b v0.1.0\n)\n"
     assert same_or_none(text)
+    lines = body.splitlines(keepends=True)
+    random.Random(0).shuffle(lines)  # (out of order: sorted by the fast path)
+    assert same_or_none(text.replace(body, "".join(lines).replace("\n\n\n", "\n\n").lstrip("\n")))

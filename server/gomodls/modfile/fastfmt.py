@@ -1,11 +1,12 @@
-"""`go mod edit -fmt` of a go.mod whose require blocks are already formatted, without building a
-tree for their lines.
+"""`go mod edit -fmt` of a go.mod whose require blocks are written as the go command writes
+them, without building a tree for their lines.
 
 A large go.mod is nearly all require block, and a tidy one's require blocks are already what
-the go command prints: sorted lines of `\\tpath version` and maybe a comment, every one of them
+the go command prints: sorted lines of `\tpath version` and maybe a comment, every one of them
 valid. For such a block, `-fmt` prints the block's lines as they are; what is left to do is to
 prove that they are such lines, which one regular expression does over the whole block (a C
-loop: no object per line), and that they are in order.
+loop: no object per line), and that they are in order. A block of such lines out of order is
+sorted here (each line with the comments above it), as SortBlocks would.
 
 format_fast therefore cuts the body of each such `require (` block out of the text, leaving two
 placeholder requirements in its place (two: Cleanup collapses a block of one line), formats that
@@ -22,9 +23,11 @@ Why the result is the usual way's:
   (SplitPathVersion, CanonicalVersion, CheckPathMajor); printable ASCII comments ending in a
   non-blank (TrimSpace leaves them as they are); tabs and single spaces where the printer puts
   them; blank lines only where the parser keeps one (after a line or a comment, never two).
-- Such a block's lines in order (compareLine: the texts `path version` compare alike, a space
-  being below every path character) are left where they are by SortBlocks (a stable sort);
-  removeDups leaves requirements alone; Cleanup leaves a block of two or more lines.
+- SortBlocks (a stable sort by compareLine, under which the texts `path version` compare alike,
+  a space being below every path character) leaves a block's lines in order where they are,
+  and moves the others with their comments (Comments.Before); printed, such a line and its
+  comments read the same wherever they are in the block. removeDups leaves requirements alone;
+  Cleanup leaves a block of two or more lines as it is.
 - The header is `require (` at the start of a line. If that line is not a block's header (in
   another block, or in a string), the placeholders after it are lines of that other context
   just as the body's lines were, and the text has errors either way: None.
@@ -38,6 +41,7 @@ tests/modfile/test_fastfmt.py compares it with format_parsed on the corpus and o
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterator
 
@@ -68,8 +72,14 @@ _BODY = re.compile(
     rf"(?>(?:{_COMMENT_LINE}|\n)*+{_REQUIRE_LINE})++(?=(?:[ \t]*+(?://[^\n]*+)?+\n)*+[ \t]*+\))"
 )
 # The requirement lines of an accepted body (whose only tabs start lines, and whose only lines
-# starting with a slash are comments), whole: see _in_order.
+# starting with a slash are comments), whole: see _sorted_body.
 _REQUIRE_TEXT = re.compile(r"\t[^/\n][^\n]*+")
+
+# An accepted body's requirement lines, each with the comment lines and blank line above it;
+# and the `path version` that orders them.
+_GROUP = re.compile(r"((?:\t//[^\n]*+\n|\n)*+\t([^ \n]++ [^ \n]++)[^\n]*+\n)")
+_TEXT = operator.itemgetter(0)
+_KEY = operator.itemgetter(1)
 
 _HEADER = "require (\n"
 _MARK = "gomodls-fmt-placeholder.invalid/"
@@ -80,16 +90,16 @@ def format_fast(text: str, kind: FileKind, filename: str | None = None) -> str |
     require block that matters is already formatted, else None (see the module's comment)."""
     if kind is not FileKind.MOD or _MARK in text:
         return None
-    bodies: list[tuple[int, int]] = []
+    bodies: list[tuple[int, int, str]] = []
     for at in _headers(text):
         m = _BODY.match(text, at + len(_HEADER))
-        if m is not None and _in_order(m.group()):
-            bodies.append(m.span())
+        if m is not None and (body := _sorted_body(m.group())) is not None:
+            bodies.append((*m.span(), body))
     if not bodies:
         return None
     pieces: list[str] = []
     last = 0
-    for k, (start, end) in enumerate(bodies):
+    for k, (start, end, _) in enumerate(bodies):
         pieces += (text[last:start], _placeholders(k))
         last = end
     pieces.append(text[last:])
@@ -99,12 +109,12 @@ def format_fast(text: str, kind: FileKind, filename: str | None = None) -> str |
     short = format_parsed(parsed)
     out: list[str] = []
     last = 0
-    for k, (start, end) in enumerate(bodies):
+    for k, (_, _, body) in enumerate(bodies):
         marks = _placeholders(k)
         at = short.find(marks, last)
         if at < 0 or short.find(marks, at + 1) >= 0:
             return None  # (not printed as expected: cannot happen, see the module's comment)
-        out += (short[last:at], text[start:end])
+        out += (short[last:at], body)
         last = at + len(marks)
     out.append(short[last:])
     return "".join(out)
@@ -124,13 +134,24 @@ def _placeholders(k: int) -> str:
     return f"\t{_MARK}{k}a v0.0.0\n\t{_MARK}{k}b v0.0.0\n"
 
 
-def _in_order(body: str) -> bool:
-    """Whether the block's lines are where SortBlocks leaves them, and every blank line where
-    the parser keeps one (not first, never two in a row), and there are two lines or more."""
+def _sorted_body(body: str) -> str | None:
+    """The body as SortBlocks leaves it and the printer prints it, if every blank line is one
+    the parser keeps (not first, never two in a row: they are printed as they are) and there
+    are two lines or more; else None."""
     if body[0] == "\n" or "\n\n\n" in body:
-        return False
+        return None
     # Whole lines compare as their `path version` would (a space sorts below every path and
     # version character), but for lines with equal path and version, which compareLine finds
-    # equal and the lines' order may not: then no fast path, which is merely slower.
+    # equal and the lines' order may not: sorted then (stable) by `path version` alone.
     lines = _REQUIRE_TEXT.findall(body)
-    return len(lines) >= 2 and sorted(lines) == lines  # (Timsort: one pass over sorted lines)
+    if len(lines) < 2:
+        return None
+    if sorted(lines) == lines:  # (the usual block; Timsort: one pass over sorted lines)
+        return body
+    # Out of order: each requirement moves with the comments and blank line above it (Go's
+    # Comments.Before). Printed, such a group reads as it did anywhere in the block: the
+    # printer starts each line on a new line, and what it prints then depends on nothing before.
+    groups = _GROUP.findall(body)
+    groups.sort(key=_KEY)
+    moved = "".join(map(_TEXT, groups))
+    return moved if len(moved) == len(body) else None
