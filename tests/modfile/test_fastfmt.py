@@ -7,6 +7,7 @@ lines it accepts and their near misses, some of them also against the go command
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -69,6 +70,11 @@ PATHS = [
     "example.com/a/v2",
     "example.com/a/v3",
     "example.com/a/v10",
+    "gopkg.in/yaml.v2",
+    "gopkg.in/check.v1",
+    "gopkg.in/inf.v0",
+    "gopkg.in/a/json-patch.v4",
+    # (the first ten are valid with some of the versions; the fast path accepts those)
     "example.com/a/v2/sub",
     "example.com/v2",
     "example.com/a/v1",
@@ -78,7 +84,13 @@ PATHS = [
     "example.com/a/v",
     "example.com/a/v1.",
     "v2",
-    "gopkg.in/yaml.v2",
+    "gopkg.in/yaml.v2.v3",
+    "gopkg.in/yaml.v02",
+    "gopkg.in/yaml.v10",
+    "gopkg.in/yaml.v2-unstable",
+    "gopkg.in/v2",
+    "gopkg.in/.v2",
+    "gopkg.in//yaml.v2",
     "gopkg.in/yaml",
     "gopkg.in",
     '"example.com/q"',
@@ -91,6 +103,10 @@ PATHS = [
 VERSIONS = [
     "v1.2.3",
     "v0.0.0-20240808101112-0004538453d7",
+    "v0.0.0",
+    "v0.1.0",
+    "v4.13.0",
+    "v10.1.0",
     "v1.2.3-rc.1",
     "v1.2.3-0",
     "v1.2.3-0a",
@@ -98,6 +114,7 @@ VERSIONS = [
     "v1.2.3-rc.01",
     "v1.2.3-",
     "v01.2.3",
+    "v02.0.0",
     "v1.02.3",
     "v1.2",
     "v1",
@@ -172,9 +189,10 @@ def random_line(rng: random.Random) -> str:
     if rng.random() < 0.08:
         return rng.choice(OTHER_LINES)
     if rng.random() < 0.88:  # (mostly lines the fast path may accept)
-        path, version, suffix = rng.choice(PATHS[:6]), rng.choice(VERSIONS[:3]), rng.choice(SUFFIXES[:4])
-        if path.endswith(("/v2", "/v3", "/v10")):
-            version = "v" + path.rsplit("/v", 1)[1] + ".0.1"
+        path, version, suffix = rng.choice(PATHS[:10]), rng.choice(VERSIONS[:3]), rng.choice(SUFFIXES[:4])
+        major = re.search(r"[/.]v([0-9]+)$", path)
+        if major and not (version.startswith("v0.0.0-") and path.endswith(".v1")):
+            version = f"v{major[1]}.0.1"
     else:
         path, version, suffix = rng.choice(PATHS), rng.choice(VERSIONS), rng.choice(SUFFIXES)
     return f"\t{path} {version}{suffix}"

@@ -18,9 +18,9 @@ usual way decides every error and every unusual line.
 Why the result is the usual way's:
 - Every line the expression accepts is one modfile.Parse (strict, no fixer) accepts in a
   require block without changing it: an unquoted path of ASCII letters, digits and `._~+-`
-  separated by single slashes, not gopkg.in's; with no major version suffix and a canonical
-  v0/v1 (or +incompatible) version, or a `/vN` suffix (N ≥ 2) and a canonical vN version
-  (SplitPathVersion, CanonicalVersion, CheckPathMajor); printable ASCII comments ending in a
+  separated by single slashes; with no major version suffix and a canonical v0/v1 (or
+  +incompatible) version, or a `/vN` suffix (N ≥ 2) and a canonical vN version, or gopkg.in's
+  `.vN` and a canonical vN version (SplitPathVersion, CanonicalVersion, CheckPathMajor); printable ASCII comments ending in a
   non-blank (TrimSpace leaves them as they are); tabs and single spaces where the printer puts
   them; blank lines only where the parser keeps one (after a line or a comment, never two).
 - SortBlocks (a stable sort by compareLine, under which the texts `path version` compare alike,
@@ -49,7 +49,7 @@ from gomodls.modfile.parsed import FileKind, format_parsed, parse_once
 
 # Possessive quantifiers and atomic groups throughout: nothing here needs to backtrack, and
 # the bookkeeping for backtracking cost most of the time of the same expression without them.
-# A path element; paths start with neither gopkg.in/ (its own major version rules) nor a slash.
+# A path element (paths do not start with a slash).
 _ELEM = r"[A-Za-z0-9._~+\-]++"
 _NUM = r"(?:0|[1-9][0-9]*+)"
 _PRE_IDENT = r"(?:[0-9]*+[A-Za-z\-][0-9A-Za-z\-]*+|0|[1-9][0-9]*+)"
@@ -59,10 +59,17 @@ _COMMENT = r"//(?:[ -~]*+(?<! ))?+"
 # The elements after the first are never a trailing `v[0-9.]*` (SplitPathVersion's major
 # version suffix) except in the second form, where the suffix is a valid /vN (N >= 2, no
 # leading zero) and the version's major is vN (backreference).
+# gopkg.in paths (splitGopkgIn) end in `.vN` (N without leading zero, or 0), and their
+# version's major is vN, or for .v1 a v0.0.0- pseudo-version (CheckPathMajor's exception);
+# `-unstable` is left to the usual way.
+_GOPKG_IN = (
+    rf"gopkg\.in/(?:{_ELEM}/)*+[A-Za-z0-9._~+\-]*?\.v"
+    rf"(?:1 v0\.0\.0-{_PRE_IDENT}(?:\.{_PRE_IDENT})*+|(?P<gopkg>0|[1-9][0-9]*+) v(?P=gopkg)\.{_NUM}\.{_NUM}{_PRE})"
+)
 _REQUIRE_LINE = (
-    rf"\t(?!gopkg\.in/){_ELEM}(?:/(?!v[0-9.]*+ ){_ELEM})*+"
+    rf"\t(?:{_GOPKG_IN}|(?!gopkg\.in/){_ELEM}(?:/(?!v[0-9.]*+ ){_ELEM})*+"
     rf"(?:/v(?P<major>[2-9][0-9]*+|1[0-9]++) v(?P=major)\.{_NUM}\.{_NUM}{_PRE}"
-    rf"| v(?:[01]\.{_NUM}\.{_NUM}{_PRE}(?:\+incompatible)?+|{_NUM}\.{_NUM}\.{_NUM}{_PRE}\+incompatible))"
+    rf"| v(?:[01]\.{_NUM}\.{_NUM}{_PRE}(?:\+incompatible)?+|{_NUM}\.{_NUM}\.{_NUM}{_PRE}\+incompatible)))"
     rf"(?: {_COMMENT})?+\n"
 )
 _COMMENT_LINE = rf"\t{_COMMENT}\n"
