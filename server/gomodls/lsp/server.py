@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest
-from pygls.io_ import StdoutWriter, run_async
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.workspace import TextDocument
@@ -40,7 +40,7 @@ from gomodls.lsp.files import RecordingFiles, WorkspaceFiles
 from gomodls.lsp.heap import WARM_LATEST, Heap, warm_imports
 from gomodls.lsp.positions import Encoding, encoding_of
 from gomodls.lsp.resolution import ResolutionService
-from gomodls.lsp.wire import AsyncReader, CheckedStream, stdin_stream
+from gomodls.lsp.wire import AsyncReader, CheckedStream, read_messages, stdin_stream
 from gomodls.modfile.parsed import FileKind
 
 if TYPE_CHECKING:
@@ -324,13 +324,7 @@ class GomodServer(LanguageServer):
         malformed header (`gomodls serve` then exits with status 1)."""
         checked = CheckedStream(reader)
         sys.setswitchinterval(foreground.SWITCH_INTERVAL)
-        await run_async(
-            stop_event=stop_event,
-            reader=checked,
-            protocol=self.protocol,
-            logger=log,
-            error_handler=self.report_server_error,
-        )
+        await read_messages(stop_event, checked, self.protocol, self.report_server_error)
         if checked.headers.error:
             self.exit_status = 1
         return not checked.headers.error

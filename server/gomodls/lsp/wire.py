@@ -12,12 +12,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import json
 import logging
 import os
 import re
 import threading
-from collections.abc import Awaitable
-from typing import BinaryIO, Protocol
+from collections.abc import Awaitable, Callable
+from typing import Any, BinaryIO, Protocol
+
+from pygls.exceptions import JsonRpcException
 
 from gomodls.base import foreground
 
@@ -120,3 +123,48 @@ class CheckedStream:
 
     async def readexactly(self, n: int) -> bytes:
         return b"" if self.headers.error else await self.inner.readexactly(n)
+
+
+class MessageProtocol(Protocol):
+    def structure_message(self, data: dict[str, Any]) -> Any: ...
+
+    def handle_message(self, message: Any) -> None: ...
+
+
+async def read_messages(
+    stop_event: threading.Event,
+    reader: AsyncReader,
+    protocol: MessageProtocol,
+    error_handler: Callable[[Exception, type[Exception]], object] | None = None,
+) -> None:
+    """pygls's run_async (its reader loop), except that a message's body and its decoded form
+    are let go once it is handled. pygls's loop keeps both in its locals until the next message
+    arrives: after a didOpen of a large file, two more copies of its text (the body's bytes and
+    the decoded string, 9.6 MB at 100,000 requirements) for as long as the client is quiet."""
+    content_length = 0
+    while not stop_event.is_set():
+        header = await reader.readline()
+        if not header:
+            break
+        if not content_length:
+            match = _CONTENT_LENGTH.fullmatch(header)
+            if match:
+                content_length = int(match.group(1))
+        if content_length and not header.strip():
+            body = await reader.readexactly(content_length)
+            if not body:
+                break
+            try:
+                message = json.loads(body, object_hook=protocol.structure_message)
+                del body
+                protocol.handle_message(message)
+            except Exception as exc:
+                log.exception("Unable to handle message")
+                if error_handler:
+                    error_handler(exc, JsonRpcException)
+            finally:
+                content_length = 0
+                body = message = None  # (also when the handler raised)
+
+
+_CONTENT_LENGTH = re.compile(rb"^Content-Length: (\d+)\r\n$")
