@@ -50,7 +50,7 @@ def check_same(memoised: ParsedFile, text: str) -> None:
         # part: compared requirement by requirement).
         key = require_key(memoised.model)
         assert key == require_key(fresh.model)  # type: ignore[arg-type]
-        assert [k for part in key.parts for k in part] == [
+        assert key.entries() == [
             (r.mod.path, r.mod.version, r.indirect)
             for r in fresh.model.require  # type: ignore[union-attr]
         ]

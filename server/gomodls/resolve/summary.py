@@ -112,7 +112,7 @@ def summary_from_modfile(f: ModFile) -> ModSummary:
         module=ModuleVersion(f.module.mod.path, "") if f.module else ModuleVersion("", ""),
         go=f.go.version if f.go else "",
         toolchain=f.toolchain.name if f.toolchain else "",
-        requires=tuple(ModuleVersion(r.mod.path, r.mod.version) for r in f.require),
+        requires=tuple([r.mod for r in f.require]),  # (the model's ModuleVersions, shared)
         retract=tuple(Retraction(r.low, r.high, r.rationale) for r in f.retract),
         deprecated=f.module.deprecated if f.module else "",
         ignore=tuple(i.path for i in f.ignore),
