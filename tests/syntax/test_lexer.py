@@ -120,8 +120,10 @@ def test_large_block_parses_without_tokens() -> None:
     assert [r.indirect for r in model.require] == [bool(i % 3) for i in range(300)]
     block = syntax.stmts[-1]
     assert isinstance(block, Block)
-    # (the words only, shared with the model)
-    assert all(line._tokens is None and line.src._tokens.__class__ is tuple for line in block.lines)  # type: ignore[union-attr]
+    # (the words only, shared with the model: the source line's words are the requirement's
+    # module version itself, one tuple for both)
+    assert all(line._tokens is None and line.src._tokens.__class__ is not list for line in block.lines)  # type: ignore[union-attr]
+    assert all(r.mod is r.syntax.src.words() for r in model.require)  # type: ignore[union-attr]
     assert all(r.mod.path is r.syntax.src.words()[0] for r in model.require)  # type: ignore[union-attr]
     # Asked for, they are made once, shared by the line and its source line.
     line = block.lines[7]

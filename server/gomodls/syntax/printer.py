@@ -131,8 +131,8 @@ class _Printer:
                 texts
                 and not comments.before
                 and len(pending) <= 1
-                # (a tuple: a plain line's words, which have no punctuation)
-                and (texts.__class__ is tuple or _NO_GLUE.isdisjoint(texts))
+                # (not a list: a plain line's words, which have no punctuation)
+                and (texts.__class__ is not list or _NO_GLUE.isdisjoint(texts))
                 and (clean or buf[-1][-1:] not in _ENDS_BLANK)
             ):
                 if not pending:
