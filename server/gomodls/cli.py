@@ -763,6 +763,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     import gc
 
+    from gomodls.base import malloc
+
+    malloc.tune()  # (before the server allocates much: see base/malloc.py)
+
     # The imports make ~120,000 objects, nearly all for the whole session: collecting while
     # they are made took ~30 ms of the start, for nothing. They are frozen (out of the
     # collector's way) once made; the garbage among them is reclaimed by the server's first

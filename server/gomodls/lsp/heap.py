@@ -26,7 +26,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from gomodls.base import foreground
+from gomodls.base import foreground, malloc
 
 log = logging.getLogger(__name__)
 
@@ -92,10 +92,12 @@ class Heap:
         found = gc.collect()
         gc.freeze()
         self._collected_at = gc.get_freeze_count()
+        trimmed = malloc.trim()  # (what the collection and the work before it freed, to the system)
         log.debug(
-            "idle collection: %d unreachable, %d kept, %.0f ms",
+            "idle collection: %d unreachable, %d kept, trimmed %s, %.0f ms",
             found,
             self._collected_at,
+            trimmed,
             (time.perf_counter() - started) * 1000,
         )
 
