@@ -282,6 +282,10 @@ class _Lister:
             pass
         result.required_sums = frozenset(ld.required_sums)
         result._replacement = ld.mms.resolve_replacement
+        # The result keeps the main modules for their replacements (and the graph keeps the
+        # loader); their indexes' requirements were for _commit only: 5 MB at 100,000.
+        for index in ld.mms.indices.values():
+            index.require = {}
         return result
 
     # ----------------------------------------------------------------- loadModFile
