@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gomodls.module import gover
+from gomodls.module.paths import ModuleVersion
 from goref import GoRef, assert_same_many
 from gostrategies import (
     batch,
@@ -182,6 +183,15 @@ def test_mod_sort() -> None:
     assert [tuple(m) for m in got] == mvl(
         "a v1.1; a v1.2; go 1.2; go 1.3; toolchain 1.2; toolchain 1.3; z v1.1"
     )
+
+
+def test_mod_sort_keeps_the_callers_module_versions() -> None:
+    """ModuleVersions are returned themselves (the module graph shares the model's), other
+    pairs as new ModuleVersions."""
+    b, a = ModuleVersion("b", "v1.0.0"), ModuleVersion("a", "v1.0.0")
+    got = gover.mod_sort([b, ("c", "v1.0.0"), a])
+    assert got[0] is a and got[1] is b
+    assert got[2] == ModuleVersion("c", "v1.0.0") and type(got[2]) is ModuleVersion
 
 
 def test_mod_helpers() -> None:
