@@ -29,8 +29,9 @@ def test_tune_and_trim_on_glibc() -> None:
 
 @pytest.mark.skipif(not GLIBC, reason="glibc's malloc only")
 def test_large_blocks_are_mapped_after_tune() -> None:
-    """With the threshold fixed, a freed large block goes back to the system at once, and so
-    does the next one of that size (glibc's dynamic threshold would have kept it in the heap)."""
+    """With the threshold fixed, a large block freed goes back to the system at once, and so
+    does the next one of a whole file's size (glibc's dynamic threshold, raised by the first
+    block's free, would have taken it from the heap and kept its pages)."""
     code = (
         "import ctypes\n"
         "from gomodls.base import malloc\n"
@@ -40,15 +41,15 @@ def test_large_blocks_are_mapped_after_tune() -> None:
         "    _fields_ = [(n, ctypes.c_int) for n in ('arena','ordblks','smblks','hblks','hblkhd',"
         "'usmblks','fsmblks','uordblks','fordblks','keepcost')]\n"
         "libc.mallinfo.restype = Info\n"
-        "a = bytearray(4 << 20); del a\n"  # (without tune, this raises the threshold past 4 MB)
+        "a = bytearray(16 << 20); del a\n"  # (without tune, this raises the threshold past 16 MB)
         "before = libc.mallinfo().hblks\n"
-        "b = bytearray(1 << 20)\n"
+        "b = bytearray(5 << 20)\n"
         "print(libc.mallinfo().hblks - before)\n"
     )
     for tune, mapped in (("malloc.tune()", 1), ("pass", 0)):  # (and without: the test can tell)
         run = code.replace("malloc.tune()", tune)
         out = subprocess.run([sys.executable, "-c", run], capture_output=True, text=True, check=True)
-        assert int(out.stdout) == mapped, f"with {tune}: the 1 MB block mapped on its own or not"
+        assert int(out.stdout) == mapped, f"with {tune}: the 5 MB block mapped on its own or not"
 
 
 def test_does_nothing_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
