@@ -2,7 +2,7 @@
 the same environment, one run.
 
 Run: .venv/bin/python bench/bench_vs_gopls.py --gopls PATH [--launches 7] [--hovers 2000]
-     [--edits 200] [--sessions 1] [--file PATH] [--json OUT]
+     [--edits 200] [--sessions 1] [--file PATH] [--json OUT] [--baseline DIR] [--pyc]
 
 Writes the largest corpus go.mod (traefik) into a temporary module directory as bench_lsp.py
 does (its go.sum, its local replacement directories), then, for each server (gomodls; gopls
@@ -20,6 +20,14 @@ with its default settings; gopls with `"diagnosticsDelay": "0s"`), measures:
   and deleted again, alternately, each edit sent when the previous one's diagnostics
   arrive. The character (`x`) makes the version invalid, so every edit changes the
   diagnostics: gopls publishes only when they change, gomodls publishes every version.
+- with `--baseline DIR`, another checkout's gomodls too (its `server/` first on PYTHONPATH, this
+  venv's Python and packages, a cache directory of its own so that the code caches stay apart).
+  The launches of all the servers take turns (one of each, then again), so that the load of a
+  shared machine falls on all of them alike; `--hovers 0 --edits 0` measures launches alone;
+- `--pyc`: with .pyc files, as an installed package has them (PYTHONDONTWRITEBYTECODE unset,
+  each gomodls's bytecode under a PYTHONPYCACHEPREFIX of its own, written by the untimed first
+  launch); without it, PYTHONDONTWRITEBYTECODE=1: gomodls's modules are compiled from source
+  at each start (or taken from its code cache: server/gomodls/lsp/codecache.py);
 - with `--sessions N`, N−1 more hover sessions (fresh servers, no keystrokes): each
   session's hover p99 and first-hover median are listed (whether background work lands
   during a session's hovers varies from one to the next).
@@ -48,6 +56,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -185,38 +194,47 @@ def open_doc(client: Client, gomod: Path, text: str) -> None:
     )
 
 
-async def launch_times(
-    argv: list[str], env: dict[str, str], settings: dict[str, Any], gomod: Path, launches: int
-) -> dict[str, Any]:
+async def launch_times(servers: list[Server], gomod: Path, launches: int) -> dict[str, dict[str, Any]]:
+    """Launch → initialize and → first diagnostics of each server, `launches` times after an
+    untimed launch each; the servers take turns."""
     text = gomod.read_text()
-    to_init: list[float] = []
-    to_diag: list[float] = []
-    counts: list[int] = []
+    to_init: dict[str, list[float]] = {s.name: [] for s in servers}
+    to_diag: dict[str, list[float]] = {s.name: [] for s in servers}
+    counts: dict[str, int] = {}
     for k in range(launches + 1):
-        first: asyncio.Future[tuple[float, int]] = asyncio.get_running_loop().create_future()
-        t0 = time.perf_counter()
-        client, init = await start(argv, env, settings, gomod)
+        for server in servers:
+            first: asyncio.Future[tuple[float, int]] = asyncio.get_running_loop().create_future()
+            t0 = time.perf_counter()
+            client, init = await start(server.argv, server.env, server.settings, gomod)
 
-        def on_diagnostics(params: dict[str, Any], first: asyncio.Future[tuple[float, int]] = first) -> None:
-            if params["uri"] == gomod.as_uri() and not first.done():
-                first.set_result((time.perf_counter(), len(params["diagnostics"])))
+            def on_diagnostics(
+                params: dict[str, Any], first: asyncio.Future[tuple[float, int]] = first
+            ) -> None:
+                if params["uri"] == gomod.as_uri() and not first.done():
+                    first.set_result((time.perf_counter(), len(params["diagnostics"])))
 
-        client.on_diagnostics = on_diagnostics
-        open_doc(client, gomod, text)
-        at, count = await asyncio.wait_for(first, 60)
-        await client.close()
-        if k:  # (the first launch warms the caches)
-            to_init.append(init * 1000)
-            to_diag.append((at - t0) * 1000)
-            counts.append(count)
+            client.on_diagnostics = on_diagnostics
+            open_doc(client, gomod, text)
+            at, count = await asyncio.wait_for(first, 60)
+            await client.close()
+            if k:  # (the first launch warms the caches)
+                to_init[server.name].append(init * 1000)
+                to_diag[server.name].append((at - t0) * 1000)
+                counts[server.name] = count
     return {
-        "launch_to_initialize_ms": summary(to_init),
-        "launch_to_first_diagnostics_ms": summary(to_diag),
-        "first_diagnostics_count": counts[-1],
+        s.name: {
+            "launch_to_initialize_ms": summary(to_init[s.name]),
+            "launch_to_first_diagnostics_ms": summary(to_diag[s.name]),
+            "launch_to_first_diagnostics_each_ms": [round(x, 1) for x in to_diag[s.name]],
+            "first_diagnostics_count": counts[s.name],
+        }
+        for s in servers
     }
 
 
-def summary(ms: list[float]) -> dict[str, float]:
+def summary(ms: list[float]) -> dict[str, float] | None:
+    if not ms:
+        return None
     return {
         "median": statistics.median(ms),
         "p95": percentile(ms, 95),
@@ -363,49 +381,94 @@ def find_go() -> str | None:
     return str(candidate) if candidate.is_file() else None
 
 
+@dataclass
+class Server:
+    name: str
+    argv: list[str]
+    settings: dict[str, Any]
+    env: dict[str, str] = field(default_factory=dict)
+
+
+def gomodls_env(
+    env: dict[str, str], tmp: Path, name: str, server_dir: str | None, pyc: bool
+) -> dict[str, str]:
+    """A gomodls's environment: its own cache directory (code cache), its checkout first on
+    PYTHONPATH (a baseline), its own bytecode directory (with --pyc)."""
+    own = dict(env)
+    cache = tmp / "home" / f"cache-{name}"
+    cache.mkdir(parents=True, exist_ok=True)
+    own["XDG_CACHE_HOME"] = str(cache)
+    if server_dir is not None:
+        own["PYTHONPATH"] = server_dir + (os.pathsep + own["PYTHONPATH"] if own.get("PYTHONPATH") else "")
+    if pyc:
+        own.pop("PYTHONDONTWRITEBYTECODE", None)
+        own["PYTHONPYCACHEPREFIX"] = str(tmp / f"pyc-{name}")
+    else:
+        own["PYTHONDONTWRITEBYTECODE"] = "1"
+    return own
+
+
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    servers: list[tuple[str, list[str], dict[str, Any]]] = [
-        ("gomodls", [sys.executable, "-m", "gomodls", "serve", "--stdio"], {}),
-    ]
+    gomodls_argv = [sys.executable, "-m", "gomodls", "serve", "--stdio"]
+    servers = [Server("gomodls", gomodls_argv, {})]
+    for baseline in args.baseline or []:
+        servers.append(Server(f"gomodls ({baseline})", gomodls_argv, {}))
     if args.gopls:
-        servers.append(("gopls (default settings)", [args.gopls, "serve"], {}))
-        servers.append(("gopls (diagnosticsDelay 0s)", [args.gopls, "serve"], {"diagnosticsDelay": "0s"}))
+        servers.append(Server("gopls (default settings)", [args.gopls, "serve"], {}))
+        servers.append(
+            Server("gopls (diagnosticsDelay 0s)", [args.gopls, "serve"], {"diagnosticsDelay": "0s"})
+        )
     go = find_go()
     results: dict[str, Any] = {
         "file": str(args.file),
         "go": go,
         "python": sys.version.split()[0],
         # (without .pyc files, Python compiles gomodls's modules at each start: see codecache.py)
-        "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", ""),
+        "pyc": args.pyc,
     }
     with tempfile.TemporaryDirectory(prefix="gomodls-vs-gopls-") as tmp:
         module = Path(tmp) / "m"
         module.mkdir()
         results.update(module_dir(args.file, module))
         env = offline_env(Path(tmp), go)
+        for i, server in enumerate(servers):
+            if server.argv is gomodls_argv:
+                baseline = None if i == 0 else os.path.join(args.baseline[i - 1], "server")
+                server.env = gomodls_env(env, Path(tmp), str(i), baseline, args.pyc)
+            else:
+                server.env = env
         gomod = module / "go.mod"
-        for name, argv, settings in servers:
-            print(f"{name}: launches…", file=sys.stderr)
-            measured = await launch_times(argv, env, settings, gomod, args.launches)
-            print(f"{name}: hovers and keystrokes…", file=sys.stderr)
-            measured.update(await session(argv, env, settings, gomod, args.hovers, args.edits))
+        print("launches…", file=sys.stderr)
+        launched = await launch_times(servers, gomod, args.launches)
+        for server in servers:
+            measured = launched[server.name]
+            results[server.name] = measured
+            if not (args.hovers or args.edits):
+                continue
+            print(f"{server.name}: hovers and keystrokes…", file=sys.stderr)
+            measured.update(
+                await session(server.argv, server.env, server.settings, gomod, args.hovers, args.edits)
+            )
             # More hover sessions (fresh servers, no keystrokes): a hover's p99 depends on
             # whether background arrivals (facts, checksum verdicts, vulnerability results)
             # land during its 2,000 hovers, which one session may or may not see.
             sessions = [measured]
             for _ in range(args.sessions - 1):
-                sessions.append(await session(argv, env, settings, gomod, args.hovers, 0))
-            measured["hover_p99_each_session_ms"] = [m["hover_ms"]["p99"] for m in sessions]
+                sessions.append(
+                    await session(server.argv, server.env, server.settings, gomod, args.hovers, 0)
+                )
+            measured["hover_p99_each_session_ms"] = [m["hover_ms"]["p99"] for m in sessions if m["hover_ms"]]
             measured["hover_first_median_each_session_ms"] = [
-                m["hover_first_of_each_line_ms"]["median"] for m in sessions
+                m["hover_first_of_each_line_ms"]["median"]
+                for m in sessions
+                if m["hover_first_of_each_line_ms"]
             ]
-            results[name] = measured
     results["load_average"] = os.getloadavg()
     return results
 
 
 def table(results: dict[str, Any]) -> str:
-    names = [k for k, v in results.items() if isinstance(v, dict) and "hover_ms" in v]
+    names = [k for k, v in results.items() if isinstance(v, dict) and "launch_to_initialize_ms" in v]
     rows = [
         ("launch → initialize, median", "launch_to_initialize_ms", "median"),
         ("launch → first diagnostics, median", "launch_to_first_diagnostics_ms", "median"),
@@ -433,12 +496,15 @@ def table(results: dict[str, Any]) -> str:
             cells = [" / ".join(f"{v:.2f}" for v in results[n].get(key, [])) + " ms" for n in names]
             out.append(f"| {label} | " + " | ".join(cells) + " |")
     out.append(
-        "| hovers with content | " + " | ".join(results[n]["hovers_with_content"] for n in names) + " |"
+        "| hovers with content | "
+        + " | ".join(results[n].get("hovers_with_content", "—") for n in names)
+        + " |"
     )
     out.append(
         "| diagnostics at open (first / settled) | "
         + " | ".join(
-            f"{results[n]['first_diagnostics_count']} / {results[n]['diagnostics_after_open']}" for n in names
+            f"{results[n]['first_diagnostics_count']} / {results[n].get('diagnostics_after_open', '—')}"
+            for n in names
         )
         + " |"
     )
@@ -454,6 +520,13 @@ def main() -> None:
     ap.add_argument("--edits", type=int, default=200)
     ap.add_argument("--sessions", type=int, default=1, help="hover sessions per server (fresh processes)")
     ap.add_argument("--json")
+    ap.add_argument(
+        "--baseline",
+        action="append",
+        metavar="DIR",
+        help="another checkout of gomodls (its server/ directory on PYTHONPATH), launched in turns",
+    )
+    ap.add_argument("--pyc", action="store_true", help="with .pyc files (else PYTHONDONTWRITEBYTECODE=1)")
     args = ap.parse_args()
     load_before = os.getloadavg()
     results = asyncio.run(run(args))

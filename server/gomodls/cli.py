@@ -19,8 +19,6 @@ from typing import TYPE_CHECKING, TextIO
 
 from gomodls import __version__
 from gomodls.base.gofilepath import short_path
-from gomodls.modfile.fastfmt import format_fast
-from gomodls.modfile.parsed import FileKind, NotParsable, format_parsed, json_parsed, parse_once, parse_text
 
 if TYPE_CHECKING:  # (imported by the commands that need them: the others start faster)
     from gomodls.analysis import CheckContext, Finding
@@ -30,6 +28,7 @@ if TYPE_CHECKING:  # (imported by the commands that need them: the others start 
     from gomodls.base.goenv import GoEnv
     from gomodls.gocommand.toolchain import LocalGo
     from gomodls.modfile.errors import ModError
+    from gomodls.modfile.parsed import FileKind
     from gomodls.resolve.driver import Resolution, ResolveOptions, Resolver, Roots
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -140,6 +139,8 @@ def _looks_binary(data: bytes) -> bool:
 def _parse_error_report(kind: FileKind, path: str, errors: list[ModError]) -> str:
     """The go command's report: `go mod edit` names the file as given in each error;
     `go work edit` shortens it and wraps the errors once more (modload.ReadWorkFile)."""
+    from gomodls.modfile.parsed import FileKind
+
     header = f"go: errors parsing {short_path(path)}:\n"
     name = path
     if kind is FileKind.WORK:
@@ -149,6 +150,10 @@ def _parse_error_report(kind: FileKind, path: str, errors: list[ModError]) -> st
 
 
 def _kind(path: str, work: bool) -> FileKind:
+    # (gomodls.modfile.parsed is imported by the commands that parse, not at the command
+    # line's import: `serve` turns its code cache on first, lsp/codecache.py)
+    from gomodls.modfile.parsed import FileKind
+
     if work:
         return FileKind.WORK
     kind = FileKind.of(path)
@@ -186,6 +191,8 @@ def _keep_until_exit(obj: object) -> None:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
+    from gomodls.modfile.parsed import json_parsed, parse_once
+
     kind = _kind(args.file, args.work)
     with _without_gc():
         parsed = parse_once(read_source(args.file), kind, args.file)
@@ -278,6 +285,9 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
 
 def _fmt_all(args: argparse.Namespace) -> int:
+    from gomodls.modfile.fastfmt import format_fast
+    from gomodls.modfile.parsed import NotParsable, format_parsed, parse_once
+
     status = 0
     for i, target in enumerate(_fmt_targets(args.files, args.work)):
         if i:
@@ -624,6 +634,7 @@ async def _check_vulns(gomods: list[str], fixes: bool, report: _VulnReport) -> N
     from gomodls.gocommand.direct import GoCommandDirect
     from gomodls.gocommand.modquery import ModQuery
     from gomodls.modfile.model import ModFile
+    from gomodls.modfile.parsed import FileKind, parse_text
     from gomodls.resolve.driver import ResolveOptions, Resolver, SetupError, roots_for
     from gomodls.resolve.moduleinfo import ModuleFactsService
     from gomodls.vuln.client import BadVulnDB, VulnDB, database_url
@@ -748,6 +759,20 @@ def _valid_text(text: str) -> str:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run the language server; only what serving needs is imported here, so it starts fast."""
+    from gomodls.base import malloc
+
+    malloc.tune()  # (before the server allocates much: see base/malloc.py)
+
+    # The imports make ~120,000 objects, nearly all for the whole session: collecting while
+    # they are made took ~30 ms of the start, for nothing. They are frozen (out of the
+    # collector's way) once made; the garbage among them is reclaimed by the server's first
+    # idle collection (lsp/heap.py), not before the first diagnostics.
+    gc.disable()
+    from gomodls.lsp import codecache
+
+    # Before anything else is imported: most of the start-up is generated code (lsprotocol's
+    # attrs classes, every dataclass) and, without .pyc files, gomodls's own modules.
+    codecache.enable()
     import logging
 
     handler: logging.Handler = (
@@ -761,20 +786,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     root.setLevel(logging.INFO)
     logging.getLogger("pygls").setLevel(logging.WARNING)
 
-    import gc
-
-    from gomodls.base import malloc
-
-    malloc.tune()  # (before the server allocates much: see base/malloc.py)
-
-    # The imports make ~120,000 objects, nearly all for the whole session: collecting while
-    # they are made took ~30 ms of the start, for nothing. They are frozen (out of the
-    # collector's way) once made; the garbage among them is reclaimed by the server's first
-    # idle collection (lsp/heap.py), not before the first diagnostics.
-    gc.disable()
-    from gomodls.lsp import codecache
-
-    codecache.enable()  # before lsprotocol is imported: most of the start-up is its generated code
     from gomodls.lsp.app import create_server
 
     server = create_server()

@@ -110,3 +110,58 @@ def test_dataclass_methods_are_compiled_through_the_cache(tmp_path: Path) -> Non
     finally:
         builtins.compile = original
         del dataclasses.exec  # type: ignore[attr-defined]
+
+
+def test_saving_once_started_keeps_what_later_messages_use(tmp_path: Path) -> None:
+    """Once started, the cache is written only if the start compiled something, and then
+    with the entries the session has not used yet; the end of a session keeps only what it
+    used."""
+    path = tmp_path / "cache.marshal"
+    first = CodeCache(str(path))
+    first.compile(SOURCE, "<attrs generated a>", "exec")
+    first.compile(SOURCE, "<cattrs generated structure b>", "exec")
+    first.save()
+    written = path.stat().st_ino  # (a save writes a new file and renames it)
+
+    started = CodeCache(str(path))
+    started.compile(SOURCE, "<attrs generated a>", "exec")  # (b: for a later message)
+    started.save(prune=False)
+    assert path.stat().st_ino == written  # nothing compiled: not written
+
+    started.compile(SOURCE, "<attrs generated c>", "exec")
+    started.save(prune=False)
+    assert len(marshal.loads(path.read_bytes())) == 3  # a, b and c
+    started.save()  # the end of the session: what it used (a, c)
+    assert len(marshal.loads(path.read_bytes())) == 2
+    again = CodeCache(str(path))
+    again.compile(SOURCE, "<attrs generated c>", "exec")
+    assert (again.hits, again.misses) == (1, 0)
+
+
+def test_the_hash_of_a_hashable_attrs_class_is_compiled_not_cached(tmp_path: Path) -> None:
+    """attrs writes the hash of the class's name into a hashable class's __hash__: a source
+    that differs from one process to the next (PYTHONHASHSEED) is compiled, never cached, so
+    that it does not make every start write the cache again."""
+    import dataclasses
+
+    import attrs
+
+    cache = CodeCache(str(tmp_path / "cache.marshal"))
+    original = builtins.compile
+    try:
+        cache.install()
+
+        @attrs.frozen
+        class Hashable:
+            x: int
+
+        @attrs.define
+        class Unhashable:
+            x: int
+
+        assert hash(Hashable(1)) == hash(Hashable(1)) and Hashable(1) != Hashable(2)
+        assert Unhashable(1) == Unhashable(1)
+        assert (cache.hits, cache.misses) == (0, 1)  # (Unhashable's methods)
+    finally:
+        builtins.compile = original
+        del dataclasses.exec  # type: ignore[attr-defined]

@@ -48,8 +48,10 @@ class CodeCache:
         self._lock = threading.Lock()
         self.hits = self.misses = 0
         try:
+            # (read whole, then unmarshalled: marshal.load on a file reads each object's bytes
+            # with a call of its own, ~5x slower for the ~3 MB of a session: 90–170 ms)
             with open(path, "rb") as fh:
-                data = marshal.load(fh)
+                data = marshal.loads(fh.read())
             if isinstance(data, dict):
                 self._known = data
         except (OSError, EOFError, ValueError, TypeError):
@@ -58,6 +60,8 @@ class CodeCache:
     def compile(self, source: Any, filename: Any, mode: str, *args: Any, **kwargs: Any) -> Any:
         if not args and isinstance(filename, str):
             if not kwargs and isinstance(source, str) and filename.startswith(GENERATED):
+                if _volatile(source, filename):
+                    return self._compile(source, filename, mode)
                 return self._cached(source.encode(), filename, mode, {})
             # importlib compiling a module it has no .pyc for (SourceLoader.source_to_code)
             if kwargs == MODULE_FLAGS and isinstance(source, bytes) and filename.endswith(".py"):
@@ -89,12 +93,16 @@ class CodeCache:
         # (dataclasses calls exec by its global name: this one is found before the builtin)
         dataclasses.exec = self.exec_generated  # type: ignore[attr-defined]
 
-    def save(self) -> None:
-        """Write what this session used (so the file never grows beyond one session's needs)."""
+    def save(self, prune: bool = True) -> None:
+        """Write what this session used, so that the file never grows beyond one session's
+        needs (`prune`: at the end of a session), or, without `prune` (once started), what
+        the file held and what this session compiled so far: only if it compiled anything,
+        and without dropping what later messages will use (the start wrote the whole file
+        each time, in a thread while the first diagnostics were computed)."""
         with self._lock:
-            if not self.misses and len(self._used) == len(self._known):
+            if not self.misses and (not prune or self._used.keys() == self._known.keys()):
                 return
-            entries = dict(self._used)
+            entries = dict(self._used) if prune else {**self._known, **self._used}
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.path), suffix=".tmp")
@@ -103,6 +111,17 @@ class CodeCache:
             os.replace(tmp, self.path)
         except OSError:
             log.debug("cannot save the code cache", exc_info=True)
+
+
+def _volatile(source: str, filename: str) -> bool:
+    """Whether attrs wrote the hash of the class's name into the source (the `__hash__` of a
+    hashable class): str hashes differ from one process to the next (PYTHONHASHSEED), so the
+    source is never the same twice; cached, it would only make every start write the cache
+    again (a few of attrs's own classes, ~3 ms to compile each start)."""
+    if "def __hash__" not in source or not filename.startswith("<attrs generated "):
+        return False
+    qualname = filename.removesuffix(">").rpartition(" ")[2]  # (attr._make._ClassBuilder's name)
+    return str(hash(f"<attrs generated hash {qualname}>")) in source
 
 
 _active: CodeCache | None = None
@@ -122,6 +141,6 @@ def enable() -> CodeCache | None:
     return _active
 
 
-def save() -> None:
+def save(prune: bool = True) -> None:
     if _active is not None:
-        _active.save()
+        _active.save(prune)
