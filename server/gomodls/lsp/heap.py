@@ -42,6 +42,7 @@ WARM_IMPORTS = (
     "httpcore._backends.anyio",
     "anyio._backends._asyncio",
     "urllib.request",
+    "diskcache",  # (gomodls.resolve.cache: when the first fetch opens the cache)
     "gomodls.resolve.sumdbcheck",
     "gomodls.sumdb.config",
 )

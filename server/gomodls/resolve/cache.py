@@ -11,15 +11,16 @@ import contextlib
 import logging
 import os
 import shutil
-import sqlite3
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import diskcache
 import platformdirs
 
 from gomodls.resolve.failures import FAILURE_TTL
+
+if TYPE_CHECKING:
+    import diskcache
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,10 @@ class ProxyCache:
         return os.path.join(self.directory, "known")
 
     def _create(self) -> diskcache.Cache:
+        # (diskcache and sqlite3 imported when the cache is first used, not at the server's
+        # start: they are not needed for its first diagnostics)
+        import diskcache
+
         # Evicting by storage time: least-recently-used would make every read a write (its
         # access time), which made a warm resolution of 300 modules spend most of its time in
         # sqlite. The entries are small and the limit large, so the order in which they go
@@ -122,6 +127,8 @@ class ProxyCache:
         cache = self._open()
         if cache is None:
             return None
+        import sqlite3  # (imported with diskcache by _open)
+
         try:
             raw: Any = cache.get(key)
         except sqlite3.DatabaseError as e:
@@ -145,6 +152,8 @@ class ProxyCache:
         cache = self._open()
         if cache is None:
             return
+        import sqlite3
+
         try:
             cache.set(key, (data, time.time(), message))
         except sqlite3.DatabaseError as e:

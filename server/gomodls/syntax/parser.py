@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import bisect
 import functools
-import importlib.resources
 import itertools
 import operator
+import pkgutil
 from collections.abc import Iterator, Sequence
 
 from lark import Lark, Tree
@@ -146,7 +146,9 @@ class _LineLexer(Lexer):
 
 @functools.cache
 def _grammar_parser() -> Lark:
-    grammar = importlib.resources.files("gomodls.grammar").joinpath("modfile.lark").read_text()
+    # (pkgutil reads it through the package's loader, as importlib.resources would, without
+    # importlib.resources's readers: they import zipfile, a few ms of the server's start)
+    grammar = (pkgutil.get_data("gomodls.grammar", "modfile.lark") or b"").decode()
     # cache=True keeps the LALR tables in a temp file keyed by the grammar: later processes load
     # them instead of rebuilding (a corrupt cache file is ignored and rebuilt by lark).
     return Lark(grammar, parser="lalr", lexer=_LineLexer, start=["start", "block_body"], cache=True)
