@@ -6,6 +6,7 @@ from __future__ import annotations
 import builtins
 import marshal
 from pathlib import Path
+from typing import Any
 
 from gomodls.lsp.codecache import CodeCache
 
@@ -164,4 +165,63 @@ def test_the_hash_of_a_hashable_attrs_class_is_compiled_not_cached(tmp_path: Pat
         assert (cache.hits, cache.misses) == (0, 1)  # (Unhashable's methods)
     finally:
         builtins.compile = original
+        del dataclasses.exec  # type: ignore[attr-defined]
+
+
+def test_generated_code_is_compiled_as_its_callers_would(tmp_path: Path) -> None:
+    """Without this module's `from __future__ import annotations`: a dataclass's __init__
+    keeps the annotations it has without the cache (with it, they were the names of
+    dataclasses's locals: '_type_x')."""
+    import dataclasses
+
+    def point() -> type:
+        @dataclasses.dataclass
+        class Point:
+            x: int
+
+        return Point
+
+    plain = point()
+    cache = CodeCache(str(tmp_path / "cache.marshal"))
+    original = builtins.compile
+    try:
+        cache.install()
+        cached = point()
+        assert cache.misses > 0
+    finally:
+        builtins.compile = original
+        del dataclasses.exec  # type: ignore[attr-defined]
+    assert cached.__init__.__annotations__ == plain.__init__.__annotations__ == {"x": "int", "return": None}
+
+
+def test_compile_keeps_the_future_features_of_its_caller(tmp_path: Path) -> None:
+    """The builtin compiles with the __future__ features of the code that calls it: through
+    the cache too, whether the source is cached or passed through (this module's
+    `annotations` is not the caller's)."""
+    original = builtins.compile
+    cache = CodeCache(str(tmp_path / "cache.marshal"))
+    try:
+        cache.install()
+        # A caller without `from __future__ import annotations` (this test module has it).
+        namespace: dict[str, Any] = {}
+        exec(
+            original(
+                "def call(src, name):\n    return compile(src, name, 'exec')\n",
+                "caller.py",
+                "exec",
+                dont_inherit=True,
+            ),
+            namespace,
+        )
+        for name in ("ordinary.py", "<attrs generated z>"):
+            defined: dict[str, Any] = {}
+            exec(namespace["call"]("def f(x: int) -> None: pass\n", name), defined)
+            assert defined["f"].__annotations__ == {"x": int, "return": None}, name
+        defined = {}
+        exec(builtins.compile("def f(x: int) -> None: pass\n", "<attrs generated z>", "exec"), defined)
+        assert defined["f"].__annotations__ == {"x": "int", "return": "None"}  # (this module's)
+    finally:
+        builtins.compile = original
+        import dataclasses
+
         del dataclasses.exec  # type: ignore[attr-defined]

@@ -13,12 +13,15 @@ Python version, holds only what the last session used, and is rebuilt when corru
 Set GOMODLS_NO_CODE_CACHE=1 to turn it off."""
 
 from __future__ import annotations
+import __future__
 
 import builtins
 import dataclasses
+import functools
 import hashlib
 import logging
 import marshal
+import operator
 import os
 import sys
 import tempfile
@@ -30,6 +33,12 @@ import platformdirs
 log = logging.getLogger(__name__)
 
 GENERATED = ("<attrs generated", "<cattrs generated")
+# In every key: a new value leaves the entries of an older gomodls unused (and the end of a
+# session drops them). 2: compiled with the caller's __future__ flags, not this module's.
+KEY_VERSION = b"2"
+FUTURE_FLAGS = functools.reduce(
+    operator.or_, (getattr(__future__, name).compiler_flag for name in __future__.all_feature_names)
+)
 MODULE_FLAGS = {"dont_inherit": True, "optimize": -1}  # importlib's compile of a module's source
 
 
@@ -59,33 +68,42 @@ class CodeCache:
             self._known = {}
 
     def compile(self, source: Any, filename: Any, mode: str, *args: Any, **kwargs: Any) -> Any:
+        # The builtin compiles with the __future__ features of the code that calls it unless
+        # told not to (dont_inherit): those of the caller, not of this module (its
+        # `annotations`), so every compile below is given them, and dont_inherit.
+        inherited = sys._getframe(1).f_code.co_flags & FUTURE_FLAGS
         if not args and isinstance(filename, str):
             if not kwargs and isinstance(source, str) and filename.startswith(GENERATED):
                 if _volatile(source, filename):
-                    return self._compile(source, filename, mode)
-                return self._cached(source.encode(), filename, mode, {})
+                    return self._compile(source, filename, mode, inherited, True)
+                return self._cached(source.encode(), filename, mode, inherited)
             # typing's forward references ("Optional['Foo']", lsprotocol's and cattrs's
             # string annotations): ~350 one-line expressions compiled at each start
             if not kwargs and mode == "eval" and filename == "<string>" and isinstance(source, str):
-                return self._cached(source.encode(), filename, mode, {})
+                return self._cached(source.encode(), filename, mode, inherited)
             # importlib compiling a module it has no .pyc for (SourceLoader.source_to_code)
             if kwargs == MODULE_FLAGS and isinstance(source, bytes) and filename.endswith(".py"):
-                return self._cached(source, filename, mode, kwargs)
-        return self._compile(source, filename, mode, *args, **kwargs)
+                return self._cached(source, filename, mode, 0)
+        given = dict(zip(("flags", "dont_inherit", "optimize"), args, strict=False), **kwargs)
+        if not given.get("dont_inherit"):
+            given["flags"] = given.get("flags", 0) | inherited
+            given["dont_inherit"] = True
+        return self._compile(source, filename, mode, **given)
 
     def exec_generated(self, source: Any, globals: Any = None, locals: Any = None) -> None:
         """exec for the dataclasses module: its generated methods, compiled through the cache
         (as exec would compile them: file name "<string>")."""
-        code = self._cached(source.encode(), "<string>", "exec", {}) if isinstance(source, str) else source
+        code = self._cached(source.encode(), "<string>", "exec", 0) if isinstance(source, str) else source
         exec(code, globals, locals)
 
-    def _cached(self, source: bytes, filename: str, mode: str, kwargs: dict[str, Any]) -> Any:
+    def _cached(self, source: bytes, filename: str, mode: str, flags: int) -> Any:
         key = hashlib.blake2b(
-            b"%s\0%s\0%s" % (filename.encode(), mode.encode(), source), digest_size=16
+            b"%s\0%d\0%s\0%s\0%s" % (KEY_VERSION, flags, filename.encode(), mode.encode(), source),
+            digest_size=16,
         ).digest()
         code = self._known.get(key)
         if code is None:
-            code = self._compile(source, filename, mode, **kwargs)
+            code = self._compile(source, filename, mode, flags, True)
             self.misses += 1
         else:
             self.hits += 1
