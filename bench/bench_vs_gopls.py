@@ -24,10 +24,11 @@ with its default settings; gopls with `"diagnosticsDelay": "0s"`), measures:
   venv's Python and packages, a cache directory of its own so that the code caches stay apart).
   The launches of all the servers take turns (one of each, then again), so that the load of a
   shared machine falls on all of them alike; `--hovers 0 --edits 0` measures launches alone;
-- `--pyc`: with .pyc files, as an installed package has them (PYTHONDONTWRITEBYTECODE unset,
-  each gomodls's bytecode under a PYTHONPYCACHEPREFIX of its own, written by the untimed first
-  launch); without it, PYTHONDONTWRITEBYTECODE=1: gomodls's modules are compiled from source
-  at each start (or taken from its code cache: server/gomodls/lsp/codecache.py);
+- `--pyc`: with .pyc files next to the sources, as an installed package has them
+  (PYTHONDONTWRITEBYTECODE unset: the untimed first launch writes those it lacks, so a
+  baseline must be a writable copy, e.g. `git archive main server grammar | tar -x -C DIR`);
+  without it, PYTHONDONTWRITEBYTECODE=1: gomodls's modules are compiled from source at each
+  start (or taken from its code cache: server/gomodls/lsp/codecache.py);
 - with `--sessions N`, N−1 more hover sessions (fresh servers, no keystrokes): each
   session's hover p99 and first-hover median are listed (whether background work lands
   during a session's hovers varies from one to the next).
@@ -393,7 +394,7 @@ def gomodls_env(
     env: dict[str, str], tmp: Path, name: str, server_dir: str | None, pyc: bool
 ) -> dict[str, str]:
     """A gomodls's environment: its own cache directory (code cache), its checkout first on
-    PYTHONPATH (a baseline), its own bytecode directory (with --pyc)."""
+    PYTHONPATH (a baseline), .pyc files written or not."""
     own = dict(env)
     cache = tmp / "home" / f"cache-{name}"
     cache.mkdir(parents=True, exist_ok=True)
@@ -402,7 +403,7 @@ def gomodls_env(
         own["PYTHONPATH"] = server_dir + (os.pathsep + own["PYTHONPATH"] if own.get("PYTHONPATH") else "")
     if pyc:
         own.pop("PYTHONDONTWRITEBYTECODE", None)
-        own["PYTHONPYCACHEPREFIX"] = str(tmp / f"pyc-{name}")
+        own.pop("PYTHONPYCACHEPREFIX", None)
     else:
         own["PYTHONDONTWRITEBYTECODE"] = "1"
     return own
@@ -526,7 +527,11 @@ def main() -> None:
         metavar="DIR",
         help="another checkout of gomodls (its server/ directory on PYTHONPATH), launched in turns",
     )
-    ap.add_argument("--pyc", action="store_true", help="with .pyc files (else PYTHONDONTWRITEBYTECODE=1)")
+    ap.add_argument(
+        "--pyc",
+        action="store_true",
+        help="with .pyc files next to the sources (else PYTHONDONTWRITEBYTECODE=1)",
+    )
     args = ap.parse_args()
     load_before = os.getloadavg()
     results = asyncio.run(run(args))
