@@ -6,6 +6,7 @@ interpreter, where nothing imported them before."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -20,7 +21,7 @@ DEFERRED = (
 
 
 def run(code: str, tmp_path: Path) -> dict[str, object]:
-    env = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "GOMODLS_NO_CODE_CACHE": "1", "PATH": ""}
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"), GOMODLS_NO_CODE_CACHE="1")
     done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
         capture_output=True,
