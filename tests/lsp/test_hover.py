@@ -15,6 +15,9 @@ from pygls.workspace import Workspace
 from gomodls.lsp import hover
 from gomodls.lsp.app import create_server
 from gomodls.lsp.server import GomodServer
+from goproxy import HTTPProxy
+
+from .helpers import wait_until
 
 TEXT = "module example.com/m\n\ngo 1.22\n\nrequire (\n\texample.com/a v1.0.0\n\texample.com/b v1.0.0\n)\n"
 A, B = types.Position(5, 2), types.Position(6, 2)
@@ -123,3 +126,48 @@ async def test_a_hover_follows_the_files_it_read(offline: Path, monkeypatch: pyt
     shown = markdown(hover.cached_hover(ls, doc, A)).split("  \n")
     assert computed == [5, 5, 5]
     assert "go.sum: both hashes for v1.0.0" in shown
+
+
+async def test_a_precomputed_hover_is_a_lookup_that_fetched_nothing(
+    offline: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the client is quiet each requirement's hover is computed as its first hover would
+    be, but without starting anything: a recording proxy and checksum database on 127.0.0.1 see
+    no request until the line is hovered. The hover is then answered without computing, with
+    what a hover computed now shows, and starts what that hover would have started."""
+    proxy = HTTPProxy(offline.parent / "proxy")
+    for v in ("v1.0.0", "v1.1.0"):
+        proxy.dir.add("example.com/a", v)
+    sumdb = HTTPProxy(offline.parent / "sumdb")  # (knows nothing: a lookup is recorded, then fails)
+    h1 = "h1:" + "A" * 43 + "="
+    (offline / "go.sum").write_text(f"example.com/a v1.0.0/go.mod {h1}\n")
+    with proxy.running(), sumdb.running():
+        monkeypatch.setenv("GOPROXY", proxy.url)
+        monkeypatch.setenv("GOSUMDB", f"sum.golang.org {sumdb.url}")
+        ls = served(offline)
+        doc = ls.documents.open((offline / "go.mod").as_uri(), 1, TEXT)
+        computed = counting(monkeypatch)
+        served_before = hover.counts["served"]
+
+        hover.schedule_precompute(ls, doc)  # (what publishing the diagnostics does)
+        await wait_until(lambda: sorted(computed) == [5, 6], what="both requirements precomputed")
+        await asyncio.sleep(0.3)  # (time for anything started to reach the servers)
+        assert proxy.requests == [] and sumdb.requests == [], "precomputing fetched nothing"
+
+        shown = hover.cached_hover(ls, doc, A)
+        assert sorted(computed) == [5, 6], "the first hover of the line was not computed"
+        assert hover.counts["served"] == served_before + 1
+        # what the line's first hover starts, started now: its facts, the newer-major probe,
+        # the checksum database's word on its go.sum line
+        await wait_until(lambda: "/example.com/a/@v/list" in proxy.requests, what="a's versions asked")
+        await wait_until(lambda: "/example.com/a/v2/@v/list" in proxy.requests, what="a/v2 probed")
+        await wait_until(lambda: any("example.com/a@v1.0.0" in r for r in sumdb.requests), what="sumdb")
+        assert not any("example.com/b" in r for r in proxy.requests + sumdb.requests)
+
+        # the same hover as one computed afresh in the same state (another server, nothing known)
+        fresh_ls = served(offline)
+        fresh = hover.hover(fresh_ls, fresh_ls.documents.open(doc.uri, 1, TEXT), A)
+        assert shown is not None and fresh is not None
+        assert markdown(shown) == markdown(fresh) and shown.range == fresh.range
+        assert "checksum database: being verified by sum.golang.org" in markdown(shown).split("  \n")
+        assert "_checking for newer versions…_" in markdown(shown).split("  \n")

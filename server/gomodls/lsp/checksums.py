@@ -107,9 +107,8 @@ class ChecksumService:
         self, settings: SumDBSettings, checker: SumDBChecker, path: str, version: str, h: str
     ) -> SumVerdict:
         line = (path, version, h)
-        known = self._verdicts.get(line)
-        # (a line known is one the current settings send: a change of settings forgets them all)
-        if known is not None and not (line in self._expires and self._expires[line] <= time.monotonic()):
+        known = self._known(line)
+        if known is not None:
             return known
         if not settings.use(path):
             return SumVerdict(SumState.EXEMPT, self._exemption(settings))
@@ -117,6 +116,20 @@ class ChecksumService:
         self._expires.pop(line, None)
         self.ls.spawn(self._check(checker, line))
         return PENDING
+
+    def _known(self, line: Line) -> SumVerdict | None:
+        """The line's verdict, unless none is known or a failure has expired (asked again).
+        (A line known is one the current settings send: a change of settings forgets them all.)"""
+        known = self._verdicts.get(line)
+        if known is not None and not (line in self._expires and self._expires[line] <= time.monotonic()):
+            return known
+        return None
+
+    def would_check(self, path: str, version: str, h: str) -> bool:
+        """Whether `verdict` of the line would start a check now (a precomputed hover starts
+        none: lsp/hover.py)."""
+        settings, _ = self._setup()
+        return self._known((path, version, h)) is None and settings.use(path)
 
     def lines_key(self) -> tuple[object, ...] | None:
         """What go.sum lines' findings take from here (the settings, the MISMATCH verdicts):
@@ -140,7 +153,9 @@ class ChecksumService:
 
     def status(self, path: str, version: str, h: str) -> str:
         """The hover line: whether the hash was verified, is exempt, or is unverified and why."""
-        v = self.verdict(path, version, h)
+        return self.status_text(self.verdict(path, version, h))
+
+    def status_text(self, v: SumVerdict) -> str:
         name = self._database_name()
         if v.state is SumState.VERIFIED:
             return f"checksum database: verified by {name}"

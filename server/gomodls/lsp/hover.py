@@ -6,6 +6,8 @@ the module graph). go.sum lines get their own hover."""
 from __future__ import annotations
 
 import asyncio
+import bisect
+import contextlib
 import logging
 import os
 import time
@@ -15,9 +17,12 @@ from dataclasses import dataclass, field
 from lsprotocol import types
 
 from gomodls.analysis.godebug import table
+from gomodls.analysis.lines import args
+from gomodls.base import foreground
 from gomodls.base.textedit import Range
+from gomodls.lsp.checksums import PENDING
 from gomodls.lsp.documents import Document, MemoKey
-from gomodls.lsp.positions import from_position, to_range
+from gomodls.lsp.positions import from_position, to_position, to_range
 from gomodls.lsp.server import GomodServer, guarded
 from gomodls.modfile.errors import token_range
 from gomodls.modfile.gosum import SumFile
@@ -67,9 +72,25 @@ class HoverContext:
     # What the sections read, with the values they read: the hover is computed again only when
     # one of these (or the stamp) changes, not at every arrival anywhere in the server.
     reads: list[tuple[Probe, object]] = field(default_factory=list)
+    # Precomputing (`precompute`): nothing is started (no fetch from a proxy, the checksum
+    # database or the vulnerability database, no go command); what a hover of the line would
+    # start is kept in `starts`, and started when the line is first hovered.
+    quiet: bool = False
+    starts: list[Callable[[], object]] = field(default_factory=list)
+    # Where the hover starts (its token's start, a go.sum line's start): a line's first hover
+    # at another column of the token is the same hover.
+    at: tuple[int, int] | None = None
 
     def depends(self, probe: Probe) -> None:
         self.reads.append((probe, probe()))
+
+    def start(self, begin: Callable[[], object]) -> None:
+        """Start background work a hover asks for (a fetch for the next hover), or, while
+        precomputing, keep it for the first real hover of the line."""
+        if self.quiet:
+            self.starts.append(begin)
+        else:
+            begin()
 
 
 def _find(doc: Document, line: int, col: int) -> tuple[HoverTarget, Range] | None:
@@ -202,6 +223,10 @@ def checksum_status(ctx: HoverContext, path: str, version: str, h: str) -> str:
     """The checksum database's word on a go.sum line, for a hover that then follows that line's
     verdict (not every verdict that arrives)."""
     checksums = ctx.ls.checksums
+    if ctx.quiet and checksums.would_check(path, version, h):
+        # (what a hover shows once it has asked: the check under way)
+        ctx.start(lambda: checksums.verdict(path, version, h))
+        return checksums.status_text(PENDING)
     status = checksums.status(path, version, h)
     # (after asking: a check started now is what the hover follows)
     ctx.depends(lambda: checksums.status_key(path, version, h))
@@ -265,6 +290,7 @@ def _hover(ctx: HoverContext, pos: types.Position) -> types.Hover | None:
     ls, doc = ctx.ls, ctx.doc
     line, col = from_position(doc.lines, pos, ls.encoding)
     if doc.kind is FileKind.SUM:
+        ctx.at = (line, 0)
         found = _sum_hover(ctx, line)
         if found is None:
             return None
@@ -274,6 +300,7 @@ def _hover(ctx: HoverContext, pos: types.Position) -> types.Hover | None:
         if hit is None:
             return None
         ctx.target, rng = hit
+        ctx.at = (rng[0], rng[1])
         for section in ls.hover_sections:
             section(ctx)
         if not ctx.sections:
@@ -283,6 +310,16 @@ def _hover(ctx: HoverContext, pos: types.Position) -> types.Hover | None:
         contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown),
         range=to_range(doc.lines, rng, ls.encoding),
     )
+
+
+def _token_at(ls: GomodServer, doc: Document, pos: types.Position) -> tuple[int, int] | None:
+    """Where the hover at pos starts (`HoverContext.at`): its token's start, a go.sum line's
+    start; None where nothing is hovered."""
+    line, col = from_position(doc.lines, pos, ls.encoding)
+    if doc.kind is FileKind.SUM:
+        return (line, 0)
+    hit = _find(doc, line, col)
+    return None if hit is None else (hit[1][0], hit[1][1])
 
 
 @dataclass(slots=True)
@@ -295,12 +332,19 @@ class Remembered:
     hover: types.Hover | None
     seen: tuple[object, ...]  # the server's arrivals when its probes were last looked at
     checked: float  # ... and when
+    # Precomputed (`precompute`): what a hover of the line starts (fetches), not started yet.
+    starts: list[Callable[[], object]] = field(default_factory=list)
+    precomputed: bool = False
 
     def current(self, stamp: tuple[object, ...], now: float, seen: tuple[object, ...]) -> bool:
         if self.stamp != stamp or now - self.at >= MAX_AGE:
             return False
         if seen == self.seen and now - self.checked < RECHECK:
             return True  # (nothing arrived since its probes were looked at, a moment ago)
+        return self.probed(now, seen)
+
+    def probed(self, now: float, seen: tuple[object, ...]) -> bool:
+        """Whether every probe reads what it read (and then trusted for RECHECK seconds)."""
         if not all(same(probe(), value) for probe, value in self.reads):
             return False
         self.seen, self.checked = seen, now
@@ -319,8 +363,18 @@ def same(a: object, b: object) -> bool:
 
 PLAIN = (int, float, str, bool, bytes)
 
-# The hovers computed for the document's version, by the position asked about.
-HOVERS: MemoKey[dict[tuple[int, int], Remembered]] = MemoKey("hovers")
+
+@dataclass(slots=True)
+class Hovers:
+    """The hovers computed for one version of a document: by the position asked about, and by
+    where the hover starts (`HoverContext.at`: its token), by which a line's first hover finds
+    the one precomputed for it (`precompute`), or one asked at another column of the token."""
+
+    at: dict[tuple[int, int], Remembered] = field(default_factory=dict)
+    tokens: dict[tuple[int, int], Remembered] = field(default_factory=dict)
+
+
+HOVERS: MemoKey[Hovers] = MemoKey("hovers")
 # Seconds a hover is reused at most. The stamps and probes follow what the sections read: from
 # the server (the module graph, facts, checksums, vulnerabilities, with their expiries), from
 # disk (go.sum and go.mod files, by their text as read; which go.work, the go env file) and the
@@ -336,6 +390,10 @@ RECHECK = 0.5
 # checksum verdict) at which it is looked at again and, if that arrived, computed again.
 REFRESH_AFTER = (0.005, 0.05, 0.5)
 
+# Counts, for tests and logs: hovers precomputed, and first hovers of a position answered with
+# one computed before (precomputed, or asked at another column of the same token).
+counts = {"precomputed": 0, "served": 0}
+
 
 def stamp(ls: GomodServer) -> tuple[object, ...]:
     return (ls.changes, *(f(ls) for f in ls.hover_stamps))
@@ -345,25 +403,64 @@ def arrivals(ls: GomodServer) -> tuple[object, ...]:
     return tuple(f(ls) for f in ls.hover_arrivals)
 
 
+def _hovers(doc: Document) -> Hovers:
+    hovers = doc.memo.get(HOVERS)
+    if hovers is None:
+        hovers = doc.memo.put(HOVERS, Hovers())
+    return hovers
+
+
 def cached_hover(ls: GomodServer, doc: Document, pos: types.Position) -> types.Hover | None:
     """`hover`, computed once per position while nothing it reads changes: a hover is then a
     lookup. An arrival (a module's facts, a checksum verdict, a vulnerability assessment)
-    recomputes only the hovers that showed what it changes."""
-    hovers = doc.memo.get(HOVERS)
-    if hovers is None:
-        hovers = doc.memo.put(HOVERS, {})
+    recomputes only the hovers that showed what it changes. A position's first hover looks
+    for its token's hover, computed while the client was quiet (`precompute`)."""
+    hovers = _hovers(doc)
     key = (pos.line, pos.character)
     now = time.monotonic()
-    hit = hovers.get(key)
+    hit = hovers.at.get(key)
     if hit is not None and hit.current(stamp(ls), now, arrivals(ls)):
         return hit.hover
+    _FOCUS[doc.uri] = pos.line
+    if hit is None and hovers.tokens:
+        at = _token_at(ls, doc, pos)
+        known = hovers.tokens.get(at) if at is not None else None
+        if known is not None and _take(ls, doc, hovers, pos, known, now):
+            return known.hover
     return _remember(ls, doc, hovers, pos, now).hover
+
+
+def _take(
+    ls: GomodServer, doc: Document, hovers: Hovers, pos: types.Position, entry: Remembered, now: float
+) -> bool:
+    """Answer the hover at pos with the token's hover computed before, if still current:
+    start what a hover of the line starts (a precomputed one started nothing), and follow it
+    as a hover computed now."""
+    seen = arrivals(ls)
+    if entry.starts:
+        # (every probe looked at: their values are taken again after the starts, as a hover
+        # computed now would read them after asking)
+        if entry.stamp != stamp(ls) or now - entry.at >= MAX_AGE or not entry.probed(now, seen):
+            return False
+        starts, entry.starts = entry.starts, []
+        for begin in starts:
+            begin()
+        entry.reads = [(probe, probe()) for probe, _ in entry.reads]
+        entry.seen = arrivals(ls)
+    elif not entry.current(stamp(ls), now, seen):
+        return False
+    hovers.at[(pos.line, pos.character)] = entry
+    counts["served"] += 1
+    if entry.reads and REFRESH_AFTER:
+        loop = asyncio.get_running_loop()
+        loop.call_later(REFRESH_AFTER[0], _refresh, ls, doc, hovers, pos, entry, REFRESH_AFTER[1:])
+    return True
 
 
 def _remember(
     ls: GomodServer,
     doc: Document,
-    hovers: dict[tuple[int, int], Remembered],
+    hovers: Hovers,
     pos: types.Position,
     now: float,
     after: tuple[float, ...] = REFRESH_AFTER,
@@ -376,7 +473,9 @@ def _remember(
     # (the stamp after computing: what the computation itself set up, such as the facts
     # service on first use, is part of what it saw)
     entry = Remembered(stamp(ls), now, ctx.reads, found, arrivals(ls), now)
-    hovers[(pos.line, pos.character)] = entry
+    hovers.at[(pos.line, pos.character)] = entry
+    if ctx.at is not None:
+        hovers.tokens[ctx.at] = entry
     if ctx.reads and after:
         loop = asyncio.get_running_loop()
         loop.call_later(after[0], _refresh, ls, doc, hovers, pos, entry, after[1:])
@@ -386,13 +485,13 @@ def _remember(
 def _refresh(
     ls: GomodServer,
     doc: Document,
-    hovers: dict[tuple[int, int], Remembered],
+    hovers: Hovers,
     pos: types.Position,
     entry: Remembered,
     after: tuple[float, ...],
 ) -> None:
     key = (pos.line, pos.character)
-    if doc.memo.get(HOVERS) is not hovers or hovers.get(key) is not entry:
+    if doc.memo.get(HOVERS) is not hovers or hovers.at.get(key) is not entry:
         return  # (a new version of the document, or computed again meanwhile)
     current, now = stamp(ls), time.monotonic()
     if entry.stamp != current or now - entry.at >= MAX_AGE:
@@ -405,7 +504,120 @@ def _refresh(
         _remember(ls, doc, hovers, pos, now, after)
     except Exception:  # (the request path logs and answers; here it is computed when asked)
         log.exception("refreshing a hover failed")
-        hovers.pop(key, None)
+        hovers.at.pop(key, None)
+
+
+# ---------------------------------------------------------------------------- precomputing
+
+# Seconds without a client message before the requirements' hovers are precomputed (not
+# between the keystrokes of someone typing), and again while the client goes on.
+QUIET = 0.3
+# Requirements whose hovers are precomputed per document version, those nearest the line last
+# hovered: a go.mod of 100,000 requirements is not computed whole after each edit (~0.2 ms and
+# ~1.5 KB a hover).
+LIMIT = 1000
+# Seconds of precomputing at most before the event loop is let go; a message arriving (the
+# thread that reads the client marks the foreground busy) stops it after the hover at hand.
+BUDGET = 0.002
+
+_FOCUS: dict[str, int] = {}  # uri -> the line last hovered
+
+
+@dataclass(slots=True)
+class _Precomputing:
+    task: asyncio.Task[None]
+    again: asyncio.Event  # a new publication: a pass over the document's latest version
+
+
+_PRECOMPUTING: dict[str, _Precomputing] = {}  # uri -> its precomputing
+
+
+def schedule_precompute(ls: GomodServer, doc: Document) -> None:
+    """The document's diagnostics were computed: precompute its requirements' hovers once the
+    client is quiet."""
+    if doc.kind is not FileKind.MOD:
+        return
+    running = _PRECOMPUTING.get(doc.uri)
+    if running is not None and not running.task.done():
+        running.again.set()
+        return
+    again = asyncio.Event()
+    _PRECOMPUTING[doc.uri] = _Precomputing(asyncio.ensure_future(_precompute(ls, doc.uri, again)), again)
+
+
+async def _precompute(ls: GomodServer, uri: str, again: asyncio.Event) -> None:
+    """Compute the hover of each requirement's module path (up to LIMIT) while the client is
+    quiet, BUDGET at a time, each exactly as a first hover of the line would, except that it
+    starts nothing (HoverContext.quiet): what the line's first hover would start is started
+    when it is hovered. A pass again at each publication, and when the hovers would expire
+    (MAX_AGE) if the client sent anything meanwhile (not for an editor left alone)."""
+    try:
+        while True:
+            await _quiet(ls)
+            again.clear()
+            doc = ls.documents.get(uri)
+            if doc is None or doc.kind is not FileKind.MOD or doc.syntax is None:
+                return
+            state = ls.resolution.state(doc)
+            if state is not None and (state.loading or state.timer is not None):
+                return  # (again once resolved: its publication schedules a pass)
+            if _precompute_slice(ls, doc, _hovers(doc), ls.messages) is None:
+                await asyncio.sleep(0)  # (the loop's turn; then quiet again before going on)
+                continue
+            messages = ls.messages
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(again.wait(), MAX_AGE + 0.1)
+            if not again.is_set() and ls.messages == messages:
+                return
+    except Exception:
+        log.exception("precomputing hovers failed")
+    finally:
+        running = _PRECOMPUTING.get(uri)
+        if running is not None and running.again is again:
+            del _PRECOMPUTING[uri]
+
+
+async def _quiet(ls: GomodServer) -> None:
+    while True:
+        waited = time.monotonic() - ls.heap.last_message
+        if waited >= QUIET and not foreground.busy():
+            return
+        await asyncio.sleep(max(QUIET - waited, 0.01))
+
+
+def _precompute_slice(ls: GomodServer, doc: Document, hovers: Hovers, messages: int) -> int | None:
+    """Precompute the hovers not current yet, for BUDGET seconds at most: how many were
+    computed, or None if cut short (the budget spent, a message arrived)."""
+    model = doc.parsed.model
+    if not isinstance(model, ModFile) or not model.require:
+        return 0
+    reqs = model.require
+    i = bisect.bisect_left(reqs, _FOCUS.get(doc.uri, 0), key=lambda r: r.syntax.line)
+    lo = max(0, min(i - LIMIT // 2, len(reqs) - LIMIT))
+    deadline = time.perf_counter() + BUDGET
+    st, now, seen = stamp(ls), time.monotonic(), arrivals(ls)
+    computed = 0
+    for r in reqs[lo : lo + LIMIT]:
+        a = args(r.syntax)
+        if not a or a[0].src is None:
+            continue
+        tok = a[0]
+        known = hovers.tokens.get((tok.line, tok.col))
+        if known is not None and known.current(st, now, seen):
+            continue
+        if foreground.busy() or ls.messages != messages or time.perf_counter() >= deadline:
+            return None
+        pos = to_position(doc.lines, tok.line, tok.col, ls.encoding)
+        ctx = HoverContext(ls, doc, quiet=True)
+        found = _hover(ctx, pos)
+        if ctx.at is None:
+            continue
+        now = time.monotonic()
+        entry = Remembered(stamp(ls), now, ctx.reads, found, arrivals(ls), now, ctx.starts, True)
+        hovers.tokens[ctx.at] = entry
+        counts["precomputed"] += 1
+        computed += 1
+    return computed
 
 
 def register(server: GomodServer) -> None:
@@ -415,6 +627,7 @@ def register(server: GomodServer) -> None:
     server.hover_stamps.append(lambda ls: (id(ls.settings), id(ls.local), ls.goenv))
     # (checksum verdicts arriving: the probes of go.sum lines' verdicts are looked at then)
     server.hover_arrivals.append(lambda ls: (ls.checksums.generation, ls.checksums.mismatches))
+    server.publish_hooks.append(lambda doc: schedule_precompute(server, doc))
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     @guarded(None)

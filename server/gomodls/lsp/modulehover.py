@@ -174,8 +174,9 @@ def _facts_lines(
     required: list[Require],
     out: list[str],
 ) -> None:
-    facts = _known_facts(ctx.ls, path)
+    facts = service.known(path)
     if facts is None:
+        ctx.start(lambda: service.want(path))  # for the next hover
         out.append("_checking for newer versions…_")
         return
     if facts.error and not facts.versions:
@@ -212,7 +213,7 @@ def _facts_lines(
         out.append(f"⚠ deprecated: {facts.deprecated}")
     known, major = service.known_major(path)
     if not known:
-        service.want_major(path)
+        ctx.start(lambda: service.want_major(path))
     elif major is not None:
         new_path, version = major
         out.append(f"newer major version: `{new_path}` {version} (a different module path)")

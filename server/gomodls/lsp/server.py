@@ -291,6 +291,9 @@ class GomodServer(LanguageServer):
         # Each may add a section (markdown) to a hover of a go.sum line, given its module path
         # and version (vulnerabilities).
         self.sum_hover_sections: list[Callable[[HoverContext, str, str], str | None]] = []
+        # Called with each document whose diagnostics were computed for publication (work to
+        # do once the client is quiet: lsp/hover.py precomputes the requirements' hovers).
+        self.publish_hooks: list[Callable[[Document], None]] = []
         # Code actions beyond the findings' fixes (upgrades, tidy, go work use), and the code
         # action kinds the server announces (read when the client initializes).
         self.source_actions: list[
@@ -441,6 +444,8 @@ class GomodServer(LanguageServer):
             if (d := to_diagnostic(f, doc.lines, self.encoding, self.settings, self.lines_of, related))
             is not None
         ]
+        for hook in self.publish_hooks:
+            hook(doc)
         if only_if_changed and doc.published == (doc.version, diagnostics):
             return
         doc.published = (doc.version, diagnostics)

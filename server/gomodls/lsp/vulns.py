@@ -144,11 +144,13 @@ class VulnService:
             if self.ls.resolution.root_key(doc) == state.key:
                 self.ls.publish(doc, only_if_changed=True)
 
-    def for_doc(self, doc: Document) -> tuple[RootState, Published | None] | None:
+    def for_doc(self, doc: Document, watch: bool = True) -> tuple[RootState, Published | None] | None:
+        """The document's module graph and its published assessment; `watch`: assessed (again
+        when a new graph is published), which starts fetching the vulnerability database."""
         state = self.ls.resolution.state(doc)
         if state is None:
             return None
-        if state.resolution is not None:
+        if watch and state.resolution is not None:
             self.watch(state)
         return state, self.published.get(state.key)
 
@@ -260,10 +262,17 @@ def section(published: Published, mf: ModuleFinding) -> str:
     return "\n\n".join(parts)
 
 
-def _module_finding(ls: GomodServer, doc: Document, path: str) -> tuple[Published, ModuleFinding] | None:
+def _module_finding(
+    ls: GomodServer, doc: Document, path: str, ctx: HoverContext | None = None
+) -> tuple[Published, ModuleFinding] | None:
     if ls.settings.vulncheck == "off":
         return None
-    found = service(ls).for_doc(doc)
+    vulns = service(ls)
+    if ctx is not None and ctx.quiet:  # (a precomputed hover: the assessment started when hovered)
+        found = vulns.for_doc(doc, watch=False)
+        ctx.start(lambda: vulns.for_doc(doc))
+    else:
+        found = vulns.for_doc(doc)
     if found is None or found[1] is None:
         return None
     mf = found[1].assessment.module(path)
@@ -286,7 +295,7 @@ def _hover_finding(ctx: HoverContext, path: str) -> tuple[Published, ModuleFindi
     """_module_finding, for a hover that is then computed again only when this module's finding
     changes (not at every assessment published)."""
     ls, doc = ctx.ls, ctx.doc
-    found = _module_finding(ls, doc, path)
+    found = _module_finding(ls, doc, path, ctx)
     state = ls.resolution.state(doc)
     if state is not None:
         published, key = service(ls).published, state.key
