@@ -6,18 +6,23 @@ tested end to end in test_features.py, test_resolution.py and test_vulns.py.)"""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 from lsprotocol import types
 from pygls.workspace import Workspace
+from pytest_lsp import ClientServerConfig, LanguageClient
 
 from gomodls.lsp import hover
 from gomodls.lsp.app import create_server
 from gomodls.lsp.server import GomodServer
 from goproxy import HTTPProxy
 
-from .helpers import wait_until
+from .conftest import LOGGED, _session, make_client, server_log
+from .helpers import Doc, wait_until
 
 TEXT = "module example.com/m\n\ngo 1.22\n\nrequire (\n\texample.com/a v1.0.0\n\texample.com/b v1.0.0\n)\n"
 A, B = types.Position(5, 2), types.Position(6, 2)
@@ -171,3 +176,102 @@ async def test_a_precomputed_hover_is_a_lookup_that_fetched_nothing(
         assert markdown(shown) == markdown(fresh) and shown.range == fresh.range
         assert "checksum database: being verified by sum.golang.org" in markdown(shown).split("  \n")
         assert "_checking for newer versions…_" in markdown(shown).split("  \n")
+
+
+# End to end: the real server (`failing_server.py`: its log in a file), a recording proxy.
+
+
+@asynccontextmanager
+async def logged_server(
+    request: pytest.FixtureRequest, root: Path, env: dict[str, str]
+) -> AsyncIterator[LanguageClient]:
+    config = ClientServerConfig(
+        server_command=LOGGED.server_command,
+        client_factory=make_client,
+        server_env={**LOGGED.server_env, **env},
+    )
+    root.mkdir(parents=True)
+    client = await config.start()
+    try:
+        session = _session(client, request, root)
+        await anext(session)
+        try:
+            yield client
+        finally:  # (the shutdown, also after a failed assertion: the server then exits)
+            with contextlib.suppress(StopAsyncIteration):
+                await anext(session)
+    finally:
+        await client.stop()
+
+
+@pytest.fixture(params=["visual-studio-code", "neovim"])
+def profile(request: pytest.FixtureRequest) -> pytest.FixtureRequest:
+    return request
+
+
+def hover_at(client: LanguageClient, doc: Doc, pos: types.Position) -> Awaitable[types.Hover | None]:
+    return client.text_document_hover_async(types.HoverParams(text_document=doc.ident, position=pos))
+
+
+async def settled(client: LanguageClient, done: str) -> None:
+    """Until the server's log says `done` after its last publication, and still does a moment
+    later (the graph resolved, the vulnerabilities assessed, the hovers precomputed)."""
+
+    def precomputed() -> bool:
+        log = server_log(client)
+        return log.find(done, log.rfind(" diagnostics\n")) >= 0
+
+    while True:
+        await wait_until(precomputed, what="precomputed")
+        await asyncio.sleep(0.5)
+        if precomputed():
+            return
+
+
+@pytest.mark.init_options({"logLevel": "debug"})
+@pytest.mark.configuration({"logLevel": "debug"})
+async def test_a_lines_first_hover_was_precomputed_without_fetching(
+    profile: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """Once the diagnostics are published and the client is quiet, the first hover of a
+    requirement is answered from its precomputed hover (the server's log says so), which
+    fetched nothing: the proxy sees the request a hover makes (the newer-major probe; the
+    module's versions are loaded after the graph's resolution) only once the line is hovered. The answer is what a server computing the
+    hover on request answers in the same state (another server, the line's other token)."""
+    proxy = HTTPProxy(tmp_path / "proxy")
+    for v in ("v1.0.0", "v1.1.0"):
+        proxy.dir.add("example.com/a", v)
+    proxy.dir.add("example.com/b", "v1.0.0")
+    hover_requests = ("/example.com/a/v2/@v/list",)
+    shown: list[types.Hover] = []
+    with proxy.running():
+        for n in range(2):
+            session = tmp_path / f"session{n}"
+            env = {
+                "GOPROXY": proxy.url,
+                "GONOSUMDB": "example.com",  # (no checksum database knows them)
+                "GOPATH": str(session / "gopath"),
+                "XDG_CACHE_HOME": str(session / "cache"),
+            }
+            async with logged_server(profile, session / "ws", env) as client:
+                doc = Doc.open(client, session / "ws" / "go.mod", TEXT)
+                await doc.diagnostics()
+                await settled(client, f"hovers of {doc.uri}@1 precomputed")
+                await asyncio.sleep(0.3)  # (time for anything started to reach the proxy)
+                assert not set(hover_requests) & set(proxy.requests), "precomputing fetched nothing"
+                if n == 0:  # the module path: precomputed
+                    found = await hover_at(client, doc, doc.pos_of("example.com/a", 2))
+                    await wait_until(lambda: " computed before (precomputed: True)" in server_log(client))
+                else:  # the version: computed on request
+                    found = await hover_at(client, doc, doc.pos_of("v1.0.0", 2))
+                    assert " computed before " not in server_log(client)
+                assert found is not None
+                shown.append(found)
+                # what the line's first hover asks for, asked now
+                await wait_until(lambda: set(hover_requests) <= set(proxy.requests), what="a hover's fetches")
+                proxy.requests.clear()
+    assert isinstance(shown[0].contents, types.MarkupContent)
+    assert isinstance(shown[1].contents, types.MarkupContent)
+    assert shown[0].contents.value == shown[1].contents.value
+    assert "latest **v1.1.0**" in shown[0].contents.value.split("  \n")
+    assert doc.covered(shown[0].range) == "example.com/a" and doc.covered(shown[1].range) == "v1.0.0"

@@ -372,6 +372,7 @@ class Hovers:
 
     at: dict[tuple[int, int], Remembered] = field(default_factory=dict)
     tokens: dict[tuple[int, int], Remembered] = field(default_factory=dict)
+    cursor: int = 0  # where precomputing goes on (`_precompute_slice`)
 
 
 HOVERS: MemoKey[Hovers] = MemoKey("hovers")
@@ -451,6 +452,7 @@ def _take(
         return False
     hovers.at[(pos.line, pos.character)] = entry
     counts["served"] += 1
+    log.debug("hover at %d:%d: computed before (precomputed: %s)", pos.line, pos.character, entry.precomputed)
     if entry.reads and REFRESH_AFTER:
         loop = asyncio.get_running_loop()
         loop.call_later(REFRESH_AFTER[0], _refresh, ls, doc, hovers, pos, entry, REFRESH_AFTER[1:])
@@ -520,6 +522,10 @@ LIMIT = 1000
 # thread that reads the client marks the foreground busy) stops it after the hover at hand.
 BUDGET = 0.002
 
+# Seconds between looks at what arrived (`GomodServer.hover_arrivals`) and at the stamp
+# (a message that changed what hovers show) after a pass.
+ARRIVALS_EVERY = 1.0
+
 _FOCUS: dict[str, int] = {}  # uri -> the line last hovered
 
 
@@ -549,8 +555,10 @@ async def _precompute(ls: GomodServer, uri: str, again: asyncio.Event) -> None:
     """Compute the hover of each requirement's module path (up to LIMIT) while the client is
     quiet, BUDGET at a time, each exactly as a first hover of the line would, except that it
     starts nothing (HoverContext.quiet): what the line's first hover would start is started
-    when it is hovered. A pass again at each publication, and when the hovers would expire
-    (MAX_AGE) if the client sent anything meanwhile (not for an editor left alone)."""
+    when it is hovered. A pass again at each publication, when something arrives that hovers
+    show (facts, verdicts, assessments: those whose probes it changes are computed again),
+    and when the hovers would expire (MAX_AGE) if the client sent anything meanwhile (not for
+    an editor left alone)."""
     try:
         while True:
             await _quiet(ls)
@@ -561,13 +569,14 @@ async def _precompute(ls: GomodServer, uri: str, again: asyncio.Event) -> None:
             state = ls.resolution.state(doc)
             if state is not None and (state.loading or state.timer is not None):
                 return  # (again once resolved: its publication schedules a pass)
-            if _precompute_slice(ls, doc, _hovers(doc), ls.messages) is None:
+            hovers = _hovers(doc)
+            hovers.cursor = _precompute_slice(ls, doc, hovers, hovers.cursor, ls.messages)
+            if hovers.cursor is not None:
                 await asyncio.sleep(0)  # (the loop's turn; then quiet again before going on)
                 continue
-            messages = ls.messages
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(again.wait(), MAX_AGE + 0.1)
-            if not again.is_set() and ls.messages == messages:
+            hovers.cursor = 0
+            log.debug("hovers of %s@%d precomputed (%d so far)", uri, doc.version, counts["precomputed"])
+            if not await _next_pass(ls, again):
                 return
     except Exception:
         log.exception("precomputing hovers failed")
@@ -575,6 +584,20 @@ async def _precompute(ls: GomodServer, uri: str, again: asyncio.Event) -> None:
         running = _PRECOMPUTING.get(uri)
         if running is not None and running.again is again:
             del _PRECOMPUTING[uri]
+
+
+async def _next_pass(ls: GomodServer, again: asyncio.Event) -> bool:
+    """Wait for a reason to look at the hovers again (see _precompute); False if there is none
+    (the client sent nothing until the hovers expired)."""
+    messages, seen, st = ls.messages, arrivals(ls), stamp(ls)
+    expires = time.monotonic() + MAX_AGE + 0.1
+    while True:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(again.wait(), ARRIVALS_EVERY)
+        if again.is_set() or arrivals(ls) != seen or stamp(ls) != st:
+            return True
+        if time.monotonic() >= expires:
+            return ls.messages != messages
 
 
 async def _quiet(ls: GomodServer) -> None:
@@ -585,28 +608,30 @@ async def _quiet(ls: GomodServer) -> None:
         await asyncio.sleep(max(QUIET - waited, 0.01))
 
 
-def _precompute_slice(ls: GomodServer, doc: Document, hovers: Hovers, messages: int) -> int | None:
-    """Precompute the hovers not current yet, for BUDGET seconds at most: how many were
-    computed, or None if cut short (the budget spent, a message arrived)."""
+def _precompute_slice(
+    ls: GomodServer, doc: Document, hovers: Hovers, start: int, messages: int
+) -> int | None:
+    """Precompute the hovers of the window's requirements from `start` that are not current,
+    for BUDGET seconds at most: where to go on, or None once through the window."""
     model = doc.parsed.model
     if not isinstance(model, ModFile) or not model.require:
-        return 0
+        return None
     reqs = model.require
     i = bisect.bisect_left(reqs, _FOCUS.get(doc.uri, 0), key=lambda r: r.syntax.line)
     lo = max(0, min(i - LIMIT // 2, len(reqs) - LIMIT))
+    window = reqs[lo : lo + LIMIT]
     deadline = time.perf_counter() + BUDGET
     st, now, seen = stamp(ls), time.monotonic(), arrivals(ls)
-    computed = 0
-    for r in reqs[lo : lo + LIMIT]:
-        a = args(r.syntax)
+    for k in range(start, len(window)):
+        if foreground.busy() or ls.messages != messages or time.perf_counter() >= deadline:
+            return k
+        a = args(window[k].syntax)
         if not a or a[0].src is None:
             continue
         tok = a[0]
         known = hovers.tokens.get((tok.line, tok.col))
         if known is not None and known.current(st, now, seen):
             continue
-        if foreground.busy() or ls.messages != messages or time.perf_counter() >= deadline:
-            return None
         pos = to_position(doc.lines, tok.line, tok.col, ls.encoding)
         ctx = HoverContext(ls, doc, quiet=True)
         found = _hover(ctx, pos)
@@ -616,8 +641,7 @@ def _precompute_slice(ls: GomodServer, doc: Document, hovers: Hovers, messages: 
         entry = Remembered(stamp(ls), now, ctx.reads, found, arrivals(ls), now, ctx.starts, True)
         hovers.tokens[ctx.at] = entry
         counts["precomputed"] += 1
-        computed += 1
-    return computed
+    return None
 
 
 def register(server: GomodServer) -> None:

@@ -182,7 +182,8 @@ class GomodProtocol(LanguageServerProtocol):
     def handle_message(self, message: Any) -> None:
         server = self._server
         server.messages += 1
-        if getattr(message, "method", None) != types.TEXT_DOCUMENT_HOVER:
+        method = getattr(message, "method", None)
+        if method is not None and method not in READ_ONLY:
             server.changes += 1  # (what a hover shows may have changed: lsp/hover.py's cache)
         if isinstance(message, _Dropped):
             return
@@ -250,6 +251,32 @@ class GomodProtocol(LanguageServerProtocol):
         server.shutdown()
 
 
+# Requests that change nothing a hover shows (what they start in the background, such as a
+# module's facts, is followed by the hovers' probes), nor do the client's responses (a
+# setting arrives as a new Settings object, which hovers follow): the other messages make
+# every cached hover computed again (lsp/hover.py). An editor sends these as the cursor moves
+# and the view scrolls.
+READ_ONLY = frozenset(
+    {
+        types.TEXT_DOCUMENT_HOVER,
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.TEXT_DOCUMENT_CODE_LENS,
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.TEXT_DOCUMENT_DEFINITION,
+        types.TEXT_DOCUMENT_DOCUMENT_LINK,
+        types.TEXT_DOCUMENT_DOCUMENT_SYMBOL,
+        types.TEXT_DOCUMENT_FOLDING_RANGE,
+        types.TEXT_DOCUMENT_FORMATTING,
+        types.TEXT_DOCUMENT_INLAY_HINT,
+        types.TEXT_DOCUMENT_RANGE_FORMATTING,
+        types.TEXT_DOCUMENT_SELECTION_RANGE,
+        types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
+        types.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE,
+        types.CANCEL_REQUEST,
+    }
+)
+
+
 class GomodServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("gomodls", __version__, protocol_cls=GomodProtocol)
@@ -266,8 +293,8 @@ class GomodServer(LanguageServer):
         self._goenv: tuple[object, Settings, LocalGo | None, GoEnv] | None = None
         # (messages, time.monotonic(), path, mtime) of the last look at the go env file
         self._goenv_file: tuple[int, float, str | None, int | None] = (-1, 0.0, None, None)
-        # Client messages so far, and those other than hovers (anything else may change what a
-        # hover shows: an edit, a file or setting changed, a command).
+        # Client messages so far, and those that may change what a hover shows (an edit, a file
+        # or setting changed, a command: not READ_ONLY requests, not responses).
         self.messages = 0
         self.changes = 0
         self.exit_status = 0  # of `gomodls serve`, set by the exit notification
