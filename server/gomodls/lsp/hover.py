@@ -322,6 +322,18 @@ def _token_at(ls: GomodServer, doc: Document, pos: types.Position) -> tuple[int,
     return None if hit is None else (hit[1][0], hit[1][1])
 
 
+def _precomputed_at(
+    ls: GomodServer, doc: Document, hovers: Hovers, pos: types.Position
+) -> tuple[int, int] | None:
+    """_token_at, first by the span of the token precomputed on the line (the module path of
+    a requirement: on it, the cursor is on that token), without looking the cursor up."""
+    line, col = from_position(doc.lines, pos, ls.encoding)
+    span = hovers.spans.get(line)
+    if span is not None and span[0] <= col <= span[1]:
+        return (line, span[0])
+    return _token_at(ls, doc, pos)
+
+
 @dataclass(slots=True)
 class Remembered:
     """A hover computed for the document's version, at a position."""
@@ -373,6 +385,7 @@ class Hovers:
     at: dict[tuple[int, int], Remembered] = field(default_factory=dict)
     tokens: dict[tuple[int, int], Remembered] = field(default_factory=dict)
     cursor: int = 0  # where precomputing goes on (`_precompute_slice`)
+    spans: dict[int, tuple[int, int]] = field(default_factory=dict)  # line -> precomputed token's columns
 
 
 HOVERS: MemoKey[Hovers] = MemoKey("hovers")
@@ -424,7 +437,7 @@ def cached_hover(ls: GomodServer, doc: Document, pos: types.Position) -> types.H
         return hit.hover
     _FOCUS[doc.uri] = pos.line
     if hit is None and hovers.tokens:
-        at = _token_at(ls, doc, pos)
+        at = _precomputed_at(ls, doc, hovers, pos)
         known = hovers.tokens.get(at) if at is not None else None
         if known is not None and _take(ls, doc, hovers, pos, known, now):
             return known.hover
@@ -437,19 +450,14 @@ def _take(
     """Answer the hover at pos with the token's hover computed before, if still current:
     start what a hover of the line starts (a precomputed one started nothing), and follow it
     as a hover computed now."""
-    seen = arrivals(ls)
+    if not entry.current(stamp(ls), now, arrivals(ls)):
+        return False
     if entry.starts:
-        # (every probe looked at: their values are taken again after the starts, as a hover
-        # computed now would read them after asking)
-        if entry.stamp != stamp(ls) or now - entry.at >= MAX_AGE or not entry.probed(now, seen):
-            return False
+        # (the probes keep the values read before: what the starts change, such as a check
+        # now pending, makes the hover computed again when it arrives, as any arrival)
         starts, entry.starts = entry.starts, []
         for begin in starts:
             begin()
-        entry.reads = [(probe, probe()) for probe, _ in entry.reads]
-        entry.seen = arrivals(ls)
-    elif not entry.current(stamp(ls), now, seen):
-        return False
     hovers.at[(pos.line, pos.character)] = entry
     counts["served"] += 1
     log.debug("hover at %d:%d: computed before (precomputed: %s)", pos.line, pos.character, entry.precomputed)
@@ -517,7 +525,8 @@ QUIET = 0.3
 # Requirements whose hovers are precomputed per document version, those nearest the line last
 # hovered: a go.mod of 100,000 requirements is not computed whole after each edit (~0.2 ms and
 # ~1.5 KB a hover).
-LIMIT = 1000
+# (GOMODLS_HOVER_PRECOMPUTE=0: none, to compare in benchmarks)
+LIMIT = int(os.environ.get("GOMODLS_HOVER_PRECOMPUTE", "") or 1000)
 # Seconds of precomputing at most before the event loop is let go; a message arriving (the
 # thread that reads the client marks the foreground busy) stops it after the hover at hand.
 BUDGET = 0.002
@@ -541,7 +550,7 @@ _PRECOMPUTING: dict[str, _Precomputing] = {}  # uri -> its precomputing
 def schedule_precompute(ls: GomodServer, doc: Document) -> None:
     """The document's diagnostics were computed: precompute its requirements' hovers once the
     client is quiet."""
-    if doc.kind is not FileKind.MOD:
+    if doc.kind is not FileKind.MOD or LIMIT <= 0:
         return
     running = _PRECOMPUTING.get(doc.uri)
     if running is not None and not running.task.done():
@@ -640,6 +649,8 @@ def _precompute_slice(
         now = time.monotonic()
         entry = Remembered(stamp(ls), now, ctx.reads, found, arrivals(ls), now, ctx.starts, True)
         hovers.tokens[ctx.at] = entry
+        if ctx.at == (tok.line, tok.col):
+            hovers.spans[tok.line] = (tok.col, tok.end_col)
         counts["precomputed"] += 1
     return None
 
