@@ -51,8 +51,9 @@ def _line_symbol(ls: GomodServer, doc: Document, verb: str, line: Line) -> types
     else:
         name = toks[0].text
         detail = " ".join(t.text for t in toks[1:]) or None
-        if line.comments.suffix and verb == "require":
-            detail = f"{detail} {line.comments.suffix[0].text}" if detail else line.comments.suffix[0].text
+        suffix = line.suffix_comments()
+        if suffix and verb == "require":
+            detail = f"{detail} {suffix[0].text}" if detail else suffix[0].text
         sel = to_range(doc.lines, token_range(toks[0]), ls.encoding)
     if not line.in_block:
         name = f"{verb} {name}" if toks and verb in ("go", "toolchain") else name

@@ -111,8 +111,8 @@ class Snapshot:
 def line_state(line: Line) -> _LineSnap:
     return _LineSnap(
         tuple(t.text for t in line.tokens),
-        tuple(c.text for c in line.comments.suffix),
-        tuple(line.comments.before),
+        tuple(c.text for c in line.suffix_comments()),
+        tuple(line.view_comments().before),
     )
 
 
@@ -260,11 +260,11 @@ class PreservingPrinter:
         snap = self.snap.lines[id(line)]
         return (
             tuple(t.text for t in line.tokens) != snap.texts
-            or tuple(c.text for c in line.comments.suffix) != snap.suffix
+            or tuple(c.text for c in line.suffix_comments()) != snap.suffix
         )
 
     def _before_changed(self, line: Line) -> bool:
-        return not _same(line.comments.before, self.snap.lines[id(line)].before)
+        return not _same(line.view_comments().before, self.snap.lines[id(line)].before)
 
     # -- top level
 

@@ -103,7 +103,7 @@ def is_directory_path(ns: str) -> bool:
 
 
 def is_indirect(line: Line) -> bool:
-    suffix = line.comments.suffix
+    suffix = line.suffix_comments()
     if not suffix:
         return False
     text = suffix[0].text
@@ -117,7 +117,7 @@ def is_indirect(line: Line) -> bool:
 
 def directive_comment(block: Block | None, line: Line) -> str:
     """parseDirectiveComment: the line's comments, or its block's when the line has none."""
-    comments = line.comments
+    comments = line.view_comments()
     if block is not None and not comments.before and not comments.suffix:
         comments = block.comments
     lines = [
@@ -528,7 +528,7 @@ def parse_mod(
                 if plain and args is None and texts.__class__ is tuple:
                     line.src.share_words(mod)  # type: ignore[union-attr]  # (a plain block line: one tuple)
             if verb == "require":
-                suffix = line.comments.suffix  # (is_indirect's usual answers, inline)
+                suffix = line.suffix_comments()  # (is_indirect's usual answers, inline)
                 indirect = bool(suffix) and (suffix[0].text == "// indirect" or is_indirect(line))
                 return Require(mod, indirect, line, block, plain)  # type: ignore[arg-type]
             return Exclude(mod, line, block, plain)  # type: ignore[arg-type]

@@ -301,7 +301,8 @@ class _Builder:
                         # (most lines have no comments: they share one empty Comments)
                         line = Line(None, Comments(before=comments) if comments else NO_COMMENTS, True, src)
                     elif src.nlines == 1:  # (x/mod's suffix comments go to single-line expressions)
-                        line = Line(None, Comments(comments or (), (suffix,)), True, src)
+                        # (only the suffix comment: Comments made when asked for, see Line)
+                        line = Line(None, Comments(comments, (suffix,)) if comments else None, True, src)
                     else:
                         line = Line(None, Comments(before=comments), True, src)
                         self._suffix_to_line(line, src)

@@ -99,7 +99,8 @@ class _Printer:
                 self.newline()
 
     def expr(self, x: Stmt) -> None:
-        self.before(x.comments.before)
+        comments = x.view_comments() if isinstance(x, Line) else x.comments
+        self.before(comments.before)
         if isinstance(x, Line):
             self.tokens(x.texts)
         elif isinstance(x, Block):
@@ -111,7 +112,7 @@ class _Printer:
             self.margin -= 1
             self.newline()
             self.paren(x.rparen, ")")
-        self.pending.extend(x.comments.suffix)
+        self.pending.extend(comments.suffix)
 
     def block_lines(self, lines: list[Line]) -> None:
         """`newline(); expr(line)` for each line, written directly for the usual line (no
@@ -126,7 +127,7 @@ class _Printer:
         trimmed: dict[str, str] = {}  # (comment texts trimmed: most are one, `// indirect`)
         for line in paced(lines):  # (formatting in a server's thread: the editor's messages go first)
             texts = line.words()
-            comments = line.comments
+            comments = line.view_comments()
             if (
                 texts
                 and not comments.before

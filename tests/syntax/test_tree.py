@@ -1,0 +1,58 @@
+"""The tree's lazily made parts read as the parse made them (syntax/tree.py)."""
+
+from __future__ import annotations
+
+from gomodls.modfile.parsed import FileKind, parse_text
+from gomodls.syntax.parser import parse
+from gomodls.syntax.printer import format_syntax
+from gomodls.syntax.tree import Block, Comment, Comments, Line
+
+TEXT = """module m
+
+require (
+\ta.example/x v1.0.0 // indirect
+\t// above
+\tb.example/y v1.0.0 // why
+\tc.example/z v1.0.0
+)
+"""
+
+
+def _lines(text: str) -> list[Line]:
+    block = next(s for s in parse(text).stmts if isinstance(s, Block))
+    return block.lines
+
+
+def test_suffix_only_line_reads_its_suffix_comment() -> None:
+    a, b, c = _lines(TEXT)
+    # (the suffix-only line keeps no Comments of its own until asked: the memory it saves)
+    assert a._comments is None and b._comments is not None
+    view = a.view_comments()
+    assert (list(view.before), [x.text for x in view.suffix], list(view.after)) == ([], ["// indirect"], [])
+    assert view.suffix[0] is a.src.comment and view.suffix[0].suffix  # type: ignore[union-attr]
+    assert a._comments is None  # (a view is not kept)
+    assert [x.text for x in a.suffix_comments()] == ["// indirect"]
+    assert [x.text for x in b.suffix_comments()] == ["// why"]
+    assert [x.text for x in b.comments.before] == ["// above"]
+    assert not c.suffix_comments() and not c.view_comments().before
+    comments = a.comments
+    assert comments is a.comments  # (made once, then kept: changes to it stay)
+    assert [x.text for x in comments.suffix] == ["// indirect"]
+
+
+def test_suffix_only_line_comments_can_be_replaced() -> None:
+    syntax = parse(TEXT)
+    a = next(s for s in syntax.stmts if isinstance(s, Block)).lines[0]
+    a.comments.suffix = [Comment("// changed", suffix=True)]
+    assert "a.example/x v1.0.0 // changed\n" in format_syntax(syntax)
+    a.comments = Comments()
+    assert "a.example/x v1.0.0\n" in format_syntax(syntax)
+
+
+def test_model_and_formatting_keep_comments_without_making_them() -> None:
+    parsed = parse_text(TEXT, FileKind.MOD, "go.mod")
+    reqs = parsed.model.require  # type: ignore[union-attr]
+    assert [r.indirect for r in reqs] == [True, False, False]
+    assert format_syntax(parsed.syntax) == TEXT
+    lines = next(s for s in parsed.syntax.stmts if isinstance(s, Block)).lines
+    assert lines[0]._comments is None
