@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from gomodls.modfile.parsed import FileKind, parse_text
+from gomodls.syntax.incremental import apply_edit
 from gomodls.syntax.parser import parse
 from gomodls.syntax.printer import format_syntax
-from gomodls.syntax.tree import Block, Comment, Comments, Line
+from gomodls.syntax.tree import Block, Comment, Comments, FileSyntax, Line, clone_syntax
 
 TEXT = """module m
 
@@ -56,3 +57,32 @@ def test_model_and_formatting_keep_comments_without_making_them() -> None:
     assert format_syntax(parsed.syntax) == TEXT
     lines = next(s for s in parsed.syntax.stmts if isinstance(s, Block)).lines
     assert lines[0]._comments is None
+
+
+JUNK = "module m\n\nrequire (\n\ta.example/x v1.0.0\n) junk\n\ngo 1.22\n"
+
+
+def _problems(syntax: FileSyntax) -> list[tuple[str, int, int]]:
+    return [(p.message, p.line, p.col) for p in syntax.problems()]
+
+
+def test_junk_after_closing_paren_is_the_blocks_error_through_edits() -> None:
+    expected = [("syntax error (expected newline after closing paren)", 4, 6)]
+    syntax = parse(JUNK)
+    assert _problems(syntax) == expected
+    block = next(s for s in syntax.stmts if isinstance(s, Block))
+    assert [p.message for p in block.parse_errors] == [expected[0][0]]
+    # an edit inside the block keeps it; one above moves it; fixing the line takes it away
+    syntax = apply_edit(syntax, (3, 20), (3, 20), "1")
+    assert _problems(syntax) == expected
+    syntax = apply_edit(syntax, (1, 0), (1, 0), "\n")
+    assert _problems(syntax) == [(expected[0][0], 5, 6)]
+    syntax = apply_edit(syntax, (5, 1), (5, 6), "")
+    assert _problems(syntax) == []
+    assert _problems(clone_syntax(parse(JUNK))) == expected  # (a copy keeps it)
+
+
+def test_a_string_continued_on_the_next_line_spans_two_lines() -> None:
+    syntax = parse('module "a\\\nb"\n')
+    assert [s.nlines for s in syntax.lines] == [2, 1] and syntax.multiline
+    assert not parse(TEXT).multiline

@@ -119,7 +119,9 @@ def line_state(line: Line) -> _LineSnap:
 def _frame_has_errors(block: Block) -> bool:
     """Whether the block's opening or closing line has a syntax error (`) junk`): a line being
     typed is never deleted, even when the edits empty its block."""
-    return any(src is not None and (src.lex_errors or src.parse_errors) for src in (block.src, block.end_src))
+    return bool(block.parse_errors) or any(
+        src is not None and src.lex_errors for src in (block.src, block.end_src)
+    )
 
 
 def _same(a: Sequence[Comment], b: Sequence[Comment]) -> bool:

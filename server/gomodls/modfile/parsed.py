@@ -122,8 +122,8 @@ class ParseMemo:
         parsed = [
             p
             for stmt in syntax.stmts
-            if stmt.__class__ is Block and (end := stmt.end_src) is not None and end.parse_errors  # type: ignore[union-attr]
-            for p in end.parse_errors
+            if stmt.__class__ is Block and stmt.parse_errors  # type: ignore[union-attr]
+            for p in stmt.parse_errors  # type: ignore[union-attr]
         ]
         if parsed or syntax.eof_problem:
             found += parsed

@@ -90,9 +90,7 @@ def lex_lines(texts: list[str], first_line: int, at_eof: bool) -> list[SourceLin
         # A string left open by a backslash at the end of the line goes on to the next line.
         while j + 1 < n and src.lex_errors and escapes_newline(src):
             j += 1
-            src = lex_line(
-                "\n".join(texts[i : j + 1]), line_no, at_eof=at_eof and j == n - 1, nlines=j - i + 1
-            )
+            src = lex_line("\n".join(texts[i : j + 1]), line_no, at_eof=at_eof and j == n - 1)
         append(src)
         line_no += j - i + 1
         i = j + 1
@@ -109,8 +107,8 @@ def escapes_newline(src: SourceLine) -> bool:
     return last.text.startswith('"') and trailing % 2 == 1
 
 
-def lex_line(text: str, line_no: int, at_eof: bool, nlines: int = 1) -> SourceLine:
-    src = SourceLine(line_no, text, LineKind.BLANK, [], None, (), nlines)
+def lex_line(text: str, line_no: int, at_eof: bool) -> SourceLine:
+    src = SourceLine(line_no, text, LineKind.BLANK, [], None, ())
     if _BLANK.match(text):
         return src
     problems: list[SyntaxProblem] = []

@@ -62,8 +62,7 @@ _RUN_KINDS = frozenset({LineKind.LINE, LineKind.COMMENT, LineKind.BLANK})
 _PLAIN_KINDS = _RUN_KINDS | {LineKind.EMPTY}  # neither opens nor closes a block
 _BLOCK_KINDS = frozenset(LineKind) - _PLAIN_KINDS
 _KIND = operator.attrgetter("kind")
-_NLINES = operator.attrgetter("nlines")
-_PARSE_ERRORS = operator.attrgetter("parse_errors")
+_TEXT = operator.attrgetter("text")
 _OPENERS = frozenset({LineKind.OPEN, LineKind.RP_OPEN})
 _CLOSERS = frozenset({LineKind.CLOSE, LineKind.RP_OPEN, LineKind.RP_EMPTY})
 UNCLOSED = "UNCLOSED"
@@ -161,7 +160,9 @@ def parse(text: str, filename: str = "go.mod") -> FileSyntax:
 
 
 def parse_lines(lines: list[SourceLine], filename: str) -> FileSyntax:
-    syntax = FileSyntax(filename, lines, [], multiline=max(map(_NLINES, lines), default=1) > 1)
+    syntax = FileSyntax(
+        filename, lines, [], multiline=any(map(operator.contains, map(_TEXT, lines), itertools.repeat("\n")))
+    )
     syntax.stmts = items_of(syntax, lines)
     return syntax
 
@@ -203,10 +204,6 @@ class _Builder:
         self.lines = lines
 
     def items(self) -> list[Stmt]:
-        if any(map(_PARSE_ERRORS, self.lines)):  # (a C loop over the lines, usually all it takes)
-            for src in self.lines:
-                if src.parse_errors:
-                    src.parse_errors = ()
         tree = _grammar_parser().parse(_Lines(self.lines), start="start")
         stmts: list[Stmt] = []
         for child in tree.children:
@@ -300,7 +297,7 @@ class _Builder:
                     if suffix is None:
                         # (most lines have no comments: they share one empty Comments)
                         line = Line(None, Comments(before=comments) if comments else NO_COMMENTS, True, src)
-                    elif src.nlines == 1:  # (x/mod's suffix comments go to single-line expressions)
+                    elif "\n" not in src.text:  # (x/mod's suffix comments go to single-line expressions)
                         # (only the suffix comment: Comments made when asked for, see Line)
                         line = Line(None, Comments(comments, (suffix,)) if comments else None, True, src)
                     else:
@@ -316,7 +313,7 @@ class _Builder:
         block.end_src = src
         if len(src.tokens) > 1:
             junk = src.tokens[1]
-            src.parse_errors = [
+            block.parse_errors = [
                 SyntaxProblem(
                     "syntax error (expected newline after closing paren)",
                     junk.end_col,

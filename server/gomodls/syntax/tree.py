@@ -73,14 +73,17 @@ class SourceLine:
     Token per word on most lines: a fifth of the tree's memory, half of the lexer's time."""
 
     line: int
-    text: str  # without the final newline; contains newlines only when nlines > 1
+    text: str  # without the final newline; contains newlines only when it spans several lines
     kind: LineKind
     # the tokens, or a plain line's words (above): a tuple, or a tuple subclass (share_words)
     _tokens: list[Token] | tuple[str, ...]
     comment: Comment | None  # the whole-line comment (COMMENT) or the suffix comment
     lex_errors: Sequence[SyntaxProblem]
-    nlines: int = 1
-    parse_errors: Sequence[SyntaxProblem] = ()
+
+    @property
+    def nlines(self) -> int:
+        """The physical lines it spans: derived, not kept (a slot a line, for a rare case)."""
+        return self.text.count("\n") + 1
 
     @property
     def tokens(self) -> list[Token]:
@@ -313,6 +316,9 @@ class Block:
     comments: Comments = field(default_factory=Comments)
     src: SourceLine | None = None  # the opening line
     end_src: SourceLine | None = None  # the closing line, or the last line of an unterminated block
+    # The parser's error on the closing line (junk after the `)`): the only parser error a
+    # source line can have, kept here rather than in a slot of every SourceLine.
+    parse_errors: Sequence[SyntaxProblem] = ()
 
     @property
     def verb(self) -> str:
@@ -353,7 +359,7 @@ class FileSyntax:
         # (lines without errors skipped by C loops: this runs at every keystroke; a stable
         # sort keeps a line's lexer errors before its parser errors, as before)
         found = [p for errors in map(_LEX_ERRORS, self.lines) if errors for p in errors]
-        found += [p for errors in map(_PARSE_ERRORS, self.lines) if errors for p in errors]
+        found += [p for s in self.stmts if s.__class__ is Block and s.parse_errors for p in s.parse_errors]  # type: ignore[union-attr]
         if self.eof_problem:
             found.append(self.eof_problem)
         found.sort(key=lambda p: (p.line, p.col, p.order))
@@ -364,7 +370,6 @@ class FileSyntax:
 
 
 _LEX_ERRORS = operator.attrgetter("lex_errors")
-_PARSE_ERRORS = operator.attrgetter("parse_errors")
 
 
 def clone_stmts(stmts: list[Stmt]) -> list[Stmt]:
@@ -393,7 +398,16 @@ def clone_sharing(
             else:
                 lines = [line if id(line) in shared else _copy_line(line, copies) for line in stmt.lines]
             clone = _clone(
-                Block(stmt.header, stmt.lparen, [], stmt.rparen, stmt.comments, stmt.src, stmt.end_src)
+                Block(
+                    stmt.header,
+                    stmt.lparen,
+                    [],
+                    stmt.rparen,
+                    stmt.comments,
+                    stmt.src,
+                    stmt.end_src,
+                    stmt.parse_errors,
+                )
             )
             assert isinstance(clone, Block)
             clone.lines = lines
@@ -437,6 +451,7 @@ def _clone(stmt: Stmt) -> Stmt:
             _clone_comments(stmt.comments),
             stmt.src,
             stmt.end_src,
+            stmt.parse_errors,
         )
     return CommentBlock(_clone_comments(stmt.comments))
 
