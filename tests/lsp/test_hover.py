@@ -275,3 +275,11 @@ async def test_a_lines_first_hover_was_precomputed_without_fetching(
     assert shown[0].contents.value == shown[1].contents.value
     assert "latest **v1.1.0**" in shown[0].contents.value.split("  \n")
     assert doc.covered(shown[0].range) == "example.com/a" and doc.covered(shown[1].range) == "v1.0.0"
+
+
+def test_precompute_limit_from_the_environment(caplog: pytest.LogCaptureFixture) -> None:
+    assert hover.precompute_limit(None) == hover.precompute_limit("") == hover.DEFAULT_LIMIT
+    assert hover.precompute_limit("0") == 0 and hover.precompute_limit("25") == 25
+    with caplog.at_level("WARNING", logger="gomodls.lsp.hover"):
+        assert hover.precompute_limit("lots") == hover.DEFAULT_LIMIT
+    assert "GOMODLS_HOVER_PRECOMPUTE='lots' is not a count" in caplog.text

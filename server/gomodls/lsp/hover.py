@@ -526,7 +526,22 @@ QUIET = 0.3
 # hovered: a go.mod of 100,000 requirements is not computed whole after each edit (~0.2 ms and
 # ~1.5 KB a hover).
 # (GOMODLS_HOVER_PRECOMPUTE=0: none, to compare in benchmarks)
-LIMIT = int(os.environ.get("GOMODLS_HOVER_PRECOMPUTE", "") or 1000)
+DEFAULT_LIMIT = 1000
+
+
+def precompute_limit(raw: str | None) -> int:
+    """LIMIT from GOMODLS_HOVER_PRECOMPUTE: a count, or the default (with a warning) for
+    anything else, which must not stop the server from starting."""
+    if not raw:
+        return DEFAULT_LIMIT
+    try:
+        return int(raw)
+    except ValueError:
+        log.warning("GOMODLS_HOVER_PRECOMPUTE=%r is not a count: %d used", raw, DEFAULT_LIMIT)
+        return DEFAULT_LIMIT
+
+
+LIMIT = precompute_limit(os.environ.get("GOMODLS_HOVER_PRECOMPUTE"))
 # Seconds of precomputing at most before the event loop is let go; a message arriving (the
 # thread that reads the client marks the foreground busy) stops it after the hover at hand.
 BUDGET = 0.002
