@@ -347,6 +347,9 @@ class Remembered:
     # Precomputed (`precompute`): what a hover of the line starts (fetches), not started yet.
     starts: list[Callable[[], object]] = field(default_factory=list)
     precomputed: bool = False
+    # The hover as JSON, as it is written in the response (`answer`): encoded while the client
+    # is quiet (precomputing, refreshing), else at its first answer.
+    encoded: bytes | None = None
 
     def current(self, stamp: tuple[object, ...], now: float, seen: tuple[object, ...]) -> bool:
         if self.stamp != stamp or now - self.at >= MAX_AGE:
@@ -429,35 +432,67 @@ def cached_hover(ls: GomodServer, doc: Document, pos: types.Position) -> types.H
     lookup. An arrival (a module's facts, a checksum verdict, a vulnerability assessment)
     recomputes only the hovers that showed what it changes. A position's first hover looks
     for its token's hover, computed while the client was quiet (`precompute`)."""
+    return _cached(ls, doc, pos, None).hover
+
+
+def answer(ls: GomodServer, uri: str, line: int, character: int) -> tuple[bytes, list[Callable[[], object]]]:
+    """The answer to a hover request read by the reader loop (`GomodServer.hover_answer`):
+    `cached_hover`'s hover as the JSON of the response's result, encoded beforehand when it
+    was precomputed or refreshed, and what a line's first hover starts (its fetches), to be
+    started once the answer is written."""
+    doc = ls.documents.get(uri)
+    if doc is None:
+        return b"null", []
+    deferred: list[Callable[[], object]] = []
+    entry = _cached(ls, doc, types.Position(line=line, character=character), deferred)
+    encoded = entry.encoded
+    if encoded is None:
+        encoded = entry.encoded = ls.protocol.encode_result(entry.hover)
+    return encoded, deferred
+
+
+def _cached(
+    ls: GomodServer, doc: Document, pos: types.Position, deferred: list[Callable[[], object]] | None
+) -> Remembered:
     hovers = _hovers(doc)
     key = (pos.line, pos.character)
     now = time.monotonic()
     hit = hovers.at.get(key)
     if hit is not None and hit.current(stamp(ls), now, arrivals(ls)):
-        return hit.hover
+        return hit
     _FOCUS[doc.uri] = pos.line
     if hit is None and hovers.tokens:
         at = _precomputed_at(ls, doc, hovers, pos)
         known = hovers.tokens.get(at) if at is not None else None
-        if known is not None and _take(ls, doc, hovers, pos, known, now):
-            return known.hover
-    return _remember(ls, doc, hovers, pos, now).hover
+        if known is not None and _take(ls, doc, hovers, pos, known, now, deferred):
+            return known
+    return _remember(ls, doc, hovers, pos, now)
 
 
 def _take(
-    ls: GomodServer, doc: Document, hovers: Hovers, pos: types.Position, entry: Remembered, now: float
+    ls: GomodServer,
+    doc: Document,
+    hovers: Hovers,
+    pos: types.Position,
+    entry: Remembered,
+    now: float,
+    deferred: list[Callable[[], object]] | None,
 ) -> bool:
     """Answer the hover at pos with the token's hover computed before, if still current:
-    start what a hover of the line starts (a precomputed one started nothing), and follow it
-    as a hover computed now."""
+    start what a hover of the line starts (a precomputed one started nothing; into
+    `deferred`, if given, to be started once the answer is written), and follow it as a hover
+    computed now."""
     if not entry.current(stamp(ls), now, arrivals(ls)):
         return False
     if entry.starts:
         # (the probes keep the values read before: what the starts change, such as a check
         # now pending, makes the hover computed again when it arrives, as any arrival)
         starts, entry.starts = entry.starts, []
-        for begin in starts:
-            begin()
+        if deferred is not None:
+            deferred.extend(starts)
+        else:
+            for begin in starts:
+                begin()
     hovers.at[(pos.line, pos.character)] = entry
     counts["served"] += 1
     log.debug("hover at %d:%d: computed before (precomputed: %s)", pos.line, pos.character, entry.precomputed)
@@ -511,7 +546,8 @@ def _refresh(
             asyncio.get_running_loop().call_later(after[0], _refresh, ls, doc, hovers, pos, entry, after[1:])
         return
     try:
-        _remember(ls, doc, hovers, pos, now, after)
+        fresh = _remember(ls, doc, hovers, pos, now, after)
+        fresh.encoded = ls.protocol.encode_result(fresh.hover)  # (off the request path)
     except Exception:  # (the request path logs and answers; here it is computed when asked)
         log.exception("refreshing a hover failed")
         hovers.at.pop(key, None)
@@ -551,6 +587,11 @@ BUDGET = 0.002
 ARRIVALS_EVERY = 1.0
 
 _FOCUS: dict[str, int] = {}  # uri -> the line last hovered
+
+# Hover requests answered by the reader loop with bytes encoded beforehand (`answer`, through
+# GomodProtocol.answer_hover), rather than through pygls's decoding and dispatch.
+# (GOMODLS_HOVER_FAST=0: pygls's path, to compare in tests and benchmarks)
+FAST = os.environ.get("GOMODLS_HOVER_FAST", "1") != "0"
 
 
 @dataclass(slots=True)
@@ -663,6 +704,7 @@ def _precompute_slice(
             continue
         now = time.monotonic()
         entry = Remembered(stamp(ls), now, ctx.reads, found, arrivals(ls), now, ctx.starts, True)
+        entry.encoded = ls.protocol.encode_result(found)
         hovers.tokens[ctx.at] = entry
         if ctx.at == (tok.line, tok.col):
             hovers.spans[tok.line] = (tok.col, tok.end_col)
@@ -678,6 +720,8 @@ def register(server: GomodServer) -> None:
     # (checksum verdicts arriving: the probes of go.sum lines' verdicts are looked at then)
     server.hover_arrivals.append(lambda ls: (ls.checksums.generation, ls.checksums.mismatches))
     server.publish_hooks.append(lambda doc: schedule_precompute(server, doc))
+    if FAST:
+        server.hover_answer = answer
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     @guarded(None)

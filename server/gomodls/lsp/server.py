@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import copy
 import functools
+import json
 import logging
 import os
 import sys
@@ -19,10 +20,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest
+from pygls.exceptions import JsonRpcException, JsonRpcInternalError, JsonRpcInvalidRequest
 from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.protocol import JsonRPCResponseMessage, LanguageServerProtocol, lsp_method
 from pygls.workspace import TextDocument
 
 from gomodls import __version__
@@ -40,13 +41,22 @@ from gomodls.lsp.files import RecordingFiles, WorkspaceFiles
 from gomodls.lsp.heap import WARM_LATEST, Heap, warm_imports
 from gomodls.lsp.positions import Encoding, encoding_of
 from gomodls.lsp.resolution import ResolutionService
-from gomodls.lsp.wire import AsyncReader, CheckedStream, read_messages, stdin_stream
+from gomodls.lsp.wire import (
+    DEFERRED,
+    AsyncReader,
+    CheckedStream,
+    HoverRequest,
+    ResponseFrame,
+    read_messages,
+    stdin_stream,
+)
 from gomodls.modfile.parsed import FileKind
 
 if TYPE_CHECKING:
     from gomodls.lsp.hover import HoverContext
 
 log = logging.getLogger("gomodls")
+_pygls_log = logging.getLogger("pygls.protocol.json_rpc")
 
 # A message handled for this long (seconds) is logged: every other message waited for it.
 SLOW_MESSAGE = 0.05
@@ -210,6 +220,84 @@ class GomodProtocol(LanguageServerProtocol):
         if took >= SLOW_MESSAGE:  # (what ran synchronously: the event loop waited for it)
             log.info("%s took %.0f ms", getattr(message, "method", "a response"), took * 1000)
 
+    def answer_hover(self, request: HoverRequest) -> bool | str:
+        """A hover request of the plain shape, read by lsp/wire.py's reader loop (no lsprotocol
+        classes decoded): answered with the bytes of `GomodServer.hover_answer` (encoded
+        beforehand, when the hover was), as handle_message and pygls's dispatch would answer
+        it, or False to leave it to them (no answerer, shutting down, no framed writer). What
+        the hover defers (the fetches a line's first hover starts) is started by
+        loop.call_soon once the answer is written (and DEFERRED returned: the reader loop
+        lets it run before the next message). The request is answered here, at once, as
+        the synchronous handler answers it: a cancellation that follows finds nothing to
+        cancel either way."""
+        server = self._server
+        answer = server.hover_answer
+        frame = self._response_frame()
+        if answer is None or frame is None or self._shutdown or not self._include_headers:
+            return False
+        if not isinstance(self.writer, (StdoutWriter, asyncio.StreamWriter)):
+            return False  # (a writer whose write is to be awaited: pygls's _send_data)
+        msg_id, uri, line, character = request
+        server.messages += 1  # (a hover is READ_ONLY: `changes` stays)
+        server.heap.message()
+        started = time.perf_counter()
+        seen = foreground.arrived()
+        try:
+            try:
+                result, deferred = answer(server, uri, line, character)
+            except Exception:  # (as `guarded`: logged, and the client gets null)
+                log.exception("on_hover failed")
+                result, deferred = b"null", []
+            self._write(frame.response(msg_id, result))
+        finally:
+            foreground.handled(seen)
+        log.debug("hover %r answered by the reader loop", msg_id)
+        took = time.perf_counter() - started
+        if took >= SLOW_MESSAGE:
+            log.info("%s took %.0f ms", types.TEXT_DOCUMENT_HOVER, took * 1000)
+        if not deferred:
+            return True
+        loop = asyncio.get_running_loop()
+        for work in deferred:
+            loop.call_soon(work)
+        return DEFERRED
+
+    def encode_result(self, result: Any) -> bytes:
+        """A request's result as pygls writes it within its response (`_send_data`)."""
+        return json.dumps(result, default=self._serialize_message).encode()
+
+    _frame: ResponseFrame | None = None
+    _framed = False  # (whether _frame was derived)
+
+    def _response_frame(self) -> ResponseFrame | None:
+        """The frame of pygls's responses around an id and a result, derived once from a
+        response pygls encodes (None, and no fast answers, if it is not of the shape known)."""
+        if not self._framed:
+            self._framed = True
+            probe = json.dumps(
+                JsonRPCResponseMessage(id=0, result=None, jsonrpc=self.VERSION),
+                default=self._serialize_message,
+            )
+            header = f"Content-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
+            self._frame = ResponseFrame.of(probe, header)
+            if self._frame is None:
+                log.warning("pygls's responses are not of the shape known: hovers take its path")
+        return self._frame
+
+    def _write(self, data: bytes) -> None:
+        """pygls's _send_data for bytes already encoded."""
+        if _pygls_log.isEnabledFor(logging.INFO):
+            _pygls_log.info("Sending data: %s", data.partition(b"\r\n\r\n")[2].decode())
+        try:
+            assert isinstance(self.writer, (StdoutWriter, asyncio.StreamWriter))
+            self.writer.write(data)
+        except BrokenPipeError:
+            _pygls_log.exception("Error sending data. BrokenPipeError", exc_info=True)
+            raise
+        except Exception as error:
+            _pygls_log.exception("Error sending data", exc_info=True)
+            self._server._report_server_error(error, JsonRpcInternalError)
+
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> Any:
         item = params.text_document
@@ -327,6 +415,12 @@ class GomodServer(LanguageServer):
             Callable[[GomodServer, Document, types.CodeActionParams], list[types.CodeAction]]
         ] = []
         self.code_action_kinds: list[str] = []
+        # Answers a hover request read by the reader loop (GomodProtocol.answer_hover), given
+        # the document's uri and the position: the result's JSON, and what to start once it is
+        # written (lsp/hover.py). None: hovers take pygls's path.
+        self.hover_answer: (
+            Callable[[GomodServer, str, int, int], tuple[bytes, list[Callable[[], object]]]] | None
+        ) = None
 
     # The connection, with the base protocol's header lines checked (lsp/wire.py): a malformed
     # one ends it, and `gomodls serve` then exits with status 1.

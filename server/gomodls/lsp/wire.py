@@ -131,6 +131,71 @@ class MessageProtocol(Protocol):
     def handle_message(self, message: Any) -> None: ...
 
 
+class ResponseFrame:
+    """What pygls writes around a response's id and result: the header block (its length
+    counted as pygls counts it: the body is ASCII, json's default escapes everything else)
+    and the JSON object's other keys, taken from a response pygls encoded."""
+
+    def __init__(self, head: bytes, middle: bytes, tail: bytes, header: bytes) -> None:
+        self.head, self.middle, self.tail, self.header = head, middle, tail, header
+
+    @classmethod
+    def of(cls, probe: str, header: str) -> ResponseFrame | None:
+        """From pygls's encoding of the response (id 0, result null) and the header lines
+        after Content-Length; None if it is not `{"id": 0…"result": null}`."""
+        head, tail = '{"id": 0', "null}"
+        if not (probe.startswith(head) and probe.endswith(tail) and probe.isascii()):
+            return None
+        middle = probe[len(head) : -len(tail)]
+        if not middle.endswith('"result": ') or "null" in middle:
+            return None
+        return cls(head[:-1].encode(), middle.encode(), tail[4:].encode(), header.encode())
+
+    def response(self, msg_id: int | str, result: bytes) -> bytes:
+        """The whole message answering msg_id with the result's JSON (ASCII)."""
+        body = b"".join((self.head, json.dumps(msg_id).encode(), self.middle, result, self.tail))
+        return b"Content-Length: %d\r\n%s%s" % (len(body), self.header, body)
+
+
+DEFERRED = "deferred"  # answer_hover's answer when it scheduled work for after its answer
+
+# A hover request as `hover_request` reads it: (id, uri, line, character).
+HoverRequest = tuple[int | str, str, int, int]
+HOVER_METHOD = b'"textDocument/hover"'
+_UINTEGER_MAX = 2**31 - 1  # (the LSP's uinteger: lsprotocol refuses a position beyond it)
+
+
+def hover_request(body: bytes) -> HoverRequest | None:
+    """The body as a hover request, if it is exactly one of the plain shape an editor sends:
+    `jsonrpc` "2.0", an int or string id, params of a text document's uri and a position of
+    two uintegers, nothing else (no work-done token, no other key). None for anything else,
+    which then takes pygls's path: its decoding decides what it is, and refuses what does not
+    fit. The body is parsed with the json module (as pygls parses it: the last of duplicate
+    keys wins, the same numbers and strings), not scanned."""
+    if HOVER_METHOD not in body:
+        return None
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if type(data) is not dict or len(data) != 4 or data.get("method") != "textDocument/hover":
+        return None
+    msg_id, params = data.get("id"), data.get("params")
+    if data.get("jsonrpc") != "2.0" or type(msg_id) not in (int, str) or type(params) is not dict:
+        return None  # (type(): a bool is no id, a float id is left to pygls)
+    if len(params) != 2:
+        return None
+    doc, pos = params.get("textDocument"), params.get("position")
+    if type(doc) is not dict or len(doc) != 1 or type(pos) is not dict or len(pos) != 2:
+        return None
+    uri, line, character = doc.get("uri"), pos.get("line"), pos.get("character")
+    if type(uri) is not str or type(line) is not int or type(character) is not int:
+        return None
+    if not (0 <= line <= _UINTEGER_MAX and 0 <= character <= _UINTEGER_MAX):
+        return None
+    return msg_id, uri, line, character
+
+
 async def read_messages(
     stop_event: threading.Event,
     reader: AsyncReader,
@@ -140,8 +205,16 @@ async def read_messages(
     """pygls's run_async (its reader loop), except that a message's body and its decoded form
     are let go once it is handled. pygls's loop keeps both in its locals until the next message
     arrives: after a didOpen of a large file, two more copies of its text (the body's bytes and
-    the decoded string, 9.6 MB at 100,000 requirements) for as long as the client is quiet."""
+    the decoded string, 9.6 MB at 100,000 requirements) for as long as the client is quiet.
+
+    A hover request of the plain shape (`hover_request`) goes to the protocol's
+    `answer_hover`, if it has one, without pygls's decoding into lsprotocol classes and its
+    dispatch: the hover is a lookup, its answer encoded beforehand (lsp/hover.py). If that
+    declines (False), the request takes pygls's path. If the hover deferred work (scheduled
+    by loop.call_soon: `answer_hover` returns "deferred"), it runs before the next message is
+    handled, as it would have within the handler: one turn of the loop."""
     content_length = 0
+    answer_hover: Callable[[HoverRequest], bool | str] | None = getattr(protocol, "answer_hover", None)
     while not stop_event.is_set():
         header = await reader.readline()
         if not header:
@@ -155,6 +228,13 @@ async def read_messages(
             if not body:
                 break
             try:
+                request = hover_request(body) if answer_hover is not None else None
+                if request is not None and answer_hover is not None:
+                    answered = answer_hover(request)
+                    if answered:
+                        if answered == DEFERRED:
+                            await asyncio.sleep(0)  # (what the hover deferred runs now)
+                        continue
                 message = json.loads(body, object_hook=protocol.structure_message)
                 del body
                 protocol.handle_message(message)
