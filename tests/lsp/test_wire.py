@@ -6,12 +6,15 @@ from __future__ import annotations
 import asyncio
 import gc
 import io
+import json
 import os
 import threading
 import time
 import weakref
 
-from gomodls.lsp.wire import CheckedStream, read_messages, stdin_stream
+import pytest
+
+from gomodls.lsp.wire import DEFERRED, CheckedStream, hover_request, read_messages, stdin_stream
 
 
 def message(body: bytes) -> bytes:
@@ -110,3 +113,108 @@ async def test_read_messages_goes_on_after_a_failing_handler() -> None:
         read_messages(threading.Event(), stream, protocol, lambda e, _kind: errors.append(e)), 5
     )
     assert len(protocol.handled) == 2 and [str(e) for e in errors] == ["boom", "boom"]
+
+
+HOVER = {
+    "jsonrpc": "2.0",
+    "id": 3,
+    "method": "textDocument/hover",
+    "params": {"textDocument": {"uri": "file:///m/go.mod"}, "position": {"line": 5, "character": 2}},
+}
+
+
+def test_a_hover_request_of_the_plain_shape() -> None:
+    assert hover_request(json.dumps(HOVER).encode()) == (3, "file:///m/go.mod", 5, 2)
+    # any key order, any whitespace, a string id, the largest uinteger
+    reordered = (
+        b'{ "params" : {"position":{"character":2147483647,"line":0},"textDocument":{"uri":"u"}},'
+        b'"method":"textDocument/hover","id":"7","jsonrpc":"2.0"}'
+    )
+    assert hover_request(reordered) == ("7", "u", 0, 2**31 - 1)
+    assert hover_request(json.dumps({**HOVER, "id": "é"}).encode()) == ("é", "file:///m/go.mod", 5, 2)
+    # the last of duplicate keys, as json (and so pygls) reads them
+    assert hover_request(json.dumps(HOVER).encode()[:-1] + b', "id": 9}') == (9, "file:///m/go.mod", 5, 2)
+
+
+def _with(path: tuple[str, ...], value: object) -> bytes:
+    """HOVER with the value at path replaced (a value of ... deletes the key)."""
+    data = json.loads(json.dumps(HOVER))
+    at = data
+    for key in path[:-1]:
+        at = at[key]
+    if value is ...:
+        del at[path[-1]]
+    else:
+        at[path[-1]] = value
+    return json.dumps(data).encode()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        _with(("id",), True),  # a bool is no id
+        _with(("id",), 3.0),
+        _with(("id",), None),
+        _with(("id",), ...),  # a notification
+        _with(("jsonrpc",), "1.0"),
+        _with(("method",), "textDocument/hovers"),
+        _with(("extra",), 1),
+        _with(("params", "workDoneToken"), "t"),
+        _with(("params", "position", "line"), -1),
+        _with(("params", "position", "line"), 2**31),
+        _with(("params", "position", "character"), 1.5),
+        _with(("params", "position", "character"), True),
+        _with(("params", "position", "character"), ...),
+        _with(("params", "position", "x"), 0),
+        _with(("params", "textDocument", "uri"), 5),
+        _with(("params", "textDocument", "version"), 5),
+        _with(("params",), [1]),
+        b'{"jsonrpc": "2.0", "id": 1, "method": "textDocument/hover", "params": ',  # cut short
+        b'["textDocument/hover"]',
+        # the method's name elsewhere: a didChange whose text holds it
+        json.dumps(
+            {"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"text": '"textDocument/hover"'}}
+        ).encode(),
+    ],
+)
+def test_anything_else_is_left_to_pygls(body: bytes) -> None:
+    assert hover_request(body) is None
+
+
+class _Answering(_Protocol):
+    """A protocol with answer_hover, answering as told (and deferring work if DEFERRED)."""
+
+    def __init__(self, answer: bool | str) -> None:
+        super().__init__()
+        self.answer = answer
+        self.events: list[str] = []
+
+    def answer_hover(self, request: tuple[object, str, int, int]) -> bool | str:
+        self.events.append(f"hover {request[0]}")
+        if self.answer == DEFERRED:
+            asyncio.get_running_loop().call_soon(lambda: self.events.append(f"deferred {request[0]}"))
+        return self.answer
+
+    def handle_message(self, message: _Message) -> None:
+        super().handle_message(message)
+        self.events.append(f"message {message.data.get('id', message.data.get('method'))}")
+
+
+@pytest.mark.parametrize("answer", [False, True, DEFERRED])
+async def test_read_messages_hands_hovers_to_answer_hover(answer: bool | str) -> None:
+    """A hover request goes to answer_hover, and to handle_message only if declined; what it
+    deferred runs before the next message is handled; the messages keep their order."""
+    stream = asyncio.StreamReader()
+    protocol = _Answering(answer)
+    change = {"jsonrpc": "2.0", "method": "didChange"}
+    for data in (change, {**HOVER, "id": 1}, {**HOVER, "id": "2"}, change):
+        stream.feed_data(message(json.dumps(data).encode()))  # (all there before reading)
+    stream.feed_eof()
+    await asyncio.wait_for(read_messages(threading.Event(), stream, protocol), 5)
+    if answer is False:
+        want = ["message didChange", "hover 1", "message 1", "hover 2", "message 2", "message didChange"]
+    elif answer is True:
+        want = ["message didChange", "hover 1", "hover 2", "message didChange"]
+    else:
+        want = ["message didChange", "hover 1", "deferred 1", "hover 2", "deferred 2", "message didChange"]
+    assert protocol.events == want
