@@ -2,7 +2,8 @@
 the same environment, one run.
 
 Run: .venv/bin/python bench/bench_vs_gopls.py --gopls PATH [--launches 7] [--hovers 2000]
-     [--edits 200] [--sessions 1] [--file PATH] [--json OUT] [--baseline DIR] [--pyc]
+     [--edits 200] [--sessions 1] [--in-turns] [--file PATH] [--json OUT] [--baseline DIR]
+     [--variant VAR=VALUE] [--pyc]
 
 Writes the largest corpus go.mod (traefik) into a temporary module directory as bench_lsp.py
 does (its go.sum, its local replacement directories), then, for each server (gomodls; gopls
@@ -30,8 +31,11 @@ with its default settings; gopls with `"diagnosticsDelay": "0s"`), measures:
   without it, PYTHONDONTWRITEBYTECODE=1: gomodls's modules are compiled from source at each
   start (or taken from its code cache: server/gomodls/lsp/codecache.py);
 - with `--sessions N`, N−1 more hover sessions (fresh servers, no keystrokes): each
-  session's hover p99 and first-hover median are listed (whether background work lands
-  during a session's hovers varies from one to the next).
+  session's hover median and p99 and first-hover median are listed (whether background work
+  lands during a session's hovers varies from one to the next); with `--in-turns` the
+  sessions of all the servers take turns (one of each, then again), as the launches do;
+- `--variant VAR=VALUE` adds this checkout's gomodls with VAR=VALUE in its environment
+  (`GOMODLS_HOVER_FAST=0`: hovers through pygls's path), launched and measured like the others.
 
 The client is a small JSON-RPC client of its own (no pygls, no lsprotocol conversions), so
 that what is timed is the server and the pipe. It answers the servers' requests
@@ -414,6 +418,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     servers = [Server("gomodls", gomodls_argv, {})]
     for baseline in args.baseline or []:
         servers.append(Server(f"gomodls ({baseline})", gomodls_argv, {}))
+    variants: dict[str, dict[str, str]] = {}
+    for variant in args.variant or []:
+        name, _, value = variant.partition("=")
+        variants[f"gomodls ({variant})"] = {name: value}
+        servers.append(Server(f"gomodls ({variant})", gomodls_argv, {}))
     if args.gopls:
         servers.append(Server("gopls (default settings)", [args.gopls, "serve"], {}))
         servers.append(
@@ -432,40 +441,59 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         module.mkdir()
         results.update(module_dir(args.file, module))
         env = offline_env(Path(tmp), go)
+        baselines = iter(args.baseline or [])
         for i, server in enumerate(servers):
             if server.argv is gomodls_argv:
-                baseline = None if i == 0 else os.path.join(args.baseline[i - 1], "server")
+                baseline = None
+                if i and server.name not in variants:
+                    baseline = os.path.join(next(baselines), "server")
                 server.env = gomodls_env(env, Path(tmp), str(i), baseline, args.pyc)
+                server.env.update(variants.get(server.name, {}))
             else:
                 server.env = env
         gomod = module / "go.mod"
         print("launches…", file=sys.stderr)
         launched = await launch_times(servers, gomod, args.launches)
         for server in servers:
-            measured = launched[server.name]
-            results[server.name] = measured
-            if not (args.hovers or args.edits):
-                continue
-            print(f"{server.name}: hovers and keystrokes…", file=sys.stderr)
-            measured.update(
-                await session(server.argv, server.env, server.settings, gomod, args.hovers, args.edits)
-            )
-            # More hover sessions (fresh servers, no keystrokes): a hover's p99 depends on
-            # whether background arrivals (facts, checksum verdicts, vulnerability results)
-            # land during its 2,000 hovers, which one session may or may not see.
-            sessions = [measured]
-            for _ in range(args.sessions - 1):
-                sessions.append(
-                    await session(server.argv, server.env, server.settings, gomod, args.hovers, 0)
-                )
-            measured["hover_p99_each_session_ms"] = [m["hover_ms"]["p99"] for m in sessions if m["hover_ms"]]
-            measured["hover_first_median_each_session_ms"] = [
-                m["hover_first_of_each_line_ms"]["median"]
-                for m in sessions
-                if m["hover_first_of_each_line_ms"]
-            ]
+            results[server.name] = launched[server.name]
+        if args.hovers or args.edits:
+            await hover_sessions(servers, gomod, args, results)
     results["load_average"] = os.getloadavg()
     return results
+
+
+async def hover_sessions(
+    servers: list[Server], gomod: Path, args: argparse.Namespace, results: dict[str, Any]
+) -> None:
+    """Each server's hover sessions (the first with the keystrokes): all of one server's, then
+    the next's; with `--in-turns`, one session of each server, then again, so that a shared
+    machine's load falls on each alike."""
+    sessions: dict[str, list[dict[str, Any]]] = {s.name: [] for s in servers}
+    order = (
+        [s for _ in range(args.sessions) for s in servers]
+        if args.in_turns
+        else [s for s in servers for _ in range(args.sessions)]
+    )
+    for server in order:
+        # More hover sessions (fresh servers, no keystrokes): a hover's p99 depends on
+        # whether background arrivals (facts, checksum verdicts, vulnerability results)
+        # land during its 2,000 hovers, which one session may or may not see.
+        first = not sessions[server.name]
+        print(f"{server.name}: hovers{' and keystrokes' if first else ''}…", file=sys.stderr)
+        sessions[server.name].append(
+            await session(
+                server.argv, server.env, server.settings, gomod, args.hovers, args.edits if first else 0
+            )
+        )
+    for server in servers:
+        measured = results[server.name]
+        each = sessions[server.name]
+        measured.update(each[0])
+        measured["hover_p99_each_session_ms"] = [m["hover_ms"]["p99"] for m in each if m["hover_ms"]]
+        measured["hover_median_each_session_ms"] = [m["hover_ms"]["median"] for m in each if m["hover_ms"]]
+        measured["hover_first_median_each_session_ms"] = [
+            m["hover_first_of_each_line_ms"]["median"] for m in each if m["hover_first_of_each_line_ms"]
+        ]
 
 
 def table(results: dict[str, Any]) -> str:
@@ -490,6 +518,7 @@ def table(results: dict[str, Any]) -> str:
             cells.append(f"{v[stat]:.2f} ms" if v else "—")
         out.append(f"| {label} | " + " | ".join(cells) + " |")
     for label, key in (
+        ("hover median, each session", "hover_median_each_session_ms"),
         ("hover p99, each session", "hover_p99_each_session_ms"),
         ("hover, first of each line, median, each session", "hover_first_median_each_session_ms"),
     ):
@@ -526,6 +555,17 @@ def main() -> None:
         action="append",
         metavar="DIR",
         help="another checkout of gomodls (its server/ directory on PYTHONPATH), launched in turns",
+    )
+    ap.add_argument(
+        "--variant",
+        action="append",
+        metavar="VAR=VALUE",
+        help="another gomodls, this one with VAR=VALUE in its environment (GOMODLS_HOVER_FAST=0)",
+    )
+    ap.add_argument(
+        "--in-turns",
+        action="store_true",
+        help="the hover sessions of all the servers in turns (one of each, then again)",
     )
     ap.add_argument(
         "--pyc",
