@@ -20,9 +20,12 @@ from gomodls.lsp import hover
 from gomodls.lsp.wire import DEFERRED
 from goproxy import HTTPProxy
 
+from . import test_hover
 from .conftest import server_log
 from .helpers import Doc, wait_until
-from .test_hover import logged_server, offline, profile, served, settled  # noqa: F401 (fixtures)
+from .test_hover import logged_server, served, settled
+
+offline, profile = test_hover.offline, test_hover.profile  # (test_hover.py's fixtures)
 
 TEXT = (
     "module example.com/m\n\ngo 1.22\n\nrequire (\n\texample.com/a v1.0.0\n\texample.com/b  v1.0.0\n)\n\n"
@@ -61,7 +64,7 @@ def written_by_pygls(ls: Any, msg_id: int | str, result: types.Hover | None) -> 
 IDS: list[int | str] = [0, 7, 2**40, "x", 'é"\\\u2028']
 
 
-async def test_an_answer_is_the_bytes_pygls_writes(offline: Path) -> None:  # noqa: F811
+async def test_an_answer_is_the_bytes_pygls_writes(offline: Path) -> None:
     """For precomputed hovers, hovers computed on request, none (between tokens, past the end,
     an unknown document), string and int ids: the answer the reader loop writes is the one
     pygls writes for the same result."""
@@ -82,7 +85,7 @@ async def test_an_answer_is_the_bytes_pygls_writes(offline: Path) -> None:  # no
     assert hover.answer(ls, doc.uri + "x", 5, 3) == (b"null", []), "not open"
 
 
-async def test_the_fetches_of_a_first_hover_start_after_its_answer(offline: Path) -> None:  # noqa: F811
+async def test_the_fetches_of_a_first_hover_start_after_its_answer(offline: Path) -> None:
     """answer_hover writes the answer, then schedules what the line's first hover starts
     (loop.call_soon): it runs at the loop's next turn, after the bytes were written, and a
     second hover of the line starts nothing more."""
@@ -111,7 +114,7 @@ async def test_the_fetches_of_a_first_hover_start_after_its_answer(offline: Path
     assert ls.messages == 2 and ls.changes == 0, "counted as messages that change nothing"
 
 
-async def test_no_answer_while_shutting_down_or_without_a_framed_writer(offline: Path) -> None:  # noqa: F811
+async def test_no_answer_while_shutting_down_or_without_a_framed_writer(offline: Path) -> None:
     ls = served(offline)
     doc = ls.documents.open((offline / "go.mod").as_uri(), 1, TEXT)
     assert ls.protocol.answer_hover((1, doc.uri, 5, 3)) is False, "no writer: pygls's path"
@@ -184,7 +187,7 @@ async def script(client: LanguageClient, doc: Doc, proxy: HTTPProxy) -> list[byt
 @pytest.mark.configuration({"logLevel": "debug"})
 async def test_the_reader_loop_answers_what_pygls_answers(
     profile: pytest.FixtureRequest, tmp_path: Path
-) -> None:  # noqa: F811
+) -> None:
     """The same hovers in two servers, the reader loop answering in one
     (GOMODLS_HOVER_FAST=0 in the other): the same bytes, for int and string ids, a line's
     first hover (precomputed: the fetch it starts is asked only once it is hovered), a hover

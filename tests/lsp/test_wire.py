@@ -218,3 +218,10 @@ async def test_read_messages_hands_hovers_to_answer_hover(answer: bool | str) ->
     else:
         want = ["message didChange", "hover 1", "deferred 1", "hover 2", "deferred 2", "message didChange"]
     assert protocol.events == want
+
+
+def test_a_body_not_in_plain_utf8_is_left_to_pygls() -> None:
+    body = json.dumps(HOVER).encode()
+    assert hover_request(b"\xef\xbb\xbf" + body) is None  # (a BOM: pygls's json.loads decides)
+    assert hover_request(json.dumps(HOVER).encode("utf-16")) is None
+    assert hover_request(body.replace(b"file:///m", b"file:///\xff")) is None

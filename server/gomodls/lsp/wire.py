@@ -175,7 +175,9 @@ def hover_request(body: bytes) -> HoverRequest | None:
     if HOVER_METHOD not in body:
         return None
     try:
-        data = json.loads(body)
+        # (decoded first: json.loads of bytes guesses their encoding in Python code; a body
+        # that is not UTF-8, or has a BOM, fails here and goes to pygls as it is)
+        data = json.loads(body.decode())
     except ValueError:
         return None
     if type(data) is not dict or len(data) != 4 or data.get("method") != "textDocument/hover":
