@@ -14,7 +14,14 @@ import weakref
 
 import pytest
 
-from gomodls.lsp.wire import DEFERRED, CheckedStream, hover_request, read_messages, stdin_stream
+from gomodls.lsp.wire import (
+    DEFERRED,
+    MAX_HOVER_BODY,
+    CheckedStream,
+    hover_request,
+    read_messages,
+    stdin_stream,
+)
 
 
 def message(body: bytes) -> bytes:
@@ -218,6 +225,17 @@ async def test_read_messages_hands_hovers_to_answer_hover(answer: bool | str) ->
     else:
         want = ["message didChange", "hover 1", "deferred 1", "hover 2", "deferred 2", "message didChange"]
     assert protocol.events == want
+
+
+def test_a_body_over_the_limit_is_left_to_pygls() -> None:
+    """A hover whose uri makes its body longer than MAX_HOVER_BODY (and the text of a large
+    didOpen, not scanned)."""
+    uri = "file:///" + "d" * MAX_HOVER_BODY
+    body = json.dumps({**HOVER, "params": {**HOVER["params"], "textDocument": {"uri": uri}}}).encode()
+    assert hover_request(body) is None
+    short = "file:///" + "d" * (MAX_HOVER_BODY - 200)
+    body = json.dumps({**HOVER, "params": {**HOVER["params"], "textDocument": {"uri": short}}}).encode()
+    assert hover_request(body) == (3, short, 5, 2)
 
 
 def test_a_body_not_in_plain_utf8_is_left_to_pygls() -> None:
