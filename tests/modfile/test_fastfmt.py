@@ -19,7 +19,7 @@ from conformance import corpus_files
 from gomodls.modfile import fastfmt
 from gomodls.modfile.fastfmt import format_fast
 from gomodls.modfile.parsed import FileKind, NotParsable, format_parsed, parse_once
-from modgen import generate, generate_mutated
+from modgen import MUTATION_PALETTE, generate, generate_mutated
 from oracle import Oracle, oracle_fixture  # noqa: F401  (registers the `oracle` fixture)
 
 
@@ -402,3 +402,45 @@ def test_large_mixed_block_is_taken() -> None:
     text = mixed_mod(rng, 5000, 0.02, broken=False)
     assert same_or_none(text)
     assert same_or_none(text.replace("\n", "\r\n"))
+
+
+def mutated(rng: random.Random, text: str, edits: int) -> str:
+    """`text` with `edits` blind character edits (inserted pieces of modgen's palette, CR, tab,
+    newline; deleted and duplicated characters), anywhere."""
+    palette = [*MUTATION_PALETTE, "\r", "\t", "\n", "\n\n", " //", "v", "."]
+    for _ in range(edits):
+        pos = rng.randrange(len(text) + 1)
+        match rng.choice(["insert", "insert", "delete", "duplicate"]):
+            case "insert":
+                text = text[:pos] + rng.choice(palette) + text[pos:]
+            case "delete":
+                text = text[:pos] + text[pos + 1 :]
+            case _:
+                text = text[:pos] + text[pos : pos + 1] * 2 + text[pos + 1 :]
+    return text
+
+
+def test_random_mutations() -> None:
+    """Formatted files with blind character edits: wherever they land, the fast path answers
+    the usual way's text or nothing."""
+    rng = random.Random("fastfmt-mutations")
+    taken = valid = 0
+    for _ in range(600):
+        text = mutated(rng, mixed_mod(rng, rng.randint(2, 40), 0.0, rng.choice([0, 0, 1])), rng.randint(1, 6))
+        taken += same_or_none(text)
+        valid += reference(text) is not None
+    # (most edits make errors; of the files still valid, the fast path takes nearly all)
+    assert valid > 50 and taken > 0.8 * valid, (valid, taken)
+
+
+def test_random_mutations_against_go(oracle: Oracle) -> None:
+    rng = random.Random("fastfmt-mutations-go")
+    texts = []
+    while len(texts) < 60:
+        text = mutated(rng, mixed_mod(rng, rng.randint(5, 40), 0.0), rng.randint(1, 4))
+        if format_fast(text, FileKind.MOD) is not None:
+            texts.append(text)
+    results = oracle.map(lambda t: oracle.edit_print(t.encode("utf-8", "surrogateescape"), "mod"), texts)
+    for text, result in zip(texts, results, strict=True):
+        assert result.rc == 0, (text, result.stderr)
+        assert format_fast(text, FileKind.MOD) == result.stdout.decode("utf-8", "surrogateescape"), text
