@@ -1,20 +1,25 @@
 """lsp/formatting.py: whole-file edits of a large document are computed in a thread and given
-only for the version they were computed from."""
+only for the version they were computed from; a go.mod is formatted by the fast path where it
+answers, with the usual way's result."""
 
 from __future__ import annotations
 
 import asyncio
+import random
 import threading
 from collections.abc import Callable
 from types import SimpleNamespace
 
 from lsprotocol import types
+from tests.modfile.test_fastfmt import mixed_mod
 
 from gomodls.base.textedit import TextEdit, apply_edits
 from gomodls.lsp import formatting
 from gomodls.lsp.documents import Document, MemoKey
-from gomodls.lsp.formatting import FORMAT_EDITS, edits_for_version, format_edits, prepare_format
+from gomodls.lsp.formatting import FORMAT_EDITS, edits_for_version, format_edits, formatted, prepare_format
 from gomodls.lsp.positions import Encoding
+from gomodls.modfile.fastfmt import format_fast
+from gomodls.modfile.parsed import format_parsed
 
 UNFORMATTED = (
     "module example.com/big\n\ngo   1.21\n\nrequire (\n"
@@ -101,3 +106,51 @@ async def test_a_small_document_is_formatted_on_the_loop() -> None:
 
     edits = await edits_for_version(served(doc), doc, never, format_edits, no_thread)  # type: ignore[arg-type]
     assert edits == format_edits(doc)
+
+
+def test_formatting_is_the_usual_ways() -> None:
+    """Documents in mixed layouts (some with errors, some CRLF): the server's formatting, fast
+    path or not, is format_parsed of the document's parse, and its edits give that text."""
+    rng = random.Random("lsp-formatting")
+    taken = 0
+    for k in range(150):
+        text = mixed_mod(rng, rng.randint(1, 80), rng.choice([0.0, 0.05, 0.3]), rng.choice([0, 0, 1]))
+        doc = Document.open(f"file:///w{k}/go.mod", 1, text)
+        if not doc.parsed.ok:
+            assert format_edits(doc) == []
+            continue
+        usual = format_parsed(doc.parsed)
+        assert formatted(doc.text, doc.parsed) == usual
+        assert apply_edits(doc.text, format_edits(doc)) == usual
+        taken += format_fast(doc.text, doc.kind) is not None
+    assert taken > 50
+
+
+async def test_fast_edits_of_an_older_version_are_not_given(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A large document the fast path formats (in its thread): edits of the version it was
+    asked for are dropped once the document changed; those of the new version are its own."""
+    monkeypatch.setattr(formatting, "IN_THREAD_LINES", 10)
+    text = mixed_mod(random.Random("lsp-formatting-version"), 3000, 0.02, broken=False)
+    doc = Document.open(
+        "file:///w/go.mod",
+        1,
+        text.replace("\texample.com/g00/p0007 ", "\texample.com/m007  v1.0.7\n\texample.com/g00/p0007 ", 1),
+    )
+    assert format_fast(doc.text, doc.kind) is not None
+    gate = threading.Event()
+    asked = asyncio.ensure_future(edits_for_version(served(doc), doc, FORMAT_EDITS, format_edits, held(gate)))  # type: ignore[arg-type]
+    await asyncio.sleep(0.05)
+    edit(doc, 2)
+    gate.set()
+    assert await asked is None
+    assert doc.memo.get(FORMAT_EDITS) is None
+
+    gate2 = threading.Event()
+    asked = asyncio.ensure_future(
+        edits_for_version(served(doc), doc, FORMAT_EDITS, format_edits, held(gate2))
+    )  # type: ignore[arg-type]
+    gate2.set()
+    edits = await asked
+    assert edits is not None
+    assert apply_edits(doc.text, edits) == format_parsed(doc.parsed)
+    assert "\texample.com/m007 v1.0.70\n" in apply_edits(doc.text, edits)
