@@ -88,3 +88,12 @@ def test_unchanged_lines_are_not_touched() -> None:
     new = "module m\n\nrequire (\n\ta v1.0.0\n\tb v1.0.0\n)\n"
     edits = line_edits(old, new)
     assert all(e.range[0] >= 3 and e.range[2] <= 5 for e in edits)
+
+
+@settings(max_examples=500)
+@given(text=TEXT, split=st.integers(0, 5))
+def test_physical_lines_split_a_few_characters_at_a_time(text: str, split: int) -> None:
+    parts = text.split("\n")
+    expected = [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+    with patch.object(textedit, "SPLIT_CHARS", split):
+        assert textedit.physical_lines(text) == expected

@@ -26,6 +26,7 @@ class TextEdit:
 # matches is a pass over what is left).
 ANCHORED_LINES = 4000
 STEP = 4096
+SPLIT_CHARS = 1 << 17
 
 
 def line_edits(old: str, new: str) -> list[TextEdit]:
@@ -105,7 +106,9 @@ def _anchors(a: list[str], b: list[str], alo: int, ahi: int, blo: int, bhi: int)
         found = map(where_b.get, a[k : min(k + STEP, ahi)])
         pairs += [(i, j) for i, j in enumerate(found, k) if j is not None]
     js = [j for _, j in pairs]
-    if all(map(operator.lt, js, js[1:])):
+    if all(
+        all(map(operator.lt, js[k : k + STEP], js[k + 1 : k + STEP + 1])) for k in range(0, len(js), STEP)
+    ):
         return pairs  # (the usual case: no line moved)
     # Piles: tops[k] is the smallest j ending an increasing sequence of length k + 1.
     tops: list[int] = []
@@ -130,11 +133,18 @@ def _anchors(a: list[str], b: list[str], alo: int, ahi: int, blo: int, bhi: int)
 
 def physical_lines(text: str) -> list[str]:
     """The lines of `text`, each with its "\\n" (the last one may lack it): only "\\n" ends a
-    line, as in go.mod files."""
-    parts = text.split("\n")
-    out = [part + "\n" for part in parts[:-1]]
-    if parts[-1]:
-        out.append(parts[-1])
+    line, as in go.mod files. Split SPLIT_CHARS at a time (see _anchors: splitting 5 MB took
+    15 ms of C)."""
+    out: list[str] = []
+    pos, n = 0, len(text)
+    while pos < n:
+        end = text.find("\n", pos + SPLIT_CHARS)
+        end = n if end < 0 else end + 1
+        parts = text[pos:end].split("\n")
+        out += [part + "\n" for part in parts[:-1]]
+        if parts[-1]:  # (the text's last line, without a newline)
+            out.append(parts[-1])
+        pos = end
     return out
 
 

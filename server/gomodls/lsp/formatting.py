@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from lsprotocol import types
 
+from gomodls.base.gcpause import paused_gc
 from gomodls.base.textedit import TextEdit, line_edits
 from gomodls.lsp.documents import Document, MemoKey
 from gomodls.lsp.edits import text_edits
@@ -56,7 +57,14 @@ def prepare_format(doc: Document) -> Callable[[], list[TextEdit]]:
     reads only the text and the parse taken here (an edit makes new ones, or changes the tree
     in place; either way the version changes and the result is thrown away)."""
     text, parsed = doc.text, doc.parsed
-    return lambda: line_edits(text, formatted(text, parsed))
+
+    def compute() -> list[TextEdit]:
+        # (the collector paused: the work makes a few hundred thousand short-lived objects,
+        # whose collections would hold the interpreter lock against the event loop)
+        with paused_gc():
+            return line_edits(text, formatted(text, parsed))
+
+    return compute
 
 
 def formatted(text: str, parsed: ParsedFile) -> str:

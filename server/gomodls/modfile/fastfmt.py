@@ -343,7 +343,7 @@ def _merged(text: str, block: _Block, printed: list[tuple[str, str]]) -> list[st
             break
         prev = keys[1][i]
         out += map(_TEXT, here)
-        out.append(_lf(text[run.start : run.end]))
+        out += [_lf(text[start:end]) for start, end in run.spans]
     else:
         here = printed[k:]
         if not here or prev < here[0][1]:
