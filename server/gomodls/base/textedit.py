@@ -9,6 +9,8 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 
+from gomodls.base.foreground import pause
+
 Range = tuple[int, int, int, int]  # start line, start col, end line, end col (0-based, code points)
 
 
@@ -85,6 +87,7 @@ def _anchored_changes(
     for i, j in anchors:
         if i != i0 or j != j0:
             _anchored_changes(a, b, i0, i, j0, j, out)
+            pause()  # (in a server's thread: the editor's messages go first)
         i0, j0 = i + 1, j + 1
     _anchored_changes(a, b, i0, ahi, j0, bhi, out)
 
@@ -99,12 +102,14 @@ def _anchors(a: list[str], b: list[str], alo: int, ahi: int, blo: int, bhi: int)
     for k in range(blo, bhi, STEP):
         end = min(k + STEP, bhi)
         where_b.update(zip(b[k:end], range(k, end), strict=True))
+        pause()
     for line in [*_repeated(in_a), *_repeated(in_b)]:
         where_b.pop(line, None)
     pairs: list[tuple[int, int]] = []
     for k in range(alo, ahi, STEP):
         found = map(where_b.get, a[k : min(k + STEP, ahi)])
         pairs += [(i, j) for i, j in enumerate(found, k) if j is not None]
+        pause()
     js = [j for _, j in pairs]
     if all(
         all(map(operator.lt, js[k : k + STEP], js[k + 1 : k + STEP + 1])) for k in range(0, len(js), STEP)
@@ -145,6 +150,7 @@ def physical_lines(text: str) -> list[str]:
         if parts[-1]:  # (the text's last line, without a newline)
             out.append(parts[-1])
         pos = end
+        pause()
     return out
 
 
@@ -170,6 +176,7 @@ def _counts(lines: list[str], lo: int, hi: int) -> Counter[str]:
     counts: Counter[str] = Counter()
     for k in range(lo, hi, STEP):
         counts.update(lines[k : min(k + STEP, hi)])
+        pause()
     return counts
 
 

@@ -56,7 +56,8 @@ Why the result is the usual way's:
 
 No C call here takes more than a few milliseconds on a 100,000-line block (the expression runs
 over RUN_GROUPS groups at a time, a sort over a run at a time): the server formats in a
-thread, and a long call would hold the interpreter lock against the event loop.
+thread, and a long call would hold the interpreter lock against the event loop; between them,
+base/foreground.py's pause() lets the editor's messages go first.
 
 tests/modfile/test_fastfmt.py compares it with format_parsed on the corpus, on generated files
 and on random blocks of lines it accepts, mixed with near misses; some of them against the go
@@ -71,6 +72,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from gomodls.base.foreground import pause
 from gomodls.modfile.parsed import FileKind, format_parsed, parse_once
 
 # Groups matched by one call of the expression: about a millisecond of C (see the comment above).
@@ -286,6 +288,7 @@ def _take(text: str, pos: int, run: _Run | None) -> _Run | None:
         run.lines += len(lines)
         run.spans.append(m.span())
         pos = m.end()
+        pause()  # (in a server's thread: the editor's messages go first)
     return run
 
 
@@ -364,6 +367,7 @@ def _sorted_merge(text: str, block: _Block, printed: list[tuple[str, str]]) -> l
                 return None  # (accepted groups are such groups: cannot happen)
             groups.sort(key=_KEY)
             parts.append(groups)
+            pause()
     ours = list(heapq.merge(*parts, key=_KEY))
     ours_keys = list(map(_KEY, ours))
     for _, key in printed:
