@@ -316,6 +316,7 @@ async def server_stages(
         "format_edits": len(format_edits or ()),
         "hovers_during_format": len(during),
         "hover_during_format_max_ms": max(during) * 1000 if during else None,
+        "hover_during_format_ms": [round(x * 1000, 1) for x in during],
         "rss_at_first_diagnostics_mb": rss_open_kb[0] / 1024,
         "peak_rss_at_first_diagnostics_mb": rss_open_kb[1] / 1024,
         "rss_at_end_mb": rss_end_kb / 1024,
