@@ -16,7 +16,14 @@ from tests.modfile.test_fastfmt import mixed_mod
 from gomodls.base.textedit import TextEdit, apply_edits
 from gomodls.lsp import formatting
 from gomodls.lsp.documents import Document, MemoKey
-from gomodls.lsp.formatting import FORMAT_EDITS, edits_for_version, format_edits, formatted, prepare_format
+from gomodls.lsp.formatting import (
+    FORMAT_EDITS,
+    client_edits,
+    edits_for_version,
+    format_edits,
+    formatted,
+    prepare_format,
+)
 from gomodls.lsp.positions import Encoding
 from gomodls.modfile.fastfmt import format_fast
 from gomodls.modfile.parsed import format_parsed
@@ -154,3 +161,30 @@ async def test_fast_edits_of_an_older_version_are_not_given(monkeypatch) -> None
     assert edits is not None
     assert apply_edits(doc.text, edits) == format_parsed(doc.parsed)
     assert "\texample.com/m007 v1.0.70\n" in apply_edits(doc.text, edits)
+
+
+async def test_edits_given_positions_a_few_at_a_time(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The client's positions are computed a few edits at a time, the event loop running other
+    work between: all of them for an unchanged document, none once it changed."""
+    monkeypatch.setattr(formatting, "CONVERT_EDITS", 3)
+    lines = "".join(f"\texample.com/m{i:03d}{'  ' if i % 2 else ' '}v1.0.{i}\n" for i in range(40))
+    doc = Document.open("file:///w/go.mod", 1, f"module example.com/big\n\nrequire (\n{lines})\n")
+    edits = format_edits(doc)
+    assert len(edits) > 9
+    ls = served(doc)
+    ls.encoding = Encoding.UTF16
+    converted = await client_edits(ls, doc, edits)  # type: ignore[arg-type]
+    assert converted is not None
+    assert [(e.range.start.line, e.range.end.line, e.new_text) for e in converted] == [
+        (e.range[0], e.range[2], e.new_text) for e in edits
+    ]
+
+    async def typing() -> None:
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        edit(doc, 2)
+
+    asked = asyncio.ensure_future(client_edits(ls, doc, edits))  # type: ignore[arg-type]
+    typed = asyncio.ensure_future(typing())
+    assert await asked is None
+    await typed

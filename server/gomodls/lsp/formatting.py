@@ -30,6 +30,9 @@ from gomodls.syntax.incremental import stmt_span
 log = logging.getLogger(__name__)
 
 FORMAT_EDITS: MemoKey[list[TextEdit]] = MemoKey("format")
+# Edits given the client's positions between two turns of the event loop: 2,000 edits (a
+# 100,000-line go.mod with a line in fifty to format) took 0.2–0.35 s of it at once.
+CONVERT_EDITS = 256
 # Above this many lines, whole-file edits (format, sort blocks) are computed in a thread.
 IN_THREAD_LINES = 5000
 
@@ -105,6 +108,24 @@ async def edits_for_version(
     return doc.memo.put(memo, edits)
 
 
+async def client_edits(ls: GomodServer, doc: Document, edits: list[TextEdit]) -> list[types.TextEdit] | None:
+    """The edits of the document's current version in the client's positions, CONVERT_EDITS at
+    a time with the event loop's other work between. None when the document changed (or
+    closed) meanwhile: the positions come from its lines, which an edit changes in place."""
+    version = doc.version
+    out: list[types.TextEdit] = []
+    for k in range(0, len(edits), CONVERT_EDITS):
+        if k:
+            await asyncio.sleep(0)
+            if ls.documents.get(doc.uri) is not doc or doc.version != version:
+                log.info(
+                    "%s changed while its edits were converted (version %d): not answered", doc.uri, version
+                )
+                return None
+        out += text_edits(doc.lines, edits[k : k + CONVERT_EDITS], ls)
+    return out
+
+
 def register(server: GomodServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_FORMATTING)
     @guarded([])
@@ -113,7 +134,8 @@ def register(server: GomodServer) -> None:
         if doc is None:
             return []
         edits = await edits_for_version(ls, doc, FORMAT_EDITS, format_edits, prepare_format)
-        return [] if edits is None else text_edits(doc.lines, edits, ls)
+        answer = None if edits is None else await client_edits(ls, doc, edits)
+        return [] if answer is None else answer
 
     @server.feature(types.TEXT_DOCUMENT_RANGE_FORMATTING)
     @guarded([])
