@@ -30,7 +30,11 @@ def test_suffix_only_line_reads_its_suffix_comment() -> None:
     assert a._comments is None and b._comments is not None
     view = a.view_comments()
     assert (list(view.before), [x.text for x in view.suffix], list(view.after)) == ([], ["// indirect"], [])
-    assert view.suffix[0] is a.src.comment and view.suffix[0].suffix  # type: ignore[union-attr]
+    made = a.src.comment  # type: ignore[union-attr]
+    assert made is not None and view.suffix[0].suffix
+    assert (view.suffix[0].text, view.suffix[0].line, view.suffix[0].col) == (made.text, made.line, made.col)
+    # (a plain line keeps its comment's text only: a Comment is made each time it is asked for)
+    assert a.src._comment == "// indirect" and view.suffix[0] is not made  # type: ignore[union-attr]
     assert a._comments is None  # (a view is not kept)
     assert [x.text for x in a.suffix_comments()] == ["// indirect"]
     assert [x.text for x in b.suffix_comments()] == ["// why"]

@@ -11,6 +11,7 @@ versions canonicalised); the formatter uses it on a private copy of the tree.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 
 from gomodls.base.gostr import UnquoteError, all_print, fields, quote, trim_space, unquote
@@ -62,6 +63,7 @@ _PLAIN_PATH = re.compile(r"(?!gopkg\.in/)[A-Za-z0-9._~+/-]+\Z")
 _MAJOR_SUFFIX = re.compile(r"/v[0-9.]*\Z")
 
 _new_tuple = tuple.__new__
+_intern = sys.intern
 
 REPLACE_USAGE = "usage: {0} module/path [v1.2.3] => other/module v1.4\n\t or {0} module/path [v1.2.3] => ../local/directory"
 
@@ -103,10 +105,9 @@ def is_directory_path(ns: str) -> bool:
 
 
 def is_indirect(line: Line) -> bool:
-    suffix = line.suffix_comments()
-    if not suffix:
+    text = line.suffix_text()
+    if text is None:
         return False
-    text = suffix[0].text
     if text == "// indirect":  # (the usual one, at once)
         return True
     text = text.removeprefix("//")
@@ -133,6 +134,9 @@ def parse_deprecation(block: Block | None, line: Line) -> str:
     return m.group(1) if m else ""
 
 
+# Line.sem of a line that adds nothing (None there: not checked yet).
+_NOTHING = object()
+
 # Block lines memoised together (see _Checker._block_chunks).
 CHUNK = 256
 
@@ -147,6 +151,12 @@ class _Checker:
         # Results are memoised per line under this key (file kind and mode); never when rewriting,
         # which works on a private copy of the tree.
         self.memo_key = None if rewrite else memo_key
+        # The lines' results (Line.sem) are of the parse the tree says (FileSyntax.sem_key):
+        # after a parse of another kind or mode, none is taken, and all are made again.
+        self.fresh = False
+        if self.memo_key is not None and syntax.sem_key != self.memo_key:
+            syntax.sem_key = self.memo_key
+            self.fresh = True
         self.errors: list[ModError] = []
         # What the model's lists were built from, in order (memoised parses only): each chunk
         # replayed or built, and each entry added on its own.
@@ -228,13 +238,18 @@ class _Checker:
         other lines cost one list comparison per chunk, not a step each."""
         key = self.memo_key
         lines = block.lines
+        # (the chunks by the id of their first line; those of this parse replace them: a chunk
+        # holds its lines, so the ids are of live lines)
+        old = block.chunks or {}
+        kept: dict[int, object] = {}
         i, n = 0, len(lines)
         while i < n:
-            chunk = lines[i].chunk
-            if chunk is not None and chunk[0] == key:
-                size = len(chunk[1])
-                if lines[i : i + size] == chunk[1]:
-                    self._replay(chunk, extend)
+            chunk = old.get(id(lines[i]))
+            if chunk is not None and chunk[0] == key:  # type: ignore[index]
+                size = len(chunk[1])  # type: ignore[index]
+                if lines[i : i + size] == chunk[1]:  # type: ignore[index]
+                    kept[id(lines[i])] = chunk
+                    self._replay(chunk, extend)  # type: ignore[arg-type]
                     i += size
                     continue
             start = i
@@ -248,11 +263,12 @@ class _Checker:
                 elif result is not None:
                     items.append(result)
                 i += 1
-                if i >= n or i - start >= CHUNK or lines[i].chunk is not None:
+                if i >= n or i - start >= CHUNK or id(lines[i]) in old:
                     break
             chunk = (key, lines[start:i], items, fails)
-            lines[start].chunk = chunk
+            kept[id(lines[start])] = chunk
             self._replay(chunk, extend)
+        block.chunks = kept
 
     def _replay(
         self,
@@ -279,16 +295,18 @@ class _Checker:
         from the line's memo when it has one for `key`."""
         if line.src is not None and line.src.lex_errors:
             return None
-        if key is not None and line.sem_key == key:
-            return line.sem
+        if key is not None and not self.fresh:
+            sem = line.sem
+            if sem is not None:
+                return None if sem is _NOTHING else sem
         try:
             result = add(block, line, verb, args)
         except _Fail as err:
             result = err
         if key is not None:
-            # (the key in a slot of its own: a (key, result) tuple a line was 5.6 MB at
-            # 100,000 requirements)
-            line.sem, line.sem_key = result, key
+            # (the result alone, the key once on the tree: a (key, result) tuple a line was
+            # 5.6 MB at 100,000 requirements, a slot for the key 0.8 MB)
+            line.sem = _NOTHING if result is None else result
         return result
 
     def _add(
@@ -524,12 +542,14 @@ def parse_mod(
             if plain and texts.__class__ is ModuleVersion:  # (parsed before: see share_words below)
                 mod = texts
             else:
-                mod = _new_tuple(ModuleVersion, (s, v))
+                # (a release version interned: a large go.mod repeats them a lot, one string
+                # each instead of one a line; not pseudo-versions, nearly all different)
+                mod = _new_tuple(ModuleVersion, (s, _intern(v) if plain and "-" not in v else v))
                 if plain and args is None and texts.__class__ is tuple:
                     line.src.share_words(mod)  # type: ignore[union-attr]  # (a plain block line: one tuple)
             if verb == "require":
-                suffix = line.suffix_comments()  # (is_indirect's usual answers, inline)
-                indirect = bool(suffix) and (suffix[0].text == "// indirect" or is_indirect(line))
+                suffix = line.suffix_text()  # (is_indirect's usual answers, inline)
+                indirect = suffix is not None and (suffix == "// indirect" or is_indirect(line))
                 return Require(mod, indirect, line, block, plain)  # type: ignore[arg-type]
             return Exclude(mod, line, block, plain)  # type: ignore[arg-type]
         args = _args(line, args)

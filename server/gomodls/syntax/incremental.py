@@ -15,11 +15,12 @@ continued over lines) fall back to a full parse.
 from __future__ import annotations
 
 import bisect
+import operator
 from dataclasses import replace
 
 from gomodls.syntax import parser
 from gomodls.syntax.lexer import escapes_newline, lex_lines
-from gomodls.syntax.tree import Block, CommentBlock, FileSyntax, Line, LineKind, SourceLine, Stmt
+from gomodls.syntax.tree import Block, CommentBlock, FileSyntax, Line, LineBase, LineKind, SourceLine, Stmt
 
 _CLOSERS = frozenset({LineKind.CLOSE, LineKind.RP_OPEN, LineKind.RP_EMPTY})
 _REAL = frozenset({LineKind.LINE, LineKind.OPEN, LineKind.EMPTY})  # block lines (inside a block)
@@ -66,11 +67,33 @@ def apply_edit(syntax: FileSyntax, start: tuple[int, int], end: tuple[int, int],
     delta = len(new_src) - (el - sl + 1)
     lines[sl : el + 1] = new_src
     if delta:
-        for src in lines[sl + len(new_src) :]:
-            src.line += delta
+        _renumber(lines, sl, sl + len(new_src), delta)
     if plan.apply(syntax, delta):
         return syntax
     return parser.parse_lines(lex_lines([s.text for s in lines], 0, at_eof=True), syntax.filename)
+
+
+def _renumber(lines: list[SourceLine], sl: int, start: int, delta: int) -> None:
+    """Move the lines from `start` on by `delta`: their runs' bases (see LineBase), once each.
+    The lines of the run of the line before the edit (`sl - 1`) that come after it first get a
+    base of their own, which the lines before it do not share."""
+    if start >= len(lines):
+        return
+    if sl > 0:
+        shared = lines[sl - 1]._base
+        k = start
+        while k < len(lines) and lines[k]._base is shared:
+            k += 1
+        if k > start:
+            base = LineBase(lines[start].line)
+            for src in lines[start:k]:
+                src.rebase(base)
+    # (each base once, found by C loops: no Python step per line)
+    for base in dict.fromkeys(map(_BASE, lines[start:])):
+        base.n += delta
+
+
+_BASE = operator.attrgetter("_base")
 
 
 def _full(syntax: FileSyntax, start: tuple[int, int], end: tuple[int, int], text: str) -> FileSyntax:

@@ -17,8 +17,11 @@ import re
 from gomodls.base.gostr import all_print, quote_rune, rune_is_print
 from gomodls.syntax.tree import (
     IN_TOKEN,
+    RUN,
     TOKEN_START,
     Comment,
+    LexedLine,
+    LineBase,
     LineKind,
     SourceLine,
     SpanToken,
@@ -63,7 +66,12 @@ def lex_lines(texts: list[str], first_line: int, at_eof: bool) -> list[SourceLin
     append = out.append
     i, n = 0, len(texts)
     line_no = first_line
+    base = LineBase(line_no)  # (the numbers of a run of lines: see LineBase)
+    end = line_no + RUN
     while i < n:
+        if line_no >= end:
+            base = LineBase(line_no)
+            end = line_no + RUN
         text = texts[i]
         # Fast path, inline because it runs for nearly every line: plain ASCII words and
         # maybe a comment: no punctuation, quotes or control characters (a plain line, see
@@ -73,24 +81,23 @@ def lex_lines(texts: list[str], first_line: int, at_eof: bool) -> list[SourceLin
         if _PLAIN_CODE.match(code) and "/*" not in code:
             # (the words now, while the code is at hand: SourceLine.words; the tokens later)
             words = tuple(code.split())
-            src = SourceLine(
-                line_no, text, _LINE if words else _COMMENT if cut >= 0 else _BLANK_KIND, words, None, ()
-            )
             if cut >= 0:
+                # (the comment's text only: SourceLine.comment makes the Comment when asked for)
                 body = text[cut:].removesuffix("\r")
                 if body == _INDIRECT:  # (one string for the many `// indirect` of a large file)
                     body = _INDIRECT
-                src.comment = Comment(body, cut, src, bool(words))
-            append(src)
+                append(SourceLine(line_no, text, _LINE if words else _COMMENT, words, body, base))
+            else:
+                append(SourceLine(line_no, text, _LINE if words else _BLANK_KIND, words, None, base))
             line_no += 1
             i += 1
             continue
         j = i
-        src = lex_line(text, line_no, at_eof=at_eof and i == n - 1)
+        src = lex_line(text, line_no, at_eof=at_eof and i == n - 1, base=base)
         # A string left open by a backslash at the end of the line goes on to the next line.
         while j + 1 < n and src.lex_errors and escapes_newline(src):
             j += 1
-            src = lex_line("\n".join(texts[i : j + 1]), line_no, at_eof=at_eof and j == n - 1)
+            src = lex_line("\n".join(texts[i : j + 1]), line_no, at_eof=at_eof and j == n - 1, base=base)
         append(src)
         line_no += j - i + 1
         i = j + 1
@@ -107,8 +114,8 @@ def escapes_newline(src: SourceLine) -> bool:
     return last.text.startswith('"') and trailing % 2 == 1
 
 
-def lex_line(text: str, line_no: int, at_eof: bool) -> SourceLine:
-    src = SourceLine(line_no, text, LineKind.BLANK, [], None, ())
+def lex_line(text: str, line_no: int, at_eof: bool, base: LineBase | None = None) -> SourceLine:
+    src = LexedLine(line_no, text, LineKind.BLANK, [], None, base)
     if _BLANK.match(text):
         return src
     problems: list[SyntaxProblem] = []

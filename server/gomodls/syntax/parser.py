@@ -293,13 +293,13 @@ class _Builder:
                 comments.extend(src.comment for src in run)  # type: ignore[misc]
             else:  # a run of LINE lines, or one OPEN or EMPTY line (ordinary lines in a block)
                 for src in run:
-                    suffix = src.comment
+                    suffix = src._comment  # (not made into a Comment: see SourceLine)
                     if suffix is None:
                         # (most lines have no comments: they share one empty Comments)
                         line = Line(None, Comments(before=comments) if comments else NO_COMMENTS, True, src)
                     elif "\n" not in src.text:  # (x/mod's suffix comments go to single-line expressions)
                         # (only the suffix comment: Comments made when asked for, see Line)
-                        line = Line(None, Comments(comments, (suffix,)) if comments else None, True, src)
+                        line = Line(None, Comments(comments, (src.comment,)) if comments else None, True, src)
                     else:
                         line = Line(None, Comments(before=comments), True, src)
                         self._suffix_to_line(line, src)

@@ -61,7 +61,23 @@ class SyntaxProblem:
         return self.src.line + self.end_row if self.src else self.end_row
 
 
-@dataclass(eq=False, slots=True)
+class LineBase:
+    """The number of a run of up to RUN consecutive source lines, each of which keeps its
+    offset from it: offsets are small ints, which CPython does not allocate, where a line
+    number a line was an int of 32 bytes (3 MB at 100,000 requirements). An edit that inserts or
+    deletes lines moves the bases after it, one per run, not every line (syntax/incremental.py).
+    A run is always a contiguous range of the file's source lines."""
+
+    __slots__ = ("n",)
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+
+# The most lines a LineBase numbers (offsets up to 255 are CPython's preallocated ints).
+RUN = 256
+
+
 class SourceLine:
     """One logical source line: usually one physical line (a string continued by a backslash
     at the end of a line spans more).
@@ -70,15 +86,68 @@ class SourceLine:
     go.mod) is lexed to its words only (`_tokens` is their tuple): its tokens are made from the
     text when first asked for (`tokens`). The parse of a large file needs nothing but the words
     (`words()`, `Line.words()`), and the model shares their strings. That saves a list and a
-    Token per word on most lines: a fifth of the tree's memory, half of the lexer's time."""
+    Token per word on most lines: a fifth of the tree's memory, half of the lexer's time.
 
-    line: int
-    text: str  # without the final newline; contains newlines only when it spans several lines
-    kind: LineKind
-    # the tokens, or a plain line's words (above): a tuple, or a tuple subclass (share_words)
-    _tokens: list[Token] | tuple[str, ...]
-    comment: Comment | None  # the whole-line comment (COMMENT) or the suffix comment
-    lex_errors: Sequence[SyntaxProblem]
+    A plain line's comment is kept as its text only (`_comment` a str, the one `// indirect`
+    string of a large file for a third of its lines): `comment` makes the Comment when asked
+    for, a new one each time (24 bytes a line at 100,000 requirements). A line with lexer
+    errors is a `LexedLine`: the others share the class's empty `lex_errors`."""
+
+    __slots__ = ("_base", "_comment", "_off", "_tokens", "kind", "text")
+
+    lex_errors: Sequence[SyntaxProblem] = ()
+
+    def __init__(
+        self,
+        line: int,
+        text: str,  # without the final newline; contains newlines only when it spans several lines
+        kind: LineKind,
+        # the tokens, or a plain line's words (above): a tuple, or a tuple subclass (share_words)
+        _tokens: list[Token] | tuple[str, ...],
+        comment: Comment | str | None,  # the whole-line comment (COMMENT) or the suffix comment
+        base: LineBase | None = None,  # the run's (line - base.n < RUN), or a base of its own
+    ) -> None:
+        if base is None:
+            base = LineBase(line)
+        self._base = base
+        self._off = line - base.n
+        self.text = text
+        self.kind = kind
+        self._tokens = _tokens
+        self._comment = comment
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(line={self.line!r}, text={self.text!r}, kind={self.kind!r})"
+
+    @property
+    def line(self) -> int:
+        """The 0-based number of its first physical line."""
+        return self._base.n + self._off
+
+    def rebase(self, base: LineBase) -> None:
+        """Number it from `base` (of the run it is now part of), keeping its number."""
+        self._off = self._base.n + self._off - base.n
+        self._base = base
+
+    @property
+    def comment(self) -> Comment | None:
+        comment = self._comment
+        if comment.__class__ is str:
+            # (a plain line: see above; ASCII, so the column is the index)
+            return Comment(comment, self.text.find("//"), self, bool(self._tokens))  # type: ignore[arg-type]
+        return comment  # type: ignore[return-value]
+
+    @comment.setter
+    def comment(self, comment: Comment | None) -> None:
+        self._comment = comment
+
+    @property
+    def comment_text(self) -> str | None:
+        """The comment's text, without making the Comment of a plain line."""
+        comment = self._comment
+        if comment is None or comment.__class__ is str:
+            return comment  # type: ignore[return-value]
+        return comment.text  # type: ignore[union-attr]
 
     @property
     def nlines(self) -> int:
@@ -109,6 +178,25 @@ class SourceLine:
         tuple then serves both (7 MB at 100,000 requirements)."""
         if self._tokens.__class__ is not list and self._tokens == words:
             self._tokens = words
+
+
+class LexedLine(SourceLine):
+    """A source line the careful lexer read (not a plain line): it may have lexer errors."""
+
+    __slots__ = ("lex_errors",)
+
+    def __init__(
+        self,
+        line: int,
+        text: str,
+        kind: LineKind,
+        _tokens: list[Token] | tuple[str, ...],
+        comment: Comment | None,
+        base: LineBase | None = None,
+        lex_errors: Sequence[SyntaxProblem] = (),
+    ) -> None:
+        SourceLine.__init__(self, line, text, kind, _tokens, comment, base)
+        self.lex_errors = lex_errors
 
 
 def plain_tokens(src: SourceLine) -> list[Token]:
@@ -214,29 +302,68 @@ for _name in ("before", "suffix", "after"):
     object.__setattr__(NO_COMMENTS, _name, ())
 
 
-@dataclass(eq=False, slots=True)
+class _Fresh:
+    """The type of FRESH, Line's default comments: a new empty Comments for each line."""
+
+    __slots__ = ()
+
+
+FRESH = _Fresh()
+
+
 class Line:
     """A statement line: top level (`require x v1`) or inside a block (`x v1`, no verb).
 
     A parsed line's tokens are its source line's (`_tokens` None until asked for: see
-    SourceLine); `texts` gives their texts without making them."""
+    SourceLine); `texts` gives their texts without making them.
 
-    _tokens: list[Token] | None
-    # None for a block line whose only comment is its source line's suffix comment (a third of
-    # the lines of a large require block, `// indirect`): `comments` makes their Comments when
-    # first asked for, `view_comments()` without keeping it (6 MB at 100,000 requirements).
-    _comments: Comments | None = field(default_factory=Comments)
-    in_block: bool = False
-    src: SourceLine | None = None
-    removed: bool = False  # set by edits, dropped by cleanup
-    # The semantic layer's result for this line, kept while the line is unchanged (an incremental
-    # re-parse keeps the Line objects it does not touch), so a keystroke re-checks one line;
-    # `sem_key` says which parse it is the result of (file kind and mode), None before any.
-    sem: object = None
-    sem_key: object = None
-    # The semantic layer's result for a run of block lines starting with this one (with the
-    # lines it covers, to tell whether they are still the block's): see modfile/rules.py.
-    chunk: object = None
+    A plain class with five slots, not a dataclass with eight: `in_block` and `removed` share
+    one small int, and what the semantic layer keeps is its result alone (`sem`), the file's
+    memo key and the block's chunks being kept once, on the tree (FileSyntax.sem_key,
+    Block.chunks): 24 bytes a line at 100,000 requirements."""
+
+    __slots__ = ("_comments", "_flags", "_tokens", "sem", "src")
+
+    def __init__(
+        self,
+        _tokens: list[Token] | None,
+        # None for a block line whose only comment is its source line's suffix comment (a third
+        # of the lines of a large require block, `// indirect`): `comments` makes their Comments
+        # when first asked for, `view_comments()` without keeping it (6 MB at 100,000
+        # requirements).
+        _comments: Comments | _Fresh | None = FRESH,  # (a new empty Comments)
+        in_block: bool = False,
+        src: SourceLine | None = None,
+        removed: bool = False,  # set by edits, dropped by cleanup
+    ) -> None:
+        self._tokens = _tokens
+        self._comments = Comments() if _comments is FRESH else _comments  # type: ignore[assignment]
+        self._flags = in_block | (removed << 1)
+        self.src = src
+        # The semantic layer's result for this line, kept while the line is unchanged (an
+        # incremental re-parse keeps the Line objects it does not touch), so a keystroke
+        # re-checks one line; None before any (see modfile/rules.py: the tree's `sem_key` says
+        # which parse the results are of).
+        self.sem: object = None
+
+    def __repr__(self) -> str:
+        return f"Line(words={list(self.words())!r}, in_block={self.in_block!r}, src={self.src!r})"
+
+    @property
+    def in_block(self) -> bool:
+        return bool(self._flags & 1)
+
+    @in_block.setter
+    def in_block(self, value: bool) -> None:
+        self._flags = (self._flags & 2) | bool(value)
+
+    @property
+    def removed(self) -> bool:
+        return bool(self._flags & 2)
+
+    @removed.setter
+    def removed(self, value: bool) -> None:
+        self._flags = (self._flags & 1) | (bool(value) << 1)
 
     @property
     def tokens(self) -> list[Token]:
@@ -274,6 +401,15 @@ class Line:
         if comments is None:
             return (self.src.comment,)  # type: ignore[union-attr,return-value]
         return comments.suffix
+
+    def suffix_text(self) -> str | None:
+        """The text of the first suffix comment (None without one), without making the
+        Comment of a plain line's suffix comment (see SourceLine)."""
+        comments = self._comments
+        if comments is None:
+            return self.src.comment_text  # type: ignore[union-attr]
+        suffix = comments.suffix
+        return suffix[0].text if suffix else None
 
     @property
     def texts(self) -> list[str]:
@@ -319,6 +455,9 @@ class Block:
     # The parser's error on the closing line (junk after the `)`): the only parser error a
     # source line can have, kept here rather than in a slot of every SourceLine.
     parse_errors: Sequence[SyntaxProblem] = ()
+    # The semantic layer's results for runs of its lines (modfile/rules.py), by the id of each
+    # run's first line: kept once here, not in a slot of every line.
+    chunks: dict[int, object] | None = None
 
     @property
     def verb(self) -> str:
@@ -353,6 +492,9 @@ class FileSyntax:
     comments: Comments = field(default_factory=Comments)
     eof_problem: SyntaxProblem | None = None  # an unterminated block, reported at end of file
     multiline: bool = False  # some source line spans several physical lines
+    # Which parse (file kind and mode) the semantic results kept on the lines (Line.sem) and
+    # blocks (Block.chunks) are of; None before any (see modfile/rules.py).
+    sem_key: object = None
 
     def problems(self) -> list[SyntaxProblem]:
         """Every syntax error in Go's order: the first one is what the go command reports."""
