@@ -66,8 +66,7 @@ def apply_edit(syntax: FileSyntax, start: tuple[int, int], end: tuple[int, int],
     plan = _plan_in_block(syntax, sl, el, new_src) or _plan_top_level(syntax, sl, el, new_src)
     delta = len(new_src) - (el - sl + 1)
     lines[sl : el + 1] = new_src
-    if delta:
-        _renumber(lines, sl, sl + len(new_src), delta)
+    _renumber(lines, sl, sl + len(new_src), delta)
     if plan.apply(syntax, delta):
         return syntax
     return parser.parse_lines(lex_lines([s.text for s in lines], 0, at_eof=True), syntax.filename)
@@ -76,7 +75,8 @@ def apply_edit(syntax: FileSyntax, start: tuple[int, int], end: tuple[int, int],
 def _renumber(lines: list[SourceLine], sl: int, start: int, delta: int) -> None:
     """Move the lines from `start` on by `delta`: their runs' bases (see LineBase), once each.
     The lines of the run of the line before the edit (`sl - 1`) that come after it first get a
-    base of their own, which the lines before it do not share."""
+    base of their own (even when nothing moves: each base numbers a contiguous range of lines,
+    so that moving it moves no line before the edit)."""
     if start >= len(lines):
         return
     if sl > 0:
@@ -88,6 +88,8 @@ def _renumber(lines: list[SourceLine], sl: int, start: int, delta: int) -> None:
             base = LineBase(lines[start].line)
             for src in lines[start:k]:
                 src.rebase(base)
+    if not delta:
+        return
     # (each base once, found by C loops: no Python step per line)
     for base in dict.fromkeys(map(_BASE, lines[start:])):
         base.n += delta
