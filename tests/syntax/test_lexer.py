@@ -13,7 +13,7 @@ from gomodls.modfile.gojson import marshal_model
 from gomodls.modfile.rules import parse_mod
 from gomodls.syntax.lexer import lex_line, lex_lines
 from gomodls.syntax.parser import parse, parse_lines
-from gomodls.syntax.tree import Block, Line, SourceLine
+from gomodls.syntax.tree import Block, Line, PlainLine, SourceLine
 from treedump import dump
 
 
@@ -121,8 +121,9 @@ def test_large_block_parses_without_tokens() -> None:
     block = syntax.stmts[-1]
     assert isinstance(block, Block)
     # (the words only, shared with the model: the source line's words are the requirement's
-    # module version itself, one tuple for both)
-    assert all(line._tokens is None and line.src._tokens.__class__ is not list for line in block.lines)  # type: ignore[union-attr]
+    # module version itself, one tuple for both; each plain line is its own Line)
+    assert all(line.__class__ is PlainLine and line.src is line for line in block.lines)
+    assert all(line._tokens.__class__ is not list for line in block.lines)
     assert all(r.mod is r.syntax.src.words() for r in model.require)  # type: ignore[union-attr]
     assert all(r.mod.path is r.syntax.src.words()[0] for r in model.require)  # type: ignore[union-attr]
     # Asked for, they are made once, shared by the line and its source line.

@@ -18,7 +18,16 @@ from gomodls.modfile.requireindex import RequireIndex
 from gomodls.modfile.rules import parse_mod, parse_work
 from gomodls.syntax.parser import parse
 from gomodls.syntax.printer import format_stmts
-from gomodls.syntax.tree import Block, FileSyntax, Line, SourceLine, Stmt, SyntaxProblem, clone_syntax
+from gomodls.syntax.tree import (
+    Block,
+    FileSyntax,
+    Line,
+    LineBase,
+    SourceLine,
+    Stmt,
+    SyntaxProblem,
+    clone_syntax,
+)
 
 T = TypeVar("T")
 
@@ -88,35 +97,46 @@ class ParseMemo:
     __slots__ = ("_chunks", "_index")
 
     def __init__(self) -> None:
-        # id of a chunk's first source line -> (its lines, their lexer problems, sorted)
-        self._chunks: dict[int, tuple[list[SourceLine], list[SyntaxProblem]]] = {}
+        # id of a chunk's first source line -> (that line, its run's base, the chunk's length,
+        # the chunk's lexer problems, sorted)
+        self._chunks: dict[int, tuple[SourceLine, LineBase, int, list[SyntaxProblem]]] = {}
         self._index: RequireIndex | None = None
 
     def problems(self, syntax: FileSyntax) -> list[SyntaxProblem]:
         """syntax.problems(), from chunks of source lines: a chunk whose lines are the same
         objects as before has the same lexer problems (a source line's are set when it is
-        lexed; positions are relative to the line, so they follow edits), one list comparison
+        lexed; positions are relative to the line, so they follow edits), a few identity checks
         per chunk instead of two attribute reads per line. Parser problems live on blocks'
-        closing lines only, which the parser resets when it builds them again: read anew."""
+        closing lines only, which the parser resets when it builds them again: read anew.
+
+        A chunk lies within one run of line numbers (SourceLine.base), and it is still the same
+        lines when its first line is, and its last place holds a line of the same run: the lines
+        of a run are a contiguous range, which an edit only ever cuts short (the run's lines
+        after the edit are given a run of their own, syntax/incremental.py), so nothing else can
+        have come between. No copy of the chunk's lines is kept (8 bytes a line)."""
         lines = syntax.lines
         old, kept = self._chunks, {}
         found: list[SyntaxProblem] = []
         i, n = 0, len(lines)
         while i < n:
-            chunk = old.get(id(lines[i]))
-            if chunk is not None and lines[i : i + len(chunk[0])] == chunk[0]:
-                kept[id(lines[i])] = chunk
-                found += chunk[1]
-                i += len(chunk[0])
-                continue
+            first = lines[i]
+            base = first.base
+            chunk = old.get(id(first))
+            if chunk is not None and chunk[0] is first and chunk[1] is base:
+                last = i + chunk[2] - 1
+                if last < n and lines[last].base is base:
+                    kept[id(first)] = chunk
+                    found += chunk[3]
+                    i = last + 1
+                    continue
             start = i
             i += 1
-            while i < n and i - start < PROBLEM_CHUNK and id(lines[i]) not in old:
+            while i < n and i - start < PROBLEM_CHUNK and lines[i].base is base and id(lines[i]) not in old:
                 i += 1
             part = lines[start:i]
             lexed = [p for src in part if src.lex_errors for p in src.lex_errors]
             lexed.sort(key=_problem_order)
-            kept[id(part[0])] = (part, lexed)
+            kept[id(first)] = (first, base, i - start, lexed)
             found += lexed
         self._chunks = kept
         parsed = [

@@ -34,7 +34,7 @@ from gomodls.modfile.model import (
 )
 from gomodls.module.errors import InvalidVersionError
 from gomodls.module.paths import canonical_version, check_path_major, split_path_version
-from gomodls.syntax.tree import Block, CommentBlock, FileSyntax, Line, Token
+from gomodls.syntax.tree import MAX_CHUNK, Block, CommentBlock, FileSyntax, Line, Token
 
 GO_VERSION_RE = re.compile(r"([1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?\Z")
 LAX_GO_VERSION_RE = re.compile(r"v?(([1-9][0-9]*)\.(0|[1-9][0-9]*))([^0-9].*)\Z", re.S)
@@ -137,8 +137,8 @@ def parse_deprecation(block: Block | None, line: Line) -> str:
 # Line.sem of a line that adds nothing (None there: not checked yet).
 _NOTHING = object()
 
-# Block lines memoised together (see _Checker._block_chunks).
-CHUNK = 256
+# Block lines memoised together (see _Checker._block_chunks; at most the tree's MAX_CHUNK).
+CHUNK = MAX_CHUNK
 
 # Directives whose meaning depends on the lines before them ("repeated ... statement"): never memoised.
 STATEFUL_VERBS = frozenset({"module", "go", "toolchain"})

@@ -20,7 +20,17 @@ from dataclasses import replace
 
 from gomodls.syntax import parser
 from gomodls.syntax.lexer import escapes_newline, lex_lines
-from gomodls.syntax.tree import Block, CommentBlock, FileSyntax, Line, LineBase, LineKind, SourceLine, Stmt
+from gomodls.syntax.tree import (
+    MAX_CHUNK,
+    Block,
+    CommentBlock,
+    FileSyntax,
+    Line,
+    LineBase,
+    LineKind,
+    SourceLine,
+    Stmt,
+)
 
 _CLOSERS = frozenset({LineKind.CLOSE, LineKind.RP_OPEN, LineKind.RP_EMPTY})
 _REAL = frozenset({LineKind.LINE, LineKind.OPEN, LineKind.EMPTY})  # block lines (inside a block)
@@ -80,9 +90,9 @@ def _renumber(lines: list[SourceLine], sl: int, start: int, delta: int) -> None:
     if start >= len(lines):
         return
     if sl > 0:
-        shared = lines[sl - 1]._base
+        shared = lines[sl - 1].base
         k = start
-        while k < len(lines) and lines[k]._base is shared:
+        while k < len(lines) and lines[k].base is shared:
             k += 1
         if k > start:
             base = LineBase(lines[start].line)
@@ -95,7 +105,7 @@ def _renumber(lines: list[SourceLine], sl: int, start: int, delta: int) -> None:
         base.n += delta
 
 
-_BASE = operator.attrgetter("_base")
+_BASE = operator.attrgetter("base")
 
 
 def _full(syntax: FileSyntax, start: tuple[int, int], end: tuple[int, int], text: str) -> FileSyntax:
@@ -121,6 +131,11 @@ class _BlockPlan:
         if not self.to_close and pending:
             return False
         block.lines[self.i : self.j] = built
+        if block.chunks:
+            # The lines built may be the same objects as before (PlainLines are their own
+            # Lines) with other comments: the chunks of results that may hold them go.
+            for line in block.lines[max(0, self.i - MAX_CHUNK) : self.i + len(built)]:
+                block.chunks.pop(id(line), None)
         if self.to_close:
             block.rparen.comments = replace(block.rparen.comments, before=parser.rparen_before(pending))
         return True

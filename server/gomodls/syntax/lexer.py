@@ -23,6 +23,7 @@ from gomodls.syntax.tree import (
     LexedLine,
     LineBase,
     LineKind,
+    PlainLine,
     SourceLine,
     SpanToken,
     SyntaxProblem,
@@ -86,9 +87,14 @@ def lex_lines(texts: list[str], first_line: int, at_eof: bool) -> list[SourceLin
                 body = text[cut:].removesuffix("\r")
                 if body == _INDIRECT:  # (one string for the many `// indirect` of a large file)
                     body = _INDIRECT
-                append(SourceLine(line_no, text, _LINE if words else _COMMENT, words, body, base))
+                if words:  # (a PlainLine: it is its own Line if it is in a block)
+                    append(PlainLine(line_no, text, _LINE, words, body, base))
+                else:
+                    append(SourceLine(line_no, text, _COMMENT, words, body, base))
+            elif words:
+                append(PlainLine(line_no, text, _LINE, words, None, base))
             else:
-                append(SourceLine(line_no, text, _LINE if words else _BLANK_KIND, words, None, base))
+                append(SourceLine(line_no, text, _BLANK_KIND, words, None, base))
             line_no += 1
             i += 1
             continue

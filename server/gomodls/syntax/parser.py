@@ -34,7 +34,9 @@ from gomodls.syntax.tree import (
     FileSyntax,
     Line,
     LineKind,
+    OwnLine,
     Paren,
+    PlainLine,
     SourceLine,
     Stmt,
     SyntaxProblem,
@@ -233,7 +235,9 @@ class _Builder:
         if body.data == "line":
             nodes: list[Stmt] = []
             for src in self._run(body.children[0]):
-                line = Line(None, src=src)
+                if src.__class__ is PlainLine:
+                    src.sem = None  # type: ignore[attr-defined]  # (no block line's result kept alive)
+                line = OwnLine(None, src=src)
                 self._suffix_to_line(line, src)
                 nodes.append(line)
         elif body.data == "empty_block":
@@ -294,14 +298,28 @@ class _Builder:
             else:  # a run of LINE lines, or one OPEN or EMPTY line (ordinary lines in a block)
                 for src in run:
                     suffix = src._comment  # (not made into a Comment: see SourceLine)
+                    if src.__class__ is PlainLine:  # (its own Line: see Line)
+                        if suffix is None:
+                            src._comments = Comments(before=comments) if comments else NO_COMMENTS  # type: ignore[attr-defined]
+                        else:  # (a plain line is one physical line)
+                            src._comments = Comments(comments, (src.comment,)) if comments else None  # type: ignore[attr-defined]
+                        src.sem = None  # type: ignore[attr-defined]
+                        append(src)  # type: ignore[arg-type]
+                        if comments:
+                            comments = []
+                        continue
                     if suffix is None:
                         # (most lines have no comments: they share one empty Comments)
-                        line = Line(None, Comments(before=comments) if comments else NO_COMMENTS, True, src)
+                        line = OwnLine(
+                            None, Comments(before=comments) if comments else NO_COMMENTS, True, src
+                        )
                     elif "\n" not in src.text:  # (x/mod's suffix comments go to single-line expressions)
                         # (only the suffix comment: Comments made when asked for, see Line)
-                        line = Line(None, Comments(comments, (src.comment,)) if comments else None, True, src)
+                        line = OwnLine(
+                            None, Comments(comments, (src.comment,)) if comments else None, True, src
+                        )
                     else:
-                        line = Line(None, Comments(before=comments), True, src)
+                        line = OwnLine(None, Comments(before=comments), True, src)
                         self._suffix_to_line(line, src)
                     append(line)
                     if comments:

@@ -1,8 +1,8 @@
 """The syntax tree of go.mod and go.work files, shaped like x/mod's modfile.FileSyntax.
 
 Every token and comment keeps the source line it came from (a `SourceLine`), so positions are
-derived, not stored: when an incremental edit inserts or deletes lines, only the `line` numbers of
-the following `SourceLine`s change, never the tokens. Positions are 0-based lines and 0-based
+derived, not stored: when an incremental edit inserts or deletes lines, only the line numbers of
+the following `SourceLine`s change (the bases of their runs: `LineBase`), never the tokens. Positions are 0-based lines and 0-based
 code-point columns (Go's 1-based rune columns count the same units, plus one);
 `gomodls.lsp.positions` converts them to the LSP's negotiated encoding.
 """
@@ -13,6 +13,7 @@ import operator
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 
 class TokenKind(StrEnum):
@@ -66,7 +67,9 @@ class LineBase:
     offset from it: offsets are small ints, which CPython does not allocate, where a line
     number a line was an int of 32 bytes (3 MB at 100,000 requirements). An edit that inserts or
     deletes lines moves the bases after it, one per run, not every line (syntax/incremental.py).
-    A run is always a contiguous range of the file's source lines."""
+    A run is always a contiguous range of the file's source lines: an edit gives the lines it
+    makes runs of their own, and the lines after it of the run it falls in a new one, so a run
+    only ever loses lines (modfile/parsed.py's ParseMemo relies on it)."""
 
     __slots__ = ("n",)
 
@@ -93,7 +96,7 @@ class SourceLine:
     for, a new one each time (24 bytes a line at 100,000 requirements). A line with lexer
     errors is a `LexedLine`: the others share the class's empty `lex_errors`."""
 
-    __slots__ = ("_base", "_comment", "_off", "_tokens", "kind", "text")
+    __slots__ = ("_comment", "_off", "_tokens", "base", "kind", "text")
 
     lex_errors: Sequence[SyntaxProblem] = ()
 
@@ -109,7 +112,7 @@ class SourceLine:
     ) -> None:
         if base is None:
             base = LineBase(line)
-        self._base = base
+        self.base = base
         self._off = line - base.n
         self.text = text
         self.kind = kind
@@ -122,12 +125,12 @@ class SourceLine:
     @property
     def line(self) -> int:
         """The 0-based number of its first physical line."""
-        return self._base.n + self._off
+        return self.base.n + self._off
 
     def rebase(self, base: LineBase) -> None:
         """Number it from `base` (of the run it is now part of), keeping its number."""
-        self._off = self._base.n + self._off - base.n
-        self._base = base
+        self._off = self.base.n + self._off - base.n
+        self.base = base
 
     @property
     def comment(self) -> Comment | None:
@@ -317,37 +320,24 @@ class Line:
     A parsed line's tokens are its source line's (`_tokens` None until asked for: see
     SourceLine); `texts` gives their texts without making them.
 
-    A plain class with five slots, not a dataclass with eight: `in_block` and `removed` share
-    one small int, and what the semantic layer keeps is its result alone (`sem`), the file's
-    memo key and the block's chunks being kept once, on the tree (FileSyntax.sem_key,
-    Block.chunks): 24 bytes a line at 100,000 requirements."""
+    Two kinds, one interface: `Line(...)` makes an `OwnLine`, which points at its source line
+    (`src`); a plain line inside a block (nearly every line of a large go.mod) is its own
+    source line, a `PlainLine`, one object instead of two (56 bytes a line at 100,000
+    requirements). Both keep the semantic layer's result for the line in `sem` (None before
+    any; modfile/rules.py: the tree's `sem_key` says which parse the results are of): kept
+    while the line is unchanged, so a keystroke re-checks one line."""
 
-    __slots__ = ("_comments", "_flags", "_tokens", "sem", "src")
+    __slots__ = ()
 
-    def __init__(
-        self,
-        _tokens: list[Token] | None,
-        # None for a block line whose only comment is its source line's suffix comment (a third
-        # of the lines of a large require block, `// indirect`): `comments` makes their Comments
-        # when first asked for, `view_comments()` without keeping it (6 MB at 100,000
-        # requirements).
-        _comments: Comments | _Fresh | None = FRESH,  # (a new empty Comments)
-        in_block: bool = False,
-        src: SourceLine | None = None,
-        removed: bool = False,  # set by edits, dropped by cleanup
-    ) -> None:
-        self._tokens = _tokens
-        self._comments = Comments() if _comments is FRESH else _comments  # type: ignore[assignment]
-        self._flags = in_block | (removed << 1)
-        self.src = src
-        # The semantic layer's result for this line, kept while the line is unchanged (an
-        # incremental re-parse keeps the Line objects it does not touch), so a keystroke
-        # re-checks one line; None before any (see modfile/rules.py: the tree's `sem_key` says
-        # which parse the results are of).
-        self.sem: object = None
+    if TYPE_CHECKING:
+        _comments: Comments | None
+        _flags: int
+        _tokens: list[Token] | tuple[str, ...] | None
+        sem: object
+        src: SourceLine | None
 
-    def __repr__(self) -> str:
-        return f"Line(words={list(self.words())!r}, in_block={self.in_block!r}, src={self.src!r})"
+    def __new__(cls, *args: object, **kwargs: object) -> Line:
+        return object.__new__(OwnLine if cls is Line else cls)
 
     @property
     def in_block(self) -> bool:
@@ -425,12 +415,68 @@ class Line:
         return [t.text for t in tokens]  # type: ignore[union-attr]
 
     @property
-    def line(self) -> int:
+    def line(self) -> int:  # type: ignore[override]
         src = self.src
         if self._tokens is None and src._tokens.__class__ is not list:  # type: ignore[union-attr]
             return src.line  # type: ignore[union-attr]  # (a plain line: its first token's)
         tokens = self.tokens
         return tokens[0].line if tokens else -1
+
+
+class OwnLine(Line):
+    """A line with its own slots (see Line): a top-level line, a block line that is not plain,
+    a line made by an edit or a copy. `in_block` and `removed` share one small int."""
+
+    __slots__ = ("_comments", "_flags", "_tokens", "sem", "src")
+
+    def __init__(
+        self,
+        _tokens: list[Token] | None,
+        # None for a block line whose only comment is its source line's suffix comment (a third
+        # of the lines of a large require block, `// indirect`): `comments` makes their Comments
+        # when first asked for, `view_comments()` without keeping it (6 MB at 100,000
+        # requirements).
+        _comments: Comments | _Fresh | None = FRESH,  # (a new empty Comments)
+        in_block: bool = False,
+        src: SourceLine | None = None,
+        removed: bool = False,  # set by edits, dropped by cleanup
+    ) -> None:
+        self._tokens = _tokens
+        self._comments = Comments() if _comments is FRESH else _comments  # type: ignore[assignment]
+        self._flags = in_block | (removed << 1)
+        self.src = src
+        # The semantic layer's result for this line, kept while the line is unchanged (an
+        # incremental re-parse keeps the Line objects it does not touch), so a keystroke
+        # re-checks one line; None before any (see modfile/rules.py: the tree's `sem_key` says
+        # which parse the results are of).
+        self.sem: object = None
+
+    def __repr__(self) -> str:  # (Line's)
+        return f"Line(words={list(self.words())!r}, in_block={self.in_block!r}, src={self.src!r})"
+
+
+class PlainLine(SourceLine, Line):
+    """A plain source line (see SourceLine) that can also be a block line (see Line): the lexer
+    makes every plain line with words one; the parser makes it its own Line when it is inside
+    a block (setting `_comments` and `sem`, unset before). Its tokens are its source tokens,
+    never rewritten (copies are OwnLines), and it is never removed or moved out of its block
+    but by a new parse."""
+
+    __slots__ = ("_comments", "sem")
+    __new__ = object.__new__  # (not Line's: made at C speed, one a line)
+
+    # (read-only: changes are made to copies, OwnLines)
+    @property
+    def src(self) -> SourceLine:
+        return self
+
+    @property
+    def in_block(self) -> bool:
+        return True
+
+    @property
+    def removed(self) -> bool:
+        return False
 
 
 @dataclass(eq=False, slots=True)
@@ -439,6 +485,10 @@ class Paren:
 
     token: Token | None
     comments: Comments = field(default_factory=Comments)
+
+
+# The most lines Block.chunks holds results of together (modfile/rules.py's CHUNK is no more).
+MAX_CHUNK = 256
 
 
 @dataclass(eq=False, slots=True)
@@ -455,8 +505,8 @@ class Block:
     # The parser's error on the closing line (junk after the `)`): the only parser error a
     # source line can have, kept here rather than in a slot of every SourceLine.
     parse_errors: Sequence[SyntaxProblem] = ()
-    # The semantic layer's results for runs of its lines (modfile/rules.py), by the id of each
-    # run's first line: kept once here, not in a slot of every line.
+    # The semantic layer's results for runs of up to MAX_CHUNK of its lines (modfile/rules.py),
+    # by the id of each run's first line: kept once here, not in a slot of every line.
     chunks: dict[int, object] | None = None
 
     @property
