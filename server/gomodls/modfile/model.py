@@ -39,15 +39,46 @@ class Godebug:
     block: Block | None = None
 
 
-@dataclass(eq=False, slots=True)
+# Require.flags
+INDIRECT, CANONICAL = 1, 2
+
+
+@dataclass(eq=False, slots=True, init=False)
 class Require:
+    """`indirect`; `canonical`: written as Go writes it, an unquoted path and a canonical
+    version (checks of the written form skip it; a file of 100,000 requirements is checked at
+    every keystroke). The two flags share one small int (`flags`): a slot less a requirement."""
+
     mod: ModuleVersion
-    indirect: bool
     syntax: Line
-    block: Block | None = None
-    # Written as Go writes it: an unquoted path and a canonical version (checks of the written
-    # form skip it; a file of 100,000 requirements is checked at every keystroke).
-    canonical: bool = False
+    block: Block | None
+    flags: int
+
+    def __init__(
+        self,
+        mod: ModuleVersion,
+        indirect: bool = False,
+        syntax: Line = None,  # type: ignore[assignment]
+        block: Block | None = None,
+        canonical: bool = False,
+        flags: int | None = None,  # (for dataclasses.replace)
+    ) -> None:
+        self.mod = mod
+        self.syntax = syntax
+        self.block = block
+        self.flags = indirect | (canonical << 1) if flags is None else flags
+
+    @property
+    def indirect(self) -> bool:
+        return bool(self.flags & 1)
+
+    @indirect.setter
+    def indirect(self, value: bool) -> None:
+        self.flags = (self.flags & 2) | bool(value)
+
+    @property
+    def canonical(self) -> bool:
+        return bool(self.flags & 2)
 
 
 @dataclass(eq=False, slots=True)

@@ -13,7 +13,7 @@ from typing import TypeVar
 from gomodls.base.gcpause import paused_gc
 from gomodls.modfile.canonical import cleanup, cleanup_model, remove_dup_entries, sort_blocks
 from gomodls.modfile.errors import ModError, syntax_error
-from gomodls.modfile.model import ModFile, WorkFile
+from gomodls.modfile.model import CANONICAL, ModFile, WorkFile
 from gomodls.modfile.requireindex import RequireIndex
 from gomodls.modfile.rules import parse_mod, parse_work
 from gomodls.syntax.parser import parse
@@ -269,6 +269,7 @@ def _canonical_for_print(parsed: ParsedFile) -> ModFile | WorkFile:
 
 _SYNTAX = operator.attrgetter("syntax")
 _CANONICAL = operator.attrgetter("canonical")
+_FLAGS = operator.attrgetter("flags")
 
 
 def _moved(entry: T, copies: dict[int, Line]) -> T:
@@ -285,7 +286,7 @@ def _unchanged(f: ModFile) -> tuple[set[int], set[int]]:
     kill = remove_dup_entries(dataclasses.replace(f))
     stmts = f.syntax.stmts
     lasting = [s for s in stmts if isinstance(s, Block) and len(s.lines) - len(kill) >= 2]
-    if all(map(_CANONICAL, f.require)) and all(map(_CANONICAL, f.exclude)):
+    if all(map(CANONICAL.__and__, map(_FLAGS, f.require))) and all(map(_CANONICAL, f.exclude)):
         verbs = ("require", "exclude")
         whole = {id(b) for b in lasting if len(b.header) == 1 and b.verb in verbs}
         tops = {id(s) for s in stmts if isinstance(s, Line) and s.tokens and s.tokens[0].text in verbs}

@@ -14,7 +14,7 @@ import itertools
 import operator
 
 from gomodls.base.gcpause import paused_gc
-from gomodls.modfile.model import ModFile, ModuleVersion, Require
+from gomodls.modfile.model import CANONICAL, INDIRECT, ModFile, ModuleVersion, Require
 
 _PATH = operator.attrgetter("mod.path")
 
@@ -25,7 +25,7 @@ _REBUILD_SHARE = 2
 def _direct_of(reqs: list[Require]) -> list[tuple[str, str]]:
     # (the requirements' own ModuleVersions, tuples of path and version: a new tuple each was
     # 4 MB at 100,000 requirements)
-    return [r.mod for r in reqs if not r.indirect]
+    return [r.mod for r in reqs if not r.flags & INDIRECT]
 
 
 class RequireKey:
@@ -78,7 +78,7 @@ _PART_KEYS: dict[int, tuple[object, PartKey]] = {}
 
 
 def _key_of(reqs: list[Require]) -> PartKey:
-    return tuple([r.mod for r in reqs]), bytes([r.indirect for r in reqs])
+    return tuple([r.mod for r in reqs]), bytes([r.flags & INDIRECT for r in reqs])
 
 
 def require_key(model: ModFile) -> RequireKey:
@@ -116,7 +116,7 @@ class RequireIndex:
         self._direct: dict[int, list[tuple[str, str]]] = {}  # part id -> direct() of its requirements
         if model.require_parts is not None:
             self._parts = {
-                id(part): (part, reqs, [r for r in reqs if not r.canonical])
+                id(part): (part, reqs, [r for r in reqs if not r.flags & CANONICAL])
                 for part, reqs in model.require_parts
             }
             self.noncanonical = [r for _, _, nc in self._parts.values() for r in nc]
@@ -191,7 +191,7 @@ class RequireIndex:
         for part, reqs in parts:
             entry = kept.get(id(part))
             if entry is None:
-                entry = (part, reqs, [r for r in reqs if not r.canonical])
+                entry = (part, reqs, [r for r in reqs if not r.flags & CANONICAL])
             parts_table[id(part)] = entry
         index._parts = parts_table
         direct = previous._direct

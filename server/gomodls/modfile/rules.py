@@ -232,10 +232,16 @@ class _Checker:
         verb: Token,
     ) -> None:
         """The lines of a block by chunks of up to CHUNK lines, each memoised on its first line
-        with the lines it covers: a chunk whose lines are still the same objects, in the same
-        order, gives its results at once. After an edit, the chunk the edit fell in is rebuilt
-        (its unchanged lines from their own memo) up to the next chunk still valid; the file's
-        other lines cost one list comparison per chunk, not a step each."""
+        with its last line and length: a chunk whose lines are still the same objects, in the
+        same order, gives its results at once. After an edit, the chunk the edit fell in is
+        rebuilt (its unchanged lines from their own memo) up to the next chunk still valid; the
+        file's other lines cost a few identity checks per chunk, not a step each.
+
+        Only the first and last lines are checked: the block's lines change only by an
+        incremental re-parse of some of them (syntax/incremental.py), which drops the chunks
+        that may hold them (Block.chunks: a plain line is its own Line, so a line rebuilt may be
+        the same object, with other comments), or by a new parse, which makes a new Block. A
+        copy of each chunk's lines was 8 bytes a line."""
         key = self.memo_key
         lines = block.lines
         # (the chunks by the id of their first line; those of this parse replace them: a chunk
@@ -246,8 +252,8 @@ class _Checker:
         while i < n:
             chunk = old.get(id(lines[i]))
             if chunk is not None and chunk[0] == key:  # type: ignore[index]
-                size = len(chunk[1])  # type: ignore[index]
-                if lines[i : i + size] == chunk[1]:  # type: ignore[index]
+                first, last, size = chunk[1]  # type: ignore[index]
+                if first is lines[i] and i + size <= n and lines[i + size - 1] is last:
                     kept[id(lines[i])] = chunk
                     self._replay(chunk, extend)  # type: ignore[arg-type]
                     i += size
@@ -265,14 +271,14 @@ class _Checker:
                 i += 1
                 if i >= n or i - start >= CHUNK or id(lines[i]) in old:
                     break
-            chunk = (key, lines[start:i], items, fails)
+            chunk = (key, (lines[start], lines[i - 1], i - start), items, fails)
             kept[id(lines[start])] = chunk
             self._replay(chunk, extend)
         block.chunks = kept
 
     def _replay(
         self,
-        chunk: tuple[object, list[Line], list[object], list[tuple[Line, _Fail]]],
+        chunk: tuple[object, tuple[Line, Line, int], list[object], list[tuple[Line, _Fail]]],
         extend: Callable[[list[object]], None],
     ) -> None:
         if chunk[2]:
