@@ -26,16 +26,17 @@ def _lines(text: str) -> list[Line]:
 
 def test_suffix_only_line_reads_its_suffix_comment() -> None:
     a, b, c = _lines(TEXT)
-    # (the suffix-only line keeps no Comments of its own until asked: the memory it saves)
-    assert a._comments is None and b._comments is not None
+    # (the suffix-only line keeps no Comments of its own until asked, its comment's text only:
+    # the memory it saves)
+    assert a._comments == "// indirect" and isinstance(b._comments, Comments)
     view = a.view_comments()
     assert (list(view.before), [x.text for x in view.suffix], list(view.after)) == ([], ["// indirect"], [])
     made = a.src.comment  # type: ignore[union-attr]
     assert made is not None and view.suffix[0].suffix
     assert (view.suffix[0].text, view.suffix[0].line, view.suffix[0].col) == (made.text, made.line, made.col)
     # (a plain line keeps its comment's text only: a Comment is made each time it is asked for)
-    assert a.src._comment == "// indirect" and view.suffix[0] is not made  # type: ignore[union-attr]
-    assert a._comments is None  # (a view is not kept)
+    assert view.suffix[0] is not made
+    assert a._comments == "// indirect"  # (a view is not kept)
     assert [x.text for x in a.suffix_comments()] == ["// indirect"]
     assert [x.text for x in b.suffix_comments()] == ["// why"]
     assert [x.text for x in b.comments.before] == ["// above"]
@@ -60,7 +61,7 @@ def test_model_and_formatting_keep_comments_without_making_them() -> None:
     assert [r.indirect for r in reqs] == [True, False, False]
     assert format_syntax(parsed.syntax) == TEXT
     lines = next(s for s in parsed.syntax.stmts if isinstance(s, Block)).lines
-    assert lines[0]._comments is None
+    assert lines[0]._comments == "// indirect"  # (its text only: no Comments made)
 
 
 JUNK = "module m\n\nrequire (\n\ta.example/x v1.0.0\n) junk\n\ngo 1.22\n"

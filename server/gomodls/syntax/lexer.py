@@ -19,6 +19,7 @@ from gomodls.syntax.tree import (
     IN_TOKEN,
     RUN,
     TOKEN_START,
+    BareLine,
     Comment,
     LexedLine,
     LineBase,
@@ -88,13 +89,13 @@ def lex_lines(texts: list[str], first_line: int, at_eof: bool) -> list[SourceLin
                 if body == _INDIRECT:  # (one string for the many `// indirect` of a large file)
                     body = _INDIRECT
                 if words:  # (a PlainLine: it is its own Line if it is in a block)
-                    append(PlainLine(line_no, text, _LINE, words, body, base))
+                    append(PlainLine(line_no, text, words, body, base))
                 else:
-                    append(SourceLine(line_no, text, _COMMENT, words, body, base))
+                    append(BareLine(line_no, text, _COMMENT, words, body, base))
             elif words:
-                append(PlainLine(line_no, text, _LINE, words, None, base))
+                append(PlainLine(line_no, text, words, None, base))
             else:
-                append(SourceLine(line_no, text, _BLANK_KIND, words, None, base))
+                append(BareLine(line_no, text, _BLANK_KIND, words, None, base))
             line_no += 1
             i += 1
             continue

@@ -235,8 +235,10 @@ class _Builder:
         if body.data == "line":
             nodes: list[Stmt] = []
             for src in self._run(body.children[0]):
-                if src.__class__ is PlainLine:
-                    src.sem = None  # type: ignore[attr-defined]  # (no block line's result kept alive)
+                if src.__class__ is PlainLine:  # (no block line's result or comments kept alive)
+                    text = src.comment_text
+                    src._comments = NO_COMMENTS if text is None else text  # type: ignore[attr-defined]
+                    src.sem = None  # type: ignore[attr-defined]
                 line = OwnLine(None, src=src)
                 self._suffix_to_line(line, src)
                 nodes.append(line)
@@ -297,17 +299,20 @@ class _Builder:
                 comments.extend(src.comment for src in run)  # type: ignore[misc]
             else:  # a run of LINE lines, or one OPEN or EMPTY line (ordinary lines in a block)
                 for src in run:
-                    suffix = src._comment  # (not made into a Comment: see SourceLine)
                     if src.__class__ is PlainLine:  # (its own Line: see Line)
-                        if suffix is None:
-                            src._comments = Comments(before=comments) if comments else NO_COMMENTS  # type: ignore[attr-defined]
-                        else:  # (a plain line is one physical line)
-                            src._comments = Comments(comments, (src.comment,)) if comments else None  # type: ignore[attr-defined]
+                        text = src.comment_text
+                        if comments:  # (a plain line is one physical line: the suffix is its)
+                            before = comments
+                            comments = []
+                            src._comments = (  # type: ignore[attr-defined]
+                                Comments(before) if text is None else Comments(before, (src.comment,))  # type: ignore[arg-type]
+                            )
+                        else:  # (its comment's text, or none: see PlainLine)
+                            src._comments = NO_COMMENTS if text is None else text  # type: ignore[attr-defined]
                         src.sem = None  # type: ignore[attr-defined]
                         append(src)  # type: ignore[arg-type]
-                        if comments:
-                            comments = []
                         continue
+                    suffix = src._comment  # type: ignore[attr-defined]  # (not made into a Comment: see SourceLine)
                     if suffix is None:
                         # (most lines have no comments: they share one empty Comments)
                         line = OwnLine(

@@ -91,33 +91,23 @@ class SourceLine:
     (`words()`, `Line.words()`), and the model shares their strings. That saves a list and a
     Token per word on most lines: a fifth of the tree's memory, half of the lexer's time.
 
-    A plain line's comment is kept as its text only (`_comment` a str, the one `// indirect`
+    Three kinds: a plain line with words is a `PlainLine` (it is its own Line in a block: see
+    there); another plain line (a comment, a blank line) a `BareLine`; a line the careful lexer
+    read a `LexedLine`, which may have lexer errors (the others share the class's empty
+    `lex_errors`). A plain line's comment is kept as its text only (the one `// indirect`
     string of a large file for a third of its lines): `comment` makes the Comment when asked
-    for, a new one each time (24 bytes a line at 100,000 requirements). A line with lexer
-    errors is a `LexedLine`: the others share the class's empty `lex_errors`."""
+    for, a new one each time (24 bytes a line at 100,000 requirements)."""
 
-    __slots__ = ("_comment", "_off", "_tokens", "base", "kind", "text")
+    __slots__ = ("_off", "_tokens", "base", "text")
 
     lex_errors: Sequence[SyntaxProblem] = ()
+    if TYPE_CHECKING:
+        kind: LineKind
+        # the whole-line comment (COMMENT) or the suffix comment; text only for a plain line
+        comment: Comment | None
 
-    def __init__(
-        self,
-        line: int,
-        text: str,  # without the final newline; contains newlines only when it spans several lines
-        kind: LineKind,
-        # the tokens, or a plain line's words (above): a tuple, or a tuple subclass (share_words)
-        _tokens: list[Token] | tuple[str, ...],
-        comment: Comment | str | None,  # the whole-line comment (COMMENT) or the suffix comment
-        base: LineBase | None = None,  # the run's (line - base.n < RUN), or a base of its own
-    ) -> None:
-        if base is None:
-            base = LineBase(line)
-        self.base = base
-        self._off = line - base.n
-        self.text = text
-        self.kind = kind
-        self._tokens = _tokens
-        self._comment = comment
+        @property
+        def comment_text(self) -> str | None: ...
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(line={self.line!r}, text={self.text!r}, kind={self.kind!r})"
@@ -131,26 +121,6 @@ class SourceLine:
         """Number it from `base` (of the run it is now part of), keeping its number."""
         self._off = self.base.n + self._off - base.n
         self.base = base
-
-    @property
-    def comment(self) -> Comment | None:
-        comment = self._comment
-        if comment.__class__ is str:
-            # (a plain line: see above; ASCII, so the column is the index)
-            return Comment(comment, self.text.find("//"), self, bool(self._tokens))  # type: ignore[arg-type]
-        return comment  # type: ignore[return-value]
-
-    @comment.setter
-    def comment(self, comment: Comment | None) -> None:
-        self._comment = comment
-
-    @property
-    def comment_text(self) -> str | None:
-        """The comment's text, without making the Comment of a plain line."""
-        comment = self._comment
-        if comment is None or comment.__class__ is str:
-            return comment  # type: ignore[return-value]
-        return comment.text  # type: ignore[union-attr]
 
     @property
     def nlines(self) -> int:
@@ -183,7 +153,52 @@ class SourceLine:
             self._tokens = words
 
 
-class LexedLine(SourceLine):
+class BareLine(SourceLine):
+    """A plain line without words (a comment line, a blank line); see SourceLine."""
+
+    __slots__ = ("_comment", "kind")
+
+    def __init__(
+        self,
+        line: int,
+        text: str,  # without the final newline; contains newlines only when it spans several lines
+        kind: LineKind,
+        # the tokens, or a plain line's words (above): a tuple, or a tuple subclass (share_words)
+        _tokens: list[Token] | tuple[str, ...],
+        comment: Comment | str | None,  # a Comment, or a plain line's comment text
+        base: LineBase | None = None,  # the run's (line - base.n < RUN), or a base of its own
+    ) -> None:
+        if base is None:
+            base = LineBase(line)
+        self.base = base
+        self._off = line - base.n
+        self.text = text
+        self.kind = kind
+        self._tokens = _tokens
+        self._comment = comment
+
+    @property  # type: ignore[no-redef]
+    def comment(self) -> Comment | None:
+        comment = self._comment
+        if comment.__class__ is str:
+            # (a plain line: see above; ASCII, so the column is the index)
+            return Comment(comment, self.text.find("//"), self, bool(self._tokens))  # type: ignore[arg-type]
+        return comment  # type: ignore[return-value]
+
+    @comment.setter
+    def comment(self, comment: Comment | None) -> None:
+        self._comment = comment
+
+    @property
+    def comment_text(self) -> str | None:
+        """The comment's text, without making the Comment of a plain line."""
+        comment = self._comment
+        if comment is None or comment.__class__ is str:
+            return comment  # type: ignore[return-value]
+        return comment.text  # type: ignore[union-attr]
+
+
+class LexedLine(BareLine):
     """A source line the careful lexer read (not a plain line): it may have lexer errors."""
 
     __slots__ = ("lex_errors",)
@@ -198,7 +213,7 @@ class LexedLine(SourceLine):
         base: LineBase | None = None,
         lex_errors: Sequence[SyntaxProblem] = (),
     ) -> None:
-        SourceLine.__init__(self, line, text, kind, _tokens, comment, base)
+        BareLine.__init__(self, line, text, kind, _tokens, comment, base)
         self.lex_errors = lex_errors
 
 
@@ -456,27 +471,85 @@ class OwnLine(Line):
 
 
 class PlainLine(SourceLine, Line):
-    """A plain source line (see SourceLine) that can also be a block line (see Line): the lexer
-    makes every plain line with words one; the parser makes it its own Line when it is inside
-    a block (setting `_comments` and `sem`, unset before). Its tokens are its source tokens,
-    never rewritten (copies are OwnLines), and it is never removed or moved out of its block
-    but by a new parse."""
+    """A plain source line with words (see SourceLine) that can also be a block line (see
+    Line): the lexer makes every such line one; the parser makes it its own Line when it is
+    inside a block (setting `_comments` and `sem`). Its tokens are its source tokens, never
+    rewritten (copies are OwnLines), and it is never removed or moved out of its block but by
+    a new parse.
+
+    Its comments, as a line and as a source line, are one slot: `_comments` is the suffix
+    comment's text alone (the usual case: see SourceLine), NO_COMMENTS, or the line's Comments,
+    whose suffix is the source line's comment. Its kind is always LINE (a class attribute)."""
 
     __slots__ = ("_comments", "sem")
     __new__ = object.__new__  # (not Line's: made at C speed, one a line)
 
+    kind = LineKind.LINE
+
+    def __init__(
+        self, line: int, text: str, _tokens: tuple[str, ...], comment: str | None, base: LineBase
+    ) -> None:
+        self.base = base
+        self._off = line - base.n
+        self.text = text
+        self._tokens = _tokens
+        self._comments = NO_COMMENTS if comment is None else comment  # type: ignore[assignment]
+
     # (read-only: changes are made to copies, OwnLines)
     @property
-    def src(self) -> SourceLine:
+    def src(self) -> SourceLine:  # type: ignore[override]
         return self
 
     @property
-    def in_block(self) -> bool:
+    def in_block(self) -> bool:  # type: ignore[override]
         return True
 
     @property
-    def removed(self) -> bool:
+    def removed(self) -> bool:  # type: ignore[override]
         return False
+
+    @property  # type: ignore[misc]
+    def comment(self) -> Comment | None:
+        comments = self._comments
+        if comments.__class__ is str:
+            # (ASCII, so the column is the index)
+            return Comment(comments, self.text.find("//"), self, True)  # type: ignore[arg-type]
+        suffix = comments.suffix  # type: ignore[union-attr]
+        return suffix[0] if suffix else None
+
+    @property
+    def comment_text(self) -> str | None:
+        comments = self._comments
+        if comments.__class__ is str:
+            return comments  # type: ignore[return-value]
+        suffix = comments.suffix  # type: ignore[union-attr]
+        return suffix[0].text if suffix else None
+
+    def suffix_text(self) -> str | None:
+        return self.comment_text
+
+    @property
+    def comments(self) -> Comments:
+        comments = self._comments
+        if comments.__class__ is str:
+            comments = self._comments = Comments((), (self.comment,), ())  # type: ignore[arg-type]
+        return comments  # type: ignore[return-value]
+
+    @comments.setter
+    def comments(self, comments: Comments) -> None:
+        self._comments = comments
+
+    def view_comments(self) -> Comments:
+        comments = self._comments
+        if comments.__class__ is str:
+            return Comments((), (self.comment,), ())  # type: ignore[arg-type]
+        return comments  # type: ignore[return-value]
+
+    def suffix_comments(self) -> Sequence[Comment]:
+        comments = self._comments
+        if comments.__class__ is str:
+            return (self.comment,)  # type: ignore[return-value]
+        return comments.suffix  # type: ignore[union-attr]
 
 
 @dataclass(eq=False, slots=True)
