@@ -11,7 +11,6 @@ versions canonicalised); the formatter uses it on a private copy of the tree.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable
 
 from gomodls.base.gostr import UnquoteError, all_print, fields, quote, trim_space, unquote
@@ -34,7 +33,7 @@ from gomodls.modfile.model import (
 )
 from gomodls.module.errors import InvalidVersionError
 from gomodls.module.paths import canonical_version, check_path_major, split_path_version
-from gomodls.syntax.tree import MAX_CHUNK, Block, CommentBlock, FileSyntax, Line, Token
+from gomodls.syntax.tree import MAX_CHUNK, Block, CommentBlock, FileSyntax, Line, PlainLine, Token
 
 GO_VERSION_RE = re.compile(r"([1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?\Z")
 LAX_GO_VERSION_RE = re.compile(r"v?(([1-9][0-9]*)\.(0|[1-9][0-9]*))([^0-9].*)\Z", re.S)
@@ -63,7 +62,6 @@ _PLAIN_PATH = re.compile(r"(?!gopkg\.in/)[A-Za-z0-9._~+/-]+\Z")
 _MAJOR_SUFFIX = re.compile(r"/v[0-9.]*\Z")
 
 _new_tuple = tuple.__new__
-_intern = sys.intern
 
 REPLACE_USAGE = "usage: {0} module/path [v1.2.3] => other/module v1.4\n\t or {0} module/path [v1.2.3] => ../local/directory"
 
@@ -158,6 +156,8 @@ class _Checker:
             syntax.sem_key = self.memo_key
             self.fresh = True
         self.errors: list[ModError] = []
+        # Each release version once (see parse_mod): the strings of the versions met.
+        self.versions: dict[str, str] = {}
         # What the model's lists were built from, in order (memoised parses only): each chunk
         # replayed or built, and each entry added on its own.
         self.parts: list[object] | None = [] if self.memo_key is not None else None
@@ -299,8 +299,8 @@ class _Checker:
     ) -> object:
         """The line's entry, its _Fail, or None (nothing to add, or a line with a lexer error);
         from the line's memo when it has one for `key`."""
-        if line.src is not None and line.src.lex_errors:
-            return None
+        if line.__class__ is not PlainLine and line.src is not None and line.src.lex_errors:
+            return None  # (a PlainLine has no lexer errors: its `src` is itself, a property)
         if key is not None and not self.fresh:
             sem = line.sem
             if sem is not None:
@@ -548,9 +548,12 @@ def parse_mod(
             if plain and texts.__class__ is ModuleVersion:  # (parsed before: see share_words below)
                 mod = texts
             else:
-                # (a release version interned: a large go.mod repeats them a lot, one string
-                # each instead of one a line; not pseudo-versions, nearly all different)
-                mod = _new_tuple(ModuleVersion, (s, _intern(v) if plain and "-" not in v else v))
+                # (a release version shared with the parse's other lines of it: a large go.mod
+                # repeats them a lot, one string each instead of one a line; not
+                # pseudo-versions, nearly all different)
+                if plain and "-" not in v:
+                    v = c.versions.setdefault(v, v)
+                mod = _new_tuple(ModuleVersion, (s, v))
                 if plain and args is None and texts.__class__ is tuple:
                     line.src.share_words(mod)  # type: ignore[union-attr]  # (a plain block line: one tuple)
             if verb == "require":

@@ -300,7 +300,9 @@ class _Builder:
             else:  # a run of LINE lines, or one OPEN or EMPTY line (ordinary lines in a block)
                 for src in run:
                     if src.__class__ is PlainLine:  # (its own Line: see Line)
-                        text = src.comment_text
+                        text = src._comments  # type: ignore[attr-defined]  # (comment_text, inline)
+                        if text.__class__ is not str:
+                            text = None if text is NO_COMMENTS else src.comment_text
                         if comments:  # (a plain line is one physical line: the suffix is its)
                             before = comments
                             comments = []

@@ -517,16 +517,14 @@ class PlainLine(SourceLine, Line):
         suffix = comments.suffix  # type: ignore[union-attr]
         return suffix[0] if suffix else None
 
-    @property
-    def comment_text(self) -> str | None:
+    def suffix_text(self) -> str | None:
         comments = self._comments
         if comments.__class__ is str:
             return comments  # type: ignore[return-value]
         suffix = comments.suffix  # type: ignore[union-attr]
         return suffix[0].text if suffix else None
 
-    def suffix_text(self) -> str | None:
-        return self.comment_text
+    comment_text = property(suffix_text)  # type: ignore[assignment]  # (the same, one call)
 
     @property
     def comments(self) -> Comments:
