@@ -510,24 +510,21 @@ class Resolver:
             try:
                 result = await asyncio.to_thread(run) if self.load_in_thread else run()
             except NotLoaded as e:
-                rounds += 1
-                if len(self._summaries) + len(e.missing) > MAX_MODULES:
-                    raise ResolveLimit(
-                        f"the module graph has over {MAX_MODULES} module versions; gomodls stops loading it"
-                    ) from None
-                await _each(
-                    [
-                        functools.partial(self._fetch_mod, mv, known)
-                        for mv in e.missing
-                        if mv not in self._summaries
-                    ]
-                    + [
-                        functools.partial(self._fetch_info, mv, known)
-                        for mv in e.missing_info
-                        if mv not in self._infos
-                    ]
+                # (Only what is missing is kept: the exception's traceback holds the frames of
+                # the round, with its whole graph and loader, which the fetches below need not
+                # keep alive, nor the ResolveLimit's context.)
+                missing, missing_info = e.missing, e.missing_info
+            else:
+                if known:
+                    known.save()
+                return Resolution(result, rounds, time.perf_counter() - started, list(refused.values()))
+            rounds += 1
+            if len(self._summaries) + len(missing) > MAX_MODULES:
+                raise ResolveLimit(
+                    f"the module graph has over {MAX_MODULES} module versions; gomodls stops loading it"
                 )
-                continue
-            if known:
-                known.save()
-            return Resolution(result, rounds, time.perf_counter() - started, list(refused.values()))
+            await _each(
+                [functools.partial(self._fetch_mod, mv, known) for mv in missing if mv not in self._summaries]
+                + [functools.partial(self._fetch_info, mv, known) for mv in missing_info if mv not in self._infos]
+            )
+            del missing, missing_info

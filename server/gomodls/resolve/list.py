@@ -280,7 +280,7 @@ class _Lister:
                 raise NotLoaded(ld.pending, self.missing_info)
         except Fatal:
             pass
-        result.required_sums = frozenset(ld.required_sums)
+        result.required_sums = ld.required_sums()
         result._replacement = ld.mms.resolve_replacement
         # The result keeps the main modules for their replacements (and the graph keeps the
         # loader); their indexes' requirements were for _commit only: 5 MB at 100,000.
