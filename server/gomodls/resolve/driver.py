@@ -525,6 +525,10 @@ class Resolver:
                 )
             await _each(
                 [functools.partial(self._fetch_mod, mv, known) for mv in missing if mv not in self._summaries]
-                + [functools.partial(self._fetch_info, mv, known) for mv in missing_info if mv not in self._infos]
+                + [
+                    functools.partial(self._fetch_info, mv, known)
+                    for mv in missing_info
+                    if mv not in self._infos
+                ]
             )
             del missing, missing_info
