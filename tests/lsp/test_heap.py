@@ -99,3 +99,56 @@ def test_warm_imports_include_the_first_connection() -> None:
 
     warm_imports()
     assert "httpcore._async.http11" in sys.modules and "h11" in sys.modules
+
+
+def test_start_up_garbage_is_collected_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gomodls.lsp import heap as heap_module
+
+    monkeypatch.setattr(heap_module, "START_UP_OBJECTS", 10**9)  # (the test session is no server)
+    heap = Heap()
+    node = Node()
+    ref = weakref.ref(node)
+    gc.freeze()  # (as serve does once start-up is done)
+    del node
+    assert heap.collect_start_up(), "little is frozen: collected"
+    assert ref() is None
+    assert gc.get_freeze_count() > 0, "what lives on is frozen again"
+    again = Node()
+    ref = weakref.ref(again)
+    gc.freeze()
+    del again
+    assert not heap.collect_start_up(), "once"
+    assert ref() is not None
+
+
+def test_start_up_garbage_waits_for_the_idle_collection_once_much_is_frozen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gomodls.lsp import heap as heap_module
+
+    heap = Heap()
+    node = Node()
+    ref = weakref.ref(node)
+    gc.freeze()
+    del node
+    monkeypatch.setattr(heap_module, "START_UP_OBJECTS", gc.get_freeze_count() - 1)
+    assert not heap.collect_start_up(), "a large document frozen beside it: walking it all would take seconds"
+    monkeypatch.setattr(heap_module, "START_UP_OBJECTS", 10**9)
+    assert not heap.collect_start_up(), "nor later"
+    assert ref() is not None
+
+
+def test_start_up_garbage_not_while_something_large_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gomodls.lsp import heap as heap_module
+
+    monkeypatch.setattr(heap_module, "START_UP_OBJECTS", 10**9)
+    heap = Heap()
+    gc.collect()
+    gc.disable()  # (as paused_gc does while a tree is built)
+    try:
+        building = [Node() for _ in range(heap_module.START_UP_YOUNG + 1)]
+        assert not heap.collect_start_up()
+    finally:
+        gc.enable()
+    del building
+    assert heap.collect_start_up(), "later, once it is done"

@@ -38,7 +38,7 @@ from gomodls.lsp.config import Settings, parse_settings
 from gomodls.lsp.diagnostics import to_diagnostic
 from gomodls.lsp.documents import Document, DocumentStore, path_of, served_kind
 from gomodls.lsp.files import RecordingFiles, WorkspaceFiles
-from gomodls.lsp.heap import WARM_LATEST, Heap, warm_imports
+from gomodls.lsp.heap import LARGE_OPEN, WARM_LATEST, Heap, warm_imports
 from gomodls.lsp.positions import Encoding, encoding_of
 from gomodls.lsp.resolution import ResolutionService
 from gomodls.lsp.wire import (
@@ -660,7 +660,7 @@ def register_core(server: GomodServer) -> None:
     def initialized(ls: GomodServer, params: types.InitializedParams) -> None:
         ls.spawn(asyncio.to_thread(codecache.save, False))  # (only if the start compiled anything)
         ls.heap.settled()
-        ls.heap.when_quiet(lambda: ls.spawn(asyncio.to_thread(warm_imports)), latest=WARM_LATEST)
+        ls.heap.when_quiet(lambda: ls.spawn(asyncio.to_thread(warm_imports, ls.heap)), latest=WARM_LATEST)
         ls.spawn(_configure_then_detect_go(ls))
         ls.spawn(_watch_files(ls))
 
@@ -675,6 +675,8 @@ def register_core(server: GomodServer) -> None:
         item = params.text_document
         if served_kind(path_of(item.uri)) is None:
             return
+        if len(item.text) >= LARGE_OPEN:  # (its tree takes the place of start-up's garbage)
+            ls.heap.collect_start_up()
         doc = ls.documents.open(item.uri, item.version, item.text)
         ls.publish(doc)
         ls.heap.settled()
