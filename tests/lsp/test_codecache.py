@@ -225,3 +225,26 @@ def test_compile_keeps_the_future_features_of_its_caller(tmp_path: Path) -> None
         import dataclasses
 
         del dataclasses.exec  # type: ignore[attr-defined]
+
+
+def test_code_is_not_kept_once_handed_out(tmp_path: Path) -> None:
+    """The code of a module's or a class's body runs once: the cache keeps no code object (it
+    kept them all for its next save, ~5 MB of the bare server), and saves what was used."""
+    import gc
+    import weakref
+
+    path = str(tmp_path / "cache.marshal")
+    first = CodeCache(path)
+    compiled = weakref.ref(first.compile(SOURCE, "<attrs generated a>", "exec"))
+    gc.collect()
+    assert compiled() is None, "a compiled entry is kept as marshal data"
+    first.save()
+    second = CodeCache(path)
+    loaded = weakref.ref(second.compile(SOURCE, "<attrs generated a>", "exec"))
+    gc.collect()
+    assert loaded() is None, "an entry of the file is let go once used"
+    assert (second.hits, second.misses) == (1, 0)
+    second.save()
+    third = CodeCache(path)
+    third.compile(SOURCE, "<attrs generated a>", "exec")
+    assert (third.hits, third.misses) == (1, 0), "what was used is saved"

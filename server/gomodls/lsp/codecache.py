@@ -10,7 +10,12 @@ references (`eval` mode, file name "<string>"), and modules Python compiles from
 because it has no .pyc for them (PYTHONDONTWRITEBYTECODE, a read-only installation: ~0.2 s
 for gomodls's own modules); everything else goes to the real compile. The cache is per
 Python version, holds only what the last session used, and is rebuilt when corrupt.
-Set GOMODLS_NO_CODE_CACHE=1 to turn it off."""
+Set GOMODLS_NO_CODE_CACHE=1 to turn it off.
+
+Each entry is marshal data of its own, made into code when first used and then let go: the
+code of a module's or a class's body, of a forward reference, of the script around attrs's
+methods, runs once and is garbage after, and kept for the next save it was ~5 MB of the
+bare server. A save reads the file again for the entries this session used."""
 
 from __future__ import annotations
 import __future__
@@ -35,6 +40,8 @@ log = logging.getLogger(__name__)
 GENERATED = ("<attrs generated", "<cattrs generated")
 # In every key: a new value leaves the entries of an older gomodls unused (and the end of a
 # session drops them). 2: compiled with the caller's __future__ flags, not this module's.
+# (A file of code objects, as gomodls wrote before entries were marshal data of their own, is
+# read as empty.)
 KEY_VERSION = b"2"
 FUTURE_FLAGS = functools.reduce(
     operator.or_, (getattr(__future__, name).compiler_flag for name in __future__.all_feature_names)
@@ -52,20 +59,24 @@ def default_path() -> str:
 class CodeCache:
     def __init__(self, path: str) -> None:
         self.path = path
-        self._known: dict[bytes, Any] = {}
-        self._used: dict[bytes, Any] = {}
+        self._known = self._read()  # the file's entries not used yet this session
+        self._used: set[bytes] = set()  # the keys this session used, from the file or compiled
+        self._compiled: dict[bytes, bytes] = {}  # the marshal data of what it compiled
         self._compile = builtins.compile
         self._lock = threading.Lock()
         self.hits = self.misses = 0
+
+    def _read(self) -> dict[bytes, bytes]:
         try:
             # (read whole, then unmarshalled: marshal.load on a file reads each object's bytes
-            # with a call of its own, ~5x slower for the ~3 MB of a session: 90–170 ms)
-            with open(path, "rb") as fh:
+            # with a call of its own, ~5x slower)
+            with open(self.path, "rb") as fh:
                 data = marshal.loads(fh.read())
-            if isinstance(data, dict):
-                self._known = data
         except (OSError, EOFError, ValueError, TypeError):
-            self._known = {}
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {k: v for k, v in data.items() if isinstance(k, bytes) and isinstance(v, bytes)}
 
     def compile(self, source: Any, filename: Any, mode: str, *args: Any, **kwargs: Any) -> Any:
         # The builtin compiles with the __future__ features of the code that calls it unless
@@ -101,14 +112,22 @@ class CodeCache:
             b"%s\0%d\0%s\0%s\0%s" % (KEY_VERSION, flags, filename.encode(), mode.encode(), source),
             digest_size=16,
         ).digest()
-        code = self._known.get(key)
+        with self._lock:
+            data = self._known.pop(key, None)
+            self._used.add(key)
+        code = None
+        if data is not None:
+            try:
+                code = marshal.loads(data)
+            except (EOFError, ValueError, TypeError):
+                code = None
         if code is None:
             code = self._compile(source, filename, mode, flags, True)
             self.misses += 1
+            with self._lock:
+                self._compiled[key] = marshal.dumps(code)
         else:
             self.hits += 1
-        with self._lock:
-            self._used[key] = code
         return code
 
     def install(self) -> None:
@@ -123,9 +142,15 @@ class CodeCache:
         and without dropping what later messages will use (the start wrote the whole file
         each time, in a thread while the first diagnostics were computed)."""
         with self._lock:
-            if not self.misses and (not prune or self._used.keys() == self._known.keys()):
-                return
-            entries = dict(self._used) if prune else {**self._known, **self._used}
+            if not self.misses and (not prune or not self._known):
+                return  # (nothing compiled, and, at the end, every entry of the file was used)
+            used, compiled = set(self._used), dict(self._compiled)
+        written = self._read()  # (as this session found it, unless another wrote it since)
+        if prune:
+            entries = {k: written[k] for k in used if k in written}
+        else:
+            entries = written
+        entries.update(compiled)
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.path), suffix=".tmp")

@@ -28,7 +28,7 @@ from pygls.workspace import TextDocument
 
 from gomodls import __version__
 from gomodls.analysis import CheckContext, Finding, analyze_parsed, analyze_sum
-from gomodls.base import foreground
+from gomodls.base import foreground, malloc
 from gomodls.base.files import FileSource
 from gomodls.base.goenv import GoEnv, env_file_path
 from gomodls.gocommand.toolchain import LocalGo, local_go
@@ -60,6 +60,7 @@ _pygls_log = logging.getLogger("pygls.protocol.json_rpc")
 
 # A message handled for this long (seconds) is logged: every other message waited for it.
 SLOW_MESSAGE = 0.05
+LONG_REQUEST = 0.25  # seconds: a request answered this long after it arrived did large work
 WATCHED_GLOBS = ("**/go.mod", "**/go.work", "**/go.sum", "**/go.work.sum", "**/vendor/modules.txt")
 F = TypeVar("F", bound=Callable[..., Any])
 GOENV_RECHECK = 0.5  # seconds: how stale background work may see the go env file (`go env -w`)
@@ -180,14 +181,26 @@ class GomodProtocol(LanguageServerProtocol):
         the steps of its generator handlers such as didChange) in its table of requests, and
         only a request's answer takes its future out: two futures per keystroke stayed for the
         session (~1 KB each). Those are taken out once done."""
+        started = time.perf_counter()
         super()._execute_handler(msg_id, handler, callback, *rest, **kwargs)
         answers = isinstance(callback, functools.partial) and callback.func == self._send_handler_result
-        future = None if answers else self._request_futures.get(msg_id)
+        future = self._request_futures.get(msg_id)
+        if answers:
+            if future is not None and not future.done():
+                future.add_done_callback(lambda _: self._answered(started))
+            return
         if future is not None:
             if future.done():
                 self._request_futures.pop(msg_id, None)
             else:
                 future.add_done_callback(lambda _: self._request_futures.pop(msg_id, None))
+
+    def _answered(self, started: float) -> None:
+        """A request answered asynchronously (in a thread, or after waiting): one that took long
+        did large work (formatting or sorting a whole large file: ~15 MB of lists and strings,
+        freed at once), whose free pages glibc keeps (base/malloc.py): given back now."""
+        if time.perf_counter() - started >= LONG_REQUEST:
+            malloc.trim()
 
     def handle_message(self, message: Any) -> None:
         server = self._server
