@@ -12,10 +12,11 @@ for gomodls's own modules); everything else goes to the real compile. The cache 
 Python version, holds only what the last session used, and is rebuilt when corrupt.
 Set GOMODLS_NO_CODE_CACHE=1 to turn it off.
 
-Each entry is marshal data of its own, made into code when first used and then let go: the
-code of a module's or a class's body, of a forward reference, of the script around attrs's
-methods, runs once and is garbage after, and kept for the next save it was ~5 MB of the
-bare server. A save reads the file again for the entries this session used."""
+Once the server has started, the entries used are let go: the code of a module's or a class's
+body, of a forward reference, of the script around attrs's methods, runs once and is garbage
+after; kept for the next save it was ~5 MB of the bare server. A save reads the file again for
+the entries this session used (one read of the whole file at start stays the fast way to load
+it)."""
 
 from __future__ import annotations
 import __future__
@@ -31,6 +32,7 @@ import os
 import sys
 import tempfile
 import threading
+import types
 from typing import Any
 
 import platformdirs
@@ -40,8 +42,6 @@ log = logging.getLogger(__name__)
 GENERATED = ("<attrs generated", "<cattrs generated")
 # In every key: a new value leaves the entries of an older gomodls unused (and the end of a
 # session drops them). 2: compiled with the caller's __future__ flags, not this module's.
-# (A file of code objects, as gomodls wrote before entries were marshal data of their own, is
-# read as empty.)
 KEY_VERSION = b"2"
 FUTURE_FLAGS = functools.reduce(
     operator.or_, (getattr(__future__, name).compiler_flag for name in __future__.all_feature_names)
@@ -61,22 +61,24 @@ class CodeCache:
         self.path = path
         self._known = self._read()  # the file's entries not used yet this session
         self._used: set[bytes] = set()  # the keys this session used, from the file or compiled
-        self._compiled: dict[bytes, bytes] = {}  # the marshal data of what it compiled
+        self._compiled: dict[bytes, bytes] = {}  # what it compiled, as marshal data (~5% of compiling)
+        self._file_keys = frozenset(self._known)
         self._compile = builtins.compile
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
-    def _read(self) -> dict[bytes, bytes]:
+    def _read(self) -> dict[bytes, Any]:
         try:
             # (read whole, then unmarshalled: marshal.load on a file reads each object's bytes
-            # with a call of its own, ~5x slower)
+            # with a call of its own, ~5x slower for the ~3 MB of a session: 90–170 ms; one
+            # unmarshalling of the whole, not one per entry, ~1.5x slower)
             with open(self.path, "rb") as fh:
                 data = marshal.loads(fh.read())
         except (OSError, EOFError, ValueError, TypeError):
             return {}
         if not isinstance(data, dict):
             return {}
-        return {k: v for k, v in data.items() if isinstance(k, bytes) and isinstance(v, bytes)}
+        return {k: v for k, v in data.items() if isinstance(v, types.CodeType)}
 
     def compile(self, source: Any, filename: Any, mode: str, *args: Any, **kwargs: Any) -> Any:
         # The builtin compiles with the __future__ features of the code that calls it unless
@@ -113,14 +115,8 @@ class CodeCache:
             digest_size=16,
         ).digest()
         with self._lock:
-            data = self._known.pop(key, None)
+            code = self._known.get(key)
             self._used.add(key)
-        code = None
-        if data is not None:
-            try:
-                code = marshal.loads(data)
-            except (EOFError, ValueError, TypeError):
-                code = None
         if code is None:
             code = self._compile(source, filename, mode, flags, True)
             self.misses += 1
@@ -129,6 +125,14 @@ class CodeCache:
         else:
             self.hits += 1
         return code
+
+    def let_go(self) -> None:
+        """Once started: keep only the entries not used yet (the same source compiled again
+        later is compiled anew: dataclasses of the same fields, a forward reference typing
+        made again; ~10 at a start, none after it, measured)."""
+        with self._lock:
+            for key in self._used:
+                self._known.pop(key, None)
 
     def install(self) -> None:
         builtins.compile = self.compile  # type: ignore[assignment]
@@ -142,15 +146,15 @@ class CodeCache:
         and without dropping what later messages will use (the start wrote the whole file
         each time, in a thread while the first diagnostics were computed)."""
         with self._lock:
-            if not self.misses and (not prune or not self._known):
-                return  # (nothing compiled, and, at the end, every entry of the file was used)
+            if not self.misses and (not prune or self._used == self._file_keys):
+                return  # (nothing compiled, and, at the end, the session used what the file held)
             used, compiled = set(self._used), dict(self._compiled)
         written = self._read()  # (as this session found it, unless another wrote it since)
         if prune:
             entries = {k: written[k] for k in used if k in written}
         else:
             entries = written
-        entries.update(compiled)
+        entries.update((k, marshal.loads(v)) for k, v in compiled.items())
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.path), suffix=".tmp")
@@ -192,3 +196,11 @@ def enable() -> CodeCache | None:
 def save(prune: bool = True) -> None:
     if _active is not None:
         _active.save(prune)
+
+
+def started() -> None:
+    """The server has started: what the cache wrote (unless nothing was compiled), and the
+    entries used let go (`CodeCache.let_go`)."""
+    if _active is not None:
+        _active.save(prune=False)
+        _active.let_go()

@@ -671,7 +671,7 @@ def register_core(server: GomodServer) -> None:
     @server.feature(types.INITIALIZED)
     @guarded()
     def initialized(ls: GomodServer, params: types.InitializedParams) -> None:
-        ls.spawn(asyncio.to_thread(codecache.save, False))  # (only if the start compiled anything)
+        ls.spawn(asyncio.to_thread(codecache.started))  # (saved only if the start compiled anything)
         ls.heap.settled()
         ls.heap.when_quiet(lambda: ls.spawn(asyncio.to_thread(warm_imports, ls.heap)), latest=WARM_LATEST)
         ls.spawn(_configure_then_detect_go(ls))
