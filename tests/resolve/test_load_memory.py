@@ -18,11 +18,15 @@ from pathlib import Path
 
 import pytest
 
+from gomodls.base.files import DiskFiles
+from gomodls.base.goenv import GoEnv
 from gomodls.modfile.model import ModFile
 from gomodls.modfile.parsed import FileKind, parse_text
 from gomodls.module.paths import ModuleVersion
-from gomodls.resolve import buildlist, modcache
-from gomodls.resolve.list import MainModule, NotLoaded, load
+from gomodls.resolve import buildlist, driver, modcache
+from gomodls.resolve.driver import ResolveLimit, ResolveOptions, Resolver, roots_for
+from gomodls.resolve.fetch import Fetcher
+from gomodls.resolve.list import MainModule, NotLoaded, TooManyMissing, load
 from gomodls.resolve.modcache import ModCache
 
 REQUIREMENTS = 20_000
@@ -90,3 +94,58 @@ def test_cmp_version_memoizes_all_but_first_sightings(v1: str) -> None:
     assert buildlist._mod_compare_memo.cache_info().currsize == (0 if v1 == "none" else 100)
     assert buildlist.cmp_version("example.com/m", "none", "not-a-version") == 0  # (as Go: both invalid)
     assert buildlist.cmp_version("example.com/m", "v1.2.0", "none") == 1
+
+
+def test_a_round_stops_past_max_missing() -> None:
+    """A round given `max_missing` stops at the first go.mod past it, instead of walking
+    every requirement to name them all (and it names them all without it)."""
+    asked: list[ModuleVersion] = []
+
+    def source(mv: ModuleVersion) -> object:
+        asked.append(mv)
+        raise NotLoaded(mv)
+
+    main = big_main(2_000)
+    with pytest.raises(NotLoaded) as e:
+        load([main], None, source, have_sum=lambda mv: True)  # type: ignore[arg-type]
+    assert len(e.value.missing) == 2_000
+    asked.clear()
+    with pytest.raises(TooManyMissing):
+        load([main], None, source, have_sum=lambda mv: True, max_missing=100)  # type: ignore[arg-type]
+    assert len(set(asked)) == 101
+
+
+async def test_the_resolver_refuses_a_graph_past_max_modules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over MAX_MODULES missing go.mod files: ResolveLimit, as after a whole round, without
+    looking at the rest (the module cache is asked for a few more than the limit)."""
+    main_dir = tmp_path / "m"
+    main_dir.mkdir()
+    reqs = "".join(f"\texample.com/m{i:04d} v1.0.{i}\n" for i in range(1_000))
+    (main_dir / "go.mod").write_text(f"module example.com/main\n\ngo 1.22\n\nrequire (\n{reqs})\n")
+    (tmp_path / "modcache").mkdir()
+    env = GoEnv(
+        environ={
+            "HOME": str(tmp_path),
+            "GOENV": "off",
+            "GOWORK": "off",
+            "GOFLAGS": "",
+            "GOPROXY": "off",
+            "GOMODCACHE": str(tmp_path / "modcache"),
+        }
+    )
+    resolver = Resolver(Fetcher(env), DiskFiles())
+    looked_up: list[tuple[str, str]] = []
+    cached = resolver.fetcher.cached
+    monkeypatch.setattr(
+        resolver.fetcher,
+        "cached",
+        lambda path, version, ext: looked_up.append((path, version)) or cached(path, version, ext),
+    )
+    monkeypatch.setattr(driver, "MAX_MODULES", 50)
+    with pytest.raises(ResolveLimit, match="over 50 module versions"):
+        await resolver.resolve(
+            roots_for(str(main_dir), env, DiskFiles()), ResolveOptions(with_info=False, check_sums=False)
+        )
+    assert 50 < len(set(looked_up)) < 60

@@ -30,7 +30,15 @@ from gomodls.module.paths import ModuleVersion
 from gomodls.resolve import mvs
 from gomodls.resolve.mainmods import MainModuleSet
 from gomodls.resolve.messages import Messages
-from gomodls.resolve.summary import LoadError, ModSummary, NotLoaded, Retraction, Source, summary_from_modfile
+from gomodls.resolve.summary import (
+    LoadError,
+    ModSummary,
+    NotLoaded,
+    Retraction,
+    Source,
+    TooManyMissing,
+    summary_from_modfile,
+)
 
 Pruning = Literal["pruned", "unpruned", "workspace"]
 PRUNED: Pruning = "pruned"
@@ -132,8 +140,10 @@ class Loader:
         have_sum: Callable[[ModuleVersion], bool] | None = None,
         local_go: str = "1.27.3",
         gotoolchain: str = "",
+        max_missing: int | None = None,
     ) -> None:
         self.mms = mms
+        self.max_missing = max_missing  # TooManyMissing past this many pending go.mod files
         self.source = source
         self.msgs = msgs
         self.mod_mode = mod_mode
@@ -205,6 +215,10 @@ class Loader:
             s = self.source(key)
         except NotLoaded as e:
             self.pending |= e.missing
+            if self.max_missing is not None and len(self.pending) > self.max_missing:
+                # (the round can only end in a NotLoaded naming all of them: a graph's walk
+                # raises it whenever anything is pending, before any later error)
+                raise TooManyMissing(len(self.pending)) from None
             raise
         except LoadError as e:
             err = e.err

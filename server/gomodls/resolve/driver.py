@@ -34,7 +34,7 @@ from gomodls.resolve.mainmods import MainModule, Workspace
 from gomodls.resolve.modcache import Stamp
 from gomodls.resolve.proxies import NO_GO, DirectRoute, FetchError
 from gomodls.resolve.result import Result
-from gomodls.resolve.summary import LoadError, ModSummary, NotLoaded, summary_from_text
+from gomodls.resolve.summary import LoadError, ModSummary, NotLoaded, TooManyMissing, summary_from_text
 
 if TYPE_CHECKING:
     from gomodls.base.files import FileSource
@@ -503,12 +503,17 @@ class Resolver:
                     local_go=options.local_go or LOCAL_GO,
                     gotoolchain=options.gotoolchain,
                     cwd=self.cwd,
+                    # (more missing than that: ResolveLimit below, without walking the rest)
+                    max_missing=MAX_MODULES - len(self._summaries),
                 )
 
         rounds = 0
         while True:
+            missing: frozenset[ModuleVersion] | None = None
             try:
                 result = await asyncio.to_thread(run) if self.load_in_thread else run()
+            except TooManyMissing:
+                pass  # (more than MAX_MODULES: refused below)
             except NotLoaded as e:
                 # (Only what is missing is kept: the exception's traceback holds the frames of
                 # the round, with its whole graph and loader, which the fetches below need not
@@ -519,7 +524,7 @@ class Resolver:
                     known.save()
                 return Resolution(result, rounds, time.perf_counter() - started, list(refused.values()))
             rounds += 1
-            if len(self._summaries) + len(missing) > MAX_MODULES:
+            if missing is None or len(self._summaries) + len(missing) > MAX_MODULES:
                 raise ResolveLimit(
                     f"the module graph has over {MAX_MODULES} module versions; gomodls stops loading it"
                 )

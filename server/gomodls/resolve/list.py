@@ -89,6 +89,7 @@ from gomodls.resolve.summary import (
     NotLoaded,
     Retraction,
     Source,
+    TooManyMissing,
     summary_from_modfile,
     summary_from_text,
 )
@@ -107,6 +108,7 @@ __all__ = [
     "Retraction",
     "RevInfo",
     "Source",
+    "TooManyMissing",
     "TooNewError",
     "Workspace",
     "format_time",
@@ -202,8 +204,10 @@ def load(
     gotoolchain: str = "",
     cwd: str | None = None,
     gomaxprocs: int | None = None,
+    max_missing: int | None = None,
 ) -> Result:
-    """`go list -m all` (see the module docstring). Raises NotLoaded while inputs are missing.
+    """`go list -m all` (see the module docstring). Raises NotLoaded while inputs are missing,
+    TooManyMissing as soon as more than `max_missing` go.mod files are.
 
     `mod_mode` is the effective -mod ("mod" or "readonly"; workspaces need "readonly");
     `mod_explicit` whether -mod was given (flag or GOFLAGS), which changes the wording of
@@ -243,6 +247,7 @@ def load(
         have_sum=have_sum,
         local_go=local_go,
         gotoolchain=gotoolchain,
+        max_missing=max_missing,
     )
     return _Lister(ld, info, gomaxprocs or _cpus()).run()
 

@@ -56,6 +56,17 @@ class ModSummary:
     ignore: tuple[str, ...] = ()
 
 
+class TooManyMissing(Exception):
+    """A run of `load` given `max_missing` has met more missing go.mod files than that: it
+    stops there instead of walking the rest (its NotLoaded would name them all, and a caller
+    that gives up past that many need not wait for it: a round over 100,000 missing go.mod
+    files took seconds and ~70 MB, only to be refused)."""
+
+    def __init__(self, missing: int) -> None:
+        super().__init__(f"over {missing} go.mod files missing")
+        self.missing = missing
+
+
 class NotLoaded(Exception):
     """Inputs that are not available yet: go.mod files (`missing`, Source keys) and proxy
     .info files (`missing_info`).
