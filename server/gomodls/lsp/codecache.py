@@ -63,6 +63,7 @@ class CodeCache:
         self._used: set[bytes] = set()  # the keys this session used, from the file or compiled
         self._compiled: dict[bytes, bytes] = {}  # what it compiled, as marshal data (~5% of compiling)
         self._file_keys = frozenset(self._known)
+        self._let_go = False  # (once let go, a save reads the file again for the entries used)
         self._compile = builtins.compile
         self._lock = threading.Lock()
         self.hits = self.misses = 0
@@ -131,6 +132,7 @@ class CodeCache:
         later is compiled anew: dataclasses of the same fields, a forward reference typing
         made again; ~10 at a start, none after it, measured)."""
         with self._lock:
+            self._let_go = True
             for key in self._used:
                 self._known.pop(key, None)
 
@@ -149,11 +151,11 @@ class CodeCache:
             if not self.misses and (not prune or self._used == self._file_keys):
                 return  # (nothing compiled, and, at the end, the session used what the file held)
             used, compiled = set(self._used), dict(self._compiled)
-        written = self._read()  # (as this session found it, unless another wrote it since)
-        if prune:
-            entries = {k: written[k] for k in used if k in written}
-        else:
-            entries = written
+            # (the file's entries, all still here until let go: no reading it again at start)
+            known = None if self._let_go else dict(self._known)
+        if known is None:
+            known = self._read()  # (as this session found it, unless another wrote it since)
+        entries = {k: known[k] for k in used if k in known} if prune else known
         entries.update((k, marshal.loads(v)) for k, v in compiled.items())
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
