@@ -14,9 +14,10 @@ Set GOMODLS_NO_CODE_CACHE=1 to turn it off.
 
 Once the server has started, the entries used are let go: the code of a module's or a class's
 body, of a forward reference, of the script around attrs's methods, runs once and is garbage
-after; kept for the next save it was ~5 MB of the bare server. A save reads the file again for
-the entries this session used (one read of the whole file at start stays the fast way to load
-it)."""
+after; kept for the next save it was ~5 MB of the bare server. The save at the end of a
+session reads the file again for the entries it used (one read of the whole file at start
+stays the fast way to load it; the save once started, if the start compiled anything, still
+has them all)."""
 
 from __future__ import annotations
 import __future__
