@@ -15,7 +15,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote
 
@@ -222,16 +222,23 @@ class GomodProtocol(LanguageServerProtocol):
             error = JsonRpcInvalidRequest(f"{message.method}: the server is shutting down")
             self._send_response(message.id, None, error.to_response_error())
             return
-        server.heap.message()
+        with self._handling(getattr(message, "method", "a response")):
+            super().handle_message(message)
+
+    @contextlib.contextmanager
+    def _handling(self, method: str) -> Iterator[None]:
+        """A message handled (by pygls, or a hover by `answer_hover`): the heap and the
+        foreground told, and the time logged if the event loop waited long for it."""
+        self._server.heap.message()
         started = time.perf_counter()
         seen = foreground.arrived()  # (read by the stdin thread, or here: by a socket)
         try:
-            super().handle_message(message)
+            yield
         finally:
             foreground.handled(seen)
         took = time.perf_counter() - started
         if took >= SLOW_MESSAGE:  # (what ran synchronously: the event loop waited for it)
-            log.info("%s took %.0f ms", getattr(message, "method", "a response"), took * 1000)
+            log.info("%s took %.0f ms", method, took * 1000)
 
     def answer_hover(self, request: HoverRequest) -> bool | str:
         """A hover request of the plain shape, read by lsp/wire.py's reader loop (no lsprotocol
@@ -252,22 +259,14 @@ class GomodProtocol(LanguageServerProtocol):
             return False  # (a writer whose write is to be awaited: pygls's _send_data)
         msg_id, uri, line, character = request
         server.messages += 1  # (a hover is READ_ONLY: `changes` stays)
-        server.heap.message()
-        started = time.perf_counter()
-        seen = foreground.arrived()
-        try:
+        with self._handling(types.TEXT_DOCUMENT_HOVER):
             try:
                 result, deferred = answer(server, uri, line, character)
             except Exception:  # (as `guarded`: logged, and the client gets null)
                 log.exception("on_hover failed")
                 result, deferred = b"null", []
             self._write(frame.response(msg_id, result))
-        finally:
-            foreground.handled(seen)
         log.debug("hover %r answered by the reader loop", msg_id)
-        took = time.perf_counter() - started
-        if took >= SLOW_MESSAGE:
-            log.info("%s took %.0f ms", types.TEXT_DOCUMENT_HOVER, took * 1000)
         if not deferred:
             return True
         loop = asyncio.get_running_loop()
